@@ -1,0 +1,18 @@
+package io.wharf.log;
+
+/**
+ * A batch handed to the log that it refuses to store. The reason maps onto the protocols' own error codes
+ * (Kafka: CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, INVALID_RECORD, UNSUPPORTED_FOR_MESSAGE_FORMAT).
+ */
+public final class InvalidBatchException extends RuntimeException {
+    public enum Reason { CORRUPT, TOO_LARGE, INVALID_RECORD, UNSUPPORTED_MAGIC }
+
+    private final Reason reason;
+
+    public InvalidBatchException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public Reason reason() { return reason; }
+}

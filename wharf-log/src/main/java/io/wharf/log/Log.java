@@ -1,0 +1,502 @@
+package io.wharf.log;
+
+import io.wharf.log.record.RecordBatch;
+import io.wharf.log.record.RecordBatchIterator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A partition's log: a directory of {@link LogSegment}s ordered by base offset, the last one active.
+ *
+ * <p>Offsets: the <em>log start offset</em> is the first readable offset; the <em>log end offset</em>
+ * (LEO) is the offset the next append gets; the <em>high watermark</em> (HW, at most the LEO) bounds what
+ * consumers may read; the <em>recovery point</em> is the offset below which everything is flushed to
+ * disk, so recovery after a crash starts there.
+ *
+ * <p>Thread-safety: one writer at a time — appends, roll, truncation, retention and the cleaner's segment
+ * swap hold {@link #lock}. Reads take no lock: the segment map is concurrent, and each read is bounded by
+ * an immutable {@link LogOffsetMetadata} (the LEO or the HW) published through a volatile field after the
+ * bytes it covers are written.
+ */
+public final class Log implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Log.class);
+    static final String DELETED_SUFFIX = ".deleted";
+    static final String CLEANED_SUFFIX = ".cleaned";
+    static final String SWAP_SUFFIX = ".swap";
+
+    private final Path dir;
+    private final Time time;
+    private final ScheduledExecutorService scheduler;
+    private final ConcurrentSkipListMap<Long, LogSegment> segments;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile LogConfig config;
+    private volatile LogOffsetMetadata endOffset;
+    private volatile LogOffsetMetadata highWatermark;
+    private volatile long logStartOffset;
+    private volatile long recoveryPoint;
+    private volatile long lastFlushMs;
+    private long unflushedMessages;
+    private volatile boolean closed;
+
+    Log(Path dir, LogConfig config, Time time, ScheduledExecutorService scheduler,
+        ConcurrentSkipListMap<Long, LogSegment> segments, long logStartOffset, long recoveryPoint, long highWatermark) {
+        this.dir = dir;
+        this.config = config;
+        this.time = time;
+        this.scheduler = scheduler;
+        this.segments = segments;
+        LogSegment active = segments.lastEntry().getValue();
+        this.endOffset = new LogOffsetMetadata(active.readNextOffset(), active.baseOffset(), active.size());
+        this.logStartOffset = Math.min(Math.max(logStartOffset, segments.firstKey()), endOffset.offset());
+        this.recoveryPoint = Math.min(recoveryPoint, endOffset.offset());
+        this.lastFlushMs = time.milliseconds();
+        this.highWatermark = endOffset;
+        updateHighWatermark(Math.max(highWatermark, this.logStartOffset));
+    }
+
+    /**
+     * Opens the log in {@code dir}, creating it if needed. Segments at or after the recovery point are
+     * checked batch by batch unless the broker shut down cleanly; see {@link LogLoader}.
+     */
+    public static Log open(Path dir, LogConfig config, CheckpointedOffsets checkpoints, boolean cleanShutdown,
+                           Time time, ScheduledExecutorService scheduler) {
+        return LogLoader.load(dir, config, checkpoints, cleanShutdown, time, scheduler);
+    }
+
+    public Path dir() { return dir; }
+    public LogConfig config() { return config; }
+    public long logStartOffset() { return logStartOffset; }
+    public long logEndOffset() { return endOffset.offset(); }
+    public LogOffsetMetadata logEndOffsetMetadata() { return endOffset; }
+    public long highWatermark() { return highWatermark.offset(); }
+    public long recoveryPoint() { return recoveryPoint; }
+    public int numberOfSegments() { return segments.size(); }
+    public LogSegment activeSegment() { return segments.lastEntry().getValue(); }
+    public Collection<LogSegment> segments() { return List.copyOf(segments.values()); }
+
+    public long size() {
+        long total = 0;
+        for (LogSegment s : segments.values()) total += s.size();
+        return total;
+    }
+
+    public void updateConfig(LogConfig newConfig) { this.config = newConfig; }
+
+    /** Appends producer batches, assigning offsets from the log end offset. */
+    public LogAppendInfo append(ByteBuffer records) {
+        return append(records, true);
+    }
+
+    /**
+     * Appends batches that already carry their offsets (a replication follower copying its leader, the
+     * cleaner's output); offsets must be above the log end offset.
+     */
+    public LogAppendInfo appendWithOffsets(ByteBuffer records) {
+        return append(records, false);
+    }
+
+    private LogAppendInfo append(ByteBuffer records, boolean assignOffsets) {
+        LogConfig cfg = config;
+        BatchValidator.Summary summary = BatchValidator.validate(records, cfg.maxMessageBytes());
+        lock.lock();
+        try {
+            checkOpen();
+            long now = time.milliseconds();
+            long nextOffset = endOffset.offset();
+            long firstOffset = -1;
+            long lastOffset = -1;
+            long maxTimestamp = RecordBatch.NO_TIMESTAMP;
+            long offsetOfMaxTimestamp = -1;
+            boolean logAppendTime = cfg.timestampType() == LogConfig.TimestampType.LOG_APPEND_TIME;
+            for (RecordBatch batch : RecordBatchIterator.batches(records)) {
+                if (assignOffsets) {
+                    batch.setBaseOffset(nextOffset);
+                } else if (batch.baseOffset() < nextOffset) {
+                    throw new InvalidBatchException(InvalidBatchException.Reason.INVALID_RECORD, "Batch base offset "
+                        + batch.baseOffset() + " is below the log end offset " + nextOffset + " of " + dir);
+                }
+                if (logAppendTime) batch.setLogAppendTime(now);
+                if (firstOffset < 0) firstOffset = batch.baseOffset();
+                lastOffset = batch.lastOffset();
+                nextOffset = lastOffset + 1;
+                if (batch.maxTimestamp() > maxTimestamp) {
+                    maxTimestamp = batch.maxTimestamp();
+                    offsetOfMaxTimestamp = lastOffset;
+                }
+            }
+            int size = records.remaining();
+            LogSegment segment = maybeRoll(size, firstOffset, lastOffset, now);
+            if (segment.isEmpty()) segment.setCreatedMs(now);
+            segment.append(lastOffset, maxTimestamp, offsetOfMaxTimestamp, records);
+            endOffset = new LogOffsetMetadata(nextOffset, segment.baseOffset(), segment.size());
+            unflushedMessages += summary.offsetCount();
+            if (unflushedMessages >= cfg.flushIntervalMessages()) flush(nextOffset);
+            return new LogAppendInfo(firstOffset, lastOffset, maxTimestamp, offsetOfMaxTimestamp,
+                logAppendTime ? now : RecordBatch.NO_TIMESTAMP, logStartOffset, summary.batches(), size);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The segment to append to, rolling a new one if the active segment is full, old, or cannot index. */
+    private LogSegment maybeRoll(int size, long firstOffset, long lastOffset, long now) {
+        LogSegment active = activeSegment();
+        LogConfig cfg = config;
+        boolean full = active.size() > cfg.segmentBytes() - size;
+        boolean old = !active.isEmpty() && now - active.createdMs() >= cfg.segmentMs();
+        boolean indexFull = active.offsetIndex().isFull() || active.timeIndex().isFull();
+        boolean overflow = lastOffset - active.baseOffset() > Integer.MAX_VALUE || firstOffset < active.baseOffset();
+        if (!active.isEmpty() && (full || old || indexFull || overflow)) {
+            return roll(firstOffset);
+        }
+        if (active.isEmpty() && overflow) return roll(firstOffset);
+        return active;
+    }
+
+    /** Closes the active segment to appends and starts a new one at {@code baseOffset}. Under the lock. */
+    private LogSegment roll(long baseOffset) {
+        LogSegment previous = activeSegment();
+        long start = Math.max(baseOffset, endOffset.offset());
+        if (previous.isEmpty() && previous.baseOffset() == start) return previous;
+        if (previous.isEmpty()) {
+            // Nothing to keep: replace the empty segment instead of leaving an empty file behind.
+            segments.remove(previous.baseOffset());
+            previous.closeAndDelete();
+        } else {
+            previous.onBecomeInactive();
+        }
+        Path file = LogSegment.logFile(dir, start);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot replace stale segment " + file, e);
+        }
+        LogSegment next = LogSegment.open(dir, start, config, "", true, time.milliseconds());
+        segments.put(start, next);
+        if (endOffset.segmentBaseOffset() != start) endOffset = new LogOffsetMetadata(endOffset.offset(), start, 0);
+        LOG.debug("Rolled {} to a new segment at offset {}", dir, start);
+        return next;
+    }
+
+    /** Rolls the active segment now if it holds anything (tests, retention of an expired active segment). */
+    public void roll() {
+        lock.lock();
+        try {
+            if (!activeSegment().isEmpty()) roll(endOffset.offset());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Reads from {@code startOffset}: up to {@code maxBytes} of whole batches (at least one with
+     * {@code minOneBatch}), bounded by the LEO or the HW. Reading exactly at the bound returns nothing;
+     * below the log start offset or above the LEO throws {@link OffsetOutOfRangeException}.
+     */
+    public LogReadInfo read(long startOffset, int maxBytes, Isolation isolation, boolean minOneBatch) {
+        LogOffsetMetadata leo = endOffset;
+        LogOffsetMetadata hw = highWatermark;
+        long start = logStartOffset;
+        if (startOffset < start || startOffset > leo.offset()) {
+            throw new OffsetOutOfRangeException("Offset " + startOffset + " is out of range for " + dir
+                + ": log start offset " + start + ", log end offset " + leo.offset());
+        }
+        LogOffsetMetadata bound = isolation == Isolation.LOG_END ? leo : hw;
+        if (startOffset >= bound.offset()) return new LogReadInfo(FileSlice.EMPTY, hw.offset(), start, leo.offset());
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
+        if (entry == null) entry = segments.firstEntry();
+        while (entry != null) {
+            LogSegment segment = entry.getValue();
+            if (segment.baseOffset() > bound.segmentBaseOffset()) break;
+            int maxPosition = segment.baseOffset() == bound.segmentBaseOffset() ? bound.position() : segment.size();
+            FileSlice slice = segment.read(startOffset, maxBytes, maxPosition, minOneBatch);
+            if (slice != null) return new LogReadInfo(slice, hw.offset(), start, leo.offset());
+            entry = segments.higherEntry(entry.getKey());
+        }
+        return new LogReadInfo(FileSlice.EMPTY, hw.offset(), start, leo.offset());
+    }
+
+    /**
+     * Moves the high watermark to {@code offset}, clamped to [log start offset, LEO]. The HW must sit at a
+     * batch boundary; it normally does, since it is a LEO this or another replica reached.
+     */
+    public void updateHighWatermark(long offset) {
+        LogOffsetMetadata leo = endOffset;
+        long target = Math.min(Math.max(offset, logStartOffset), leo.offset());
+        if (target == leo.offset()) {
+            highWatermark = leo;
+            return;
+        }
+        highWatermark = metadataFor(target);
+    }
+
+    /** Advances the HW to the LEO (a single replica, or all of the ISR caught up). */
+    public void highWatermarkToLogEnd() { highWatermark = endOffset; }
+
+    private LogOffsetMetadata metadataFor(long offset) {
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
+        while (entry != null) {
+            OffsetPosition position = entry.getValue().translateOffset(offset, entry.getValue().size());
+            if (position != null) return new LogOffsetMetadata(offset, entry.getKey(), position.position());
+            entry = segments.higherEntry(entry.getKey());
+        }
+        LogOffsetMetadata leo = endOffset;
+        return new LogOffsetMetadata(offset, leo.segmentBaseOffset(), leo.position());
+    }
+
+    /** The first offset whose record has a timestamp at or after {@code timestamp}, if any. */
+    public Optional<TimestampAndOffset> offsetForTimestamp(long timestamp) {
+        long start = logStartOffset;
+        for (LogSegment segment : segments.values()) {
+            if (segment.maxTimestampSoFar() < timestamp) continue;
+            OptionalLong offset = segment.findOffsetByTimestamp(timestamp, start);
+            if (offset.isPresent() && offset.getAsLong() < endOffset.offset()) {
+                return Optional.of(new TimestampAndOffset(timestamp, offset.getAsLong()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The largest timestamp in the log and the offset that carries it (ListOffsets MAX_TIMESTAMP). */
+    public Optional<TimestampAndOffset> maxTimestamp() {
+        TimestampAndOffset best = null;
+        for (LogSegment segment : segments.values()) {
+            long ts = segment.maxTimestampSoFar();
+            if (ts >= 0 && (best == null || ts > best.timestamp())) {
+                best = new TimestampAndOffset(ts, segment.offsetOfMaxTimestamp());
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Flushes everything appended so far. */
+    public void flush() { flush(endOffset.offset()); }
+
+    /** Flushes segments holding offsets below {@code offset} and moves the recovery point there. */
+    public void flush(long offset) {
+        lock.lock();
+        try {
+            if (offset <= recoveryPoint || closed) return;
+            Long from = segments.floorKey(recoveryPoint);
+            if (from == null) from = segments.firstKey();
+            for (LogSegment segment : segments.subMap(from, true, offset, false).values()) {
+                segment.flush();
+            }
+            recoveryPoint = offset;
+            lastFlushMs = time.milliseconds();
+            unflushedMessages = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Flushes if {@code flush.ms} has passed since the last flush (called by the log manager's timer). */
+    public void flushIfDue() {
+        LogConfig cfg = config;
+        if (cfg.flushIntervalMs() != Long.MAX_VALUE && time.milliseconds() - lastFlushMs >= cfg.flushIntervalMs()
+            && endOffset.offset() > recoveryPoint) {
+            flush();
+        }
+    }
+
+    /**
+     * Deletes whole segments past retention: older than {@code retention.ms}, beyond
+     * {@code retention.bytes}, or wholly below the log start offset. An expired active segment is rolled
+     * first, so the log always keeps one (empty) segment. Returns the number of segments deleted.
+     */
+    public int deleteOldSegments() {
+        LogConfig cfg = config;
+        lock.lock();
+        try {
+            if (closed) return 0;
+            long now = time.milliseconds();
+            List<LogSegment> doomed = new ArrayList<>();
+            long excessBytes = cfg.retentionBytes() < 0 ? -1 : size() - cfg.retentionBytes();
+            List<LogSegment> all = new ArrayList<>(segments.values());
+            for (int i = 0; i < all.size(); i++) {
+                LogSegment segment = all.get(i);
+                long nextBase = i + 1 < all.size() ? all.get(i + 1).baseOffset() : endOffset.offset();
+                boolean belowStart = nextBase <= logStartOffset && i + 1 < all.size();
+                boolean expired = cfg.delete() && cfg.retentionMs() >= 0 && !segment.isEmpty()
+                    && now - segment.largestTimestamp() > cfg.retentionMs();
+                boolean oversized = cfg.delete() && excessBytes > 0 && excessBytes - segment.size() >= 0
+                    && !segment.isEmpty();
+                boolean highWatermarkAbove = nextBase <= highWatermark.offset();
+                if (!(belowStart || ((expired || oversized) && highWatermarkAbove))) break;
+                doomed.add(segment);
+                if (oversized) excessBytes -= segment.size();
+            }
+            if (doomed.isEmpty()) return 0;
+            if (doomed.size() == segments.size()) roll(endOffset.offset());
+            for (LogSegment segment : doomed) removeAndScheduleDelete(segment);
+            long newStart = segments.firstKey();
+            if (newStart > logStartOffset) logStartOffset = newStart;
+            LOG.info("Deleted {} segment(s) of {} by retention; log start offset is now {}", doomed.size(), dir,
+                logStartOffset);
+            return doomed.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Moves the log start offset up to {@code offset} (Kafka's DeleteRecords); whole segments below it are
+     * deleted by the next retention pass. Returns the new log start offset.
+     */
+    public long deleteRecordsBefore(long offset) {
+        lock.lock();
+        try {
+            if (offset > highWatermark.offset()) {
+                throw new OffsetOutOfRangeException("Cannot delete records before " + offset + " in " + dir
+                    + ": above the high watermark " + highWatermark.offset());
+            }
+            if (offset > logStartOffset) logStartOffset = offset;
+            return logStartOffset;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes every record at or above {@code offset} (a follower diverging from its leader). */
+    public void truncateTo(long offset) {
+        lock.lock();
+        try {
+            if (offset >= endOffset.offset()) return;
+            if (offset <= segments.firstKey()) {
+                truncateFullyAndStartAt(offset);
+                return;
+            }
+            for (LogSegment segment : new ArrayList<>(segments.tailMap(offset, true).values())) {
+                removeAndScheduleDelete(segment);
+            }
+            LogSegment last = segments.lastEntry().getValue();
+            last.truncateTo(offset);
+            last.onBecomeActive(config);
+            endOffset = new LogOffsetMetadata(last.readNextOffset(), last.baseOffset(), last.size());
+            if (highWatermark.offset() > endOffset.offset()) highWatermark = endOffset;
+            recoveryPoint = Math.min(recoveryPoint, endOffset.offset());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Deletes every segment and starts an empty log at {@code offset}. */
+    public void truncateFullyAndStartAt(long offset) {
+        lock.lock();
+        try {
+            for (LogSegment segment : new ArrayList<>(segments.values())) removeAndScheduleDelete(segment);
+            LogSegment fresh = LogSegment.open(dir, offset, config, "", true, time.milliseconds());
+            segments.put(offset, fresh);
+            endOffset = new LogOffsetMetadata(offset, offset, 0);
+            highWatermark = endOffset;
+            logStartOffset = offset;
+            recoveryPoint = offset;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Replaces {@code old} (consecutive, inactive segments) with {@code replacement}, whose files carry the
+     * {@code .swap} suffix and which covers the same offsets. Used by the cleaner; see {@link LogLoader} for
+     * how a crash part-way through is completed on the next start.
+     */
+    void replaceSegments(List<LogSegment> old, LogSegment replacement, Path swapEndMarker) {
+        lock.lock();
+        try {
+            checkOpen();
+            for (LogSegment segment : old) {
+                if (segments.get(segment.baseOffset()) != segment) {
+                    // Retention or truncation removed it meanwhile: drop the cleaned copy.
+                    replacement.closeAndDelete();
+                    deleteQuietly(swapEndMarker);
+                    return;
+                }
+            }
+            for (LogSegment segment : old) removeAndScheduleDelete(segment);
+            replacement.changeSuffix(SWAP_SUFFIX, "");
+            deleteQuietly(swapEndMarker);
+            segments.put(replacement.baseOffset(), replacement);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("Cannot delete {}", file, e);
+        }
+    }
+
+    /** Takes a segment out of the log now and deletes its files after {@code file.delete.delay.ms}. */
+    private void removeAndScheduleDelete(LogSegment segment) {
+        segments.remove(segment.baseOffset(), segment);
+        segment.changeSuffix("", DELETED_SUFFIX);
+        long delay = config.fileDeleteDelayMs();
+        if (scheduler == null || delay <= 0) {
+            segment.closeAndDelete();
+        } else {
+            scheduler.schedule(segment::closeAndDelete, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("Log " + dir + " is closed");
+    }
+
+    ReentrantLock lock() { return lock; }
+    Time time() { return time; }
+    ScheduledExecutorService scheduler() { return scheduler; }
+
+    /** Flushes and closes every segment. The log is unusable afterwards. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) return;
+            flush();
+            activeSegment().onBecomeInactive();
+            closed = true;
+            for (LogSegment segment : segments.values()) segment.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the log and deletes its directory. */
+    public void closeAndDeleteDirectory() {
+        lock.lock();
+        try {
+            closed = true;
+            for (LogSegment segment : segments.values()) segment.close();
+            segments.clear();
+            LogFiles.deleteRecursively(dir);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean isClosed() { return closed; }
+
+    @Override
+    public String toString() {
+        return "Log(" + dir + ", start=" + logStartOffset + ", hw=" + highWatermark() + ", leo=" + logEndOffset() + ")";
+    }
+}

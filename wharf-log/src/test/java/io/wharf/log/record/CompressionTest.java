@@ -1,0 +1,127 @@
+package io.wharf.log.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.Random;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.utils.BufferSupplier;
+import org.apache.kafka.common.utils.ByteBufferOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class CompressionTest {
+
+    @Test
+    void forNameIsCaseInsensitiveAndMatchesConfigNames() {
+        for (Compression c : Compression.values()) {
+            assertThat(Compression.forName(c.configName())).isSameAs(c);
+            assertThat(Compression.forName(c.configName().toUpperCase())).isSameAs(c);
+            assertThat(Compression.fromId(c.id())).isSameAs(c);
+        }
+        assertThat(Compression.forName("Zstd")).isSameAs(Compression.ZSTD);
+    }
+
+    @Test
+    void unknownNameListsValidOnes() {
+        assertThatThrownBy(() -> Compression.forName("brotli"))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("brotli")
+            .hasMessageContaining("none, gzip, snappy, lz4, zstd");
+        assertThatThrownBy(() -> Compression.forName(null)).isInstanceOf(IllegalArgumentException.class);
+        // Kafka's topic-level "producer" is not a codec: the broker resolves it before writing.
+        assertThatThrownBy(() -> Compression.forName("producer")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void idsMatchKafka() {
+        for (Compression c : Compression.values()) {
+            assertThat(org.apache.kafka.common.record.CompressionType.forId(c.id()).name)
+                .isEqualTo(c.configName());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void kafkaDecompressesWhatWeCompress(Compression c) throws IOException {
+        byte[] data = sampleData();
+        byte[] ours = compressWithUs(c, data);
+        try (InputStream in = KafkaInterop.kafka(c).wrapForInput(ByteBuffer.wrap(ours), RecordBatch.MAGIC_VALUE_V2,
+                BufferSupplier.create())) {
+            assertThat(in.readAllBytes()).isEqualTo(data);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void weDecompressWhatKafkaCompresses(Compression c) throws IOException {
+        byte[] data = sampleData();
+        byte[] theirs = compressWithKafka(c, data);
+        ByteBuffer buffer = ByteBuffer.wrap(theirs);
+        try (InputStream in = c.wrapForInput(buffer)) {
+            assertThat(in.readAllBytes()).isEqualTo(data);
+        }
+        assertThat(buffer.position()).as("the caller's buffer is not moved").isZero();
+    }
+
+    /**
+     * Same library, same settings, so the same bytes: this pins the choices the class comment documents
+     * (lz4 frame flags and block size, the gzip and zstd buffers).
+     */
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void compressedBytesAreIdenticalToKafkas(Compression c) throws IOException {
+        byte[] data = sampleData();
+        assertThat(compressWithUs(c, data)).isEqualTo(compressWithKafka(c, data));
+        byte[] small = KafkaInterop.utf8("a small payload, well under every buffer and block size");
+        assertThat(compressWithUs(c, small)).isEqualTo(compressWithKafka(c, small));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Compression.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
+    void garbageInputFailsWithIOException(Compression c) {
+        byte[] garbage = new byte[4096];
+        new Random(7).nextBytes(garbage);
+        assertThatThrownBy(() -> {
+            try (InputStream in = c.wrapForInput(ByteBuffer.wrap(garbage))) {
+                in.readAllBytes();
+            }
+        }).isInstanceOfAny(IOException.class, java.io.UncheckedIOException.class);
+    }
+
+    /** 1 MB: repetitive text then random bytes, so every codec sees compressible and incompressible blocks. */
+    private static byte[] sampleData() {
+        byte[] data = new byte[1024 * 1024];
+        byte[] text = KafkaInterop.utf8("the quick brown fox jumps over the lazy dog; ");
+        for (int i = 0; i < data.length / 2; i++) data[i] = text[i % text.length];
+        byte[] random = new byte[data.length / 2];
+        new Random(1).nextBytes(random);
+        System.arraycopy(random, 0, data, data.length / 2, random.length);
+        return data;
+    }
+
+    private static byte[] compressWithUs(Compression c, byte[] data) throws IOException {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        try (OutputStream out = c.wrapForOutput(sink)) {
+            out.write(data);
+        }
+        return sink.toByteArray();
+    }
+
+    private static byte[] compressWithKafka(Compression c, byte[] data) throws IOException {
+        ByteBufferOutputStream sink = new ByteBufferOutputStream(1024);
+        try (OutputStream out = KafkaInterop.kafka(c).wrapForOutput(sink, RecordBatch.MAGIC_VALUE_V2)) {
+            out.write(data);
+        }
+        ByteBuffer b = sink.buffer().flip();
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        return bytes;
+    }
+}
