@@ -76,6 +76,10 @@ public final class LogManager implements AutoCloseable {
     public synchronized void startup() {
         for (Path dir : dirs) prepare(dir);
         for (Path dir : dirs) loadLogs(dir);
+        // Checkpoints now, so that a directory without the clean-shutdown marker but with checkpoints
+        // always means the previous run did not shut down cleanly.
+        started = true;
+        checkpoint();
         schedule(this::deleteOldSegments, settings.retentionCheckIntervalMs());
         schedule(this::flushDueLogs, settings.flushCheckIntervalMs());
         schedule(this::checkpoint, settings.checkpointIntervalMs());
@@ -83,7 +87,6 @@ public final class LogManager implements AutoCloseable {
             cleaner = new LogCleaner(this, settings.cleanerBackoffMs(), settings.cleanerMaxKeys());
             cleaner.start();
         }
-        started = true;
     }
 
     private void schedule(Runnable task, long intervalMs) {
@@ -147,6 +150,7 @@ public final class LogManager implements AutoCloseable {
         int loaded = 0;
         for (Path child : children) {
             String name = child.getFileName().toString();
+            if (name.startsWith(".")) continue; // not a log: hidden directories belong to others (embedded ZooKeeper)
             if (name.endsWith(DELETE_DIR_SUFFIX)) {
                 LogFiles.deleteRecursively(child);
                 continue;
@@ -169,11 +173,11 @@ public final class LogManager implements AutoCloseable {
         long ms = (System.nanoTime() - started) / 1_000_000;
         if (clean) {
             LOG.info("Loaded {} log(s) from {} in {} ms; the last shutdown was clean, nothing to recover", loaded, dir, ms);
-        } else if (loaded > 0) {
+        } else if (loaded > 0 || Files.exists(dir.resolve(LogCheckpoints.RECOVERY_POINT))) {
             LOG.warn("Loaded {} log(s) from {} in {} ms after an unclean shutdown; unflushed segments were recovered",
                 loaded, dir, ms);
         } else {
-            LOG.info("Log directory {} is empty", dir);
+            LOG.info("Log directory {} is new", dir);
         }
     }
 

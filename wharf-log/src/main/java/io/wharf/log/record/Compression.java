@@ -35,7 +35,13 @@ import org.xerial.snappy.SnappyOutputStream;
  *       header checksum computed correctly (only magic 0/1 used the broken one);</li>
  *   <li>zstd: a zstd frame at level 3, behind a 16 KiB buffer.</li>
  * </ul>
- * The buffer sizes matter beyond speed: they decide when the codec sees a flush, and so the exact bytes.
+ * The result is byte-for-byte what kafka-clients writes (the tests pin it). The zstd buffer matters for
+ * that, not only for speed: closing a {@code BufferedOutputStream} flushes the zstd stream before ending it,
+ * which emits one extra empty block (3 bytes); without the buffer the bytes would differ, though either
+ * form decodes the same.
+ *
+ * <p>Reading is defensive, since the input may be corrupt: codec failures all surface as
+ * {@link IOException}, and snappy's length claims are checked before snappy-java allocates them.
  */
 public enum Compression {
     NONE(0, "none"), GZIP(1, "gzip"), SNAPPY(2, "snappy"), LZ4(3, "lz4"), ZSTD(4, "zstd");
@@ -126,7 +132,7 @@ public enum Compression {
      * A stream of the decompressed bytes of {@code compressed}, from its position to its limit. The
      * buffer's position is not moved (the stream reads a duplicate). Corrupt input surfaces as an
      * {@link IOException} from {@code read}, or as an {@link UncheckedIOException} from here when the
-     * codec reads its header eagerly (gzip, lz4).
+     * codec reads its header eagerly (gzip, snappy, lz4).
      */
     public InputStream wrapForInput(ByteBuffer compressed) {
         InputStream in = new ByteBufferInputStream(compressed.duplicate());

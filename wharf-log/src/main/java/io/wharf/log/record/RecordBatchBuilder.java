@@ -12,8 +12,9 @@ import java.util.zip.CRC32C;
  * Builds one record batch v2 (layout in {@link RecordBatch}, record layout in {@link Record}) into a heap
  * buffer, the way a Kafka producer or Kafka's log cleaner would write it.
  *
- * <p>Records are encoded as they are appended into one growable array that already reserves the 61 header
- * bytes, so an append allocates nothing but that array's occasional growth. {@link #build()} then fills in
+ * <p>Records are encoded as they are appended, straight into one growable array that already reserves the
+ * 61 header bytes: an append copies the key, value and headers once (header keys are UTF-8 encoded in place)
+ * and allocates nothing of its own beyond that array's occasional doubling. {@link #build()} then fills in
  * the header: for an uncompressed batch in place, for a compressed one after running the records section
  * through the codec once. The header's fields follow Kafka's builder: baseTimestamp is the first record's
  * timestamp (or the delete horizon when one is set), maxTimestamp the largest record timestamp,
@@ -175,7 +176,8 @@ public final class RecordBatchBuilder {
 
     /**
      * Finishes the batch: a buffer at position 0 whose limit is exactly the batch. An empty builder makes a
-     * header-only batch (record count 0, no records section), as Kafka's cleaner does.
+     * header-only batch (record count 0, lastOffsetDelta 0, no records section, attributes saying
+     * uncompressed), the shape Kafka gives the empty batches its cleaner keeps for producer state.
      */
     public ByteBuffer build() {
         checkOpen();

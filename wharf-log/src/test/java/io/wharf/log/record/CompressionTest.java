@@ -83,6 +83,31 @@ class CompressionTest {
         assertThat(compressWithUs(c, small)).isEqualTo(compressWithKafka(c, small));
     }
 
+    /**
+     * Other clients (librdkafka, via liblz4) may set the optional frame flags Kafka's Java writer leaves
+     * off; both readers must accept a frame carrying block and content checksums and a content size.
+     */
+    @Test
+    void lz4FramesWithOptionalChecksumsAreRead() throws IOException {
+        byte[] data = sampleData();
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        try (OutputStream out = new net.jpountz.lz4.LZ4FrameOutputStream(sink,
+                net.jpountz.lz4.LZ4FrameOutputStream.BLOCKSIZE.SIZE_256KB, data.length,
+                net.jpountz.lz4.LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE,
+                net.jpountz.lz4.LZ4FrameOutputStream.FLG.Bits.BLOCK_CHECKSUM,
+                net.jpountz.lz4.LZ4FrameOutputStream.FLG.Bits.CONTENT_CHECKSUM,
+                net.jpountz.lz4.LZ4FrameOutputStream.FLG.Bits.CONTENT_SIZE)) {
+            out.write(data);
+        }
+        try (InputStream in = Compression.LZ4.wrapForInput(ByteBuffer.wrap(sink.toByteArray()))) {
+            assertThat(in.readAllBytes()).isEqualTo(data);
+        }
+        try (InputStream in = KafkaInterop.kafka(Compression.LZ4).wrapForInput(ByteBuffer.wrap(sink.toByteArray()),
+                RecordBatch.MAGIC_VALUE_V2, BufferSupplier.create())) {
+            assertThat(in.readAllBytes()).isEqualTo(data);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = Compression.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
     void garbageInputFailsWithIOException(Compression c) {

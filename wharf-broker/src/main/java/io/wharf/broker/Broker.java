@@ -1,0 +1,68 @@
+package io.wharf.broker;
+
+import io.wharf.broker.metadata.BrokerRegistration;
+import io.wharf.broker.metadata.ControllerElection;
+import io.wharf.broker.metadata.ControllerListener;
+import io.wharf.broker.metadata.ZkMetadataStore;
+import io.wharf.broker.topic.TopicManager;
+import io.wharf.log.LogManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker core shared by every protocol: the logs, the topics, the cluster membership. It is built
+ * from a running {@link ZkMetadataStore} and a started {@link LogManager}; whoever started those closes
+ * them (after this).
+ */
+public final class Broker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+
+    private final BrokerSettings settings;
+    private final ZkMetadataStore metadata;
+    private final LogManager logs;
+    private final TopicManager topics;
+    private ControllerElection controller;
+
+    public Broker(BrokerSettings settings, ZkMetadataStore metadata, LogManager logs) {
+        this.settings = settings;
+        this.metadata = metadata;
+        this.logs = logs;
+        this.topics = new TopicManager(settings, metadata, logs);
+    }
+
+    /** Loads the topics from ZooKeeper and opens their local partitions. */
+    public void start() {
+        topics.start();
+    }
+
+    /** Announces this broker under {@code /brokers/ids/<id>} and joins the controller election. */
+    public void register(BrokerRegistration registration) {
+        metadata.registerBroker(registration);
+        controller = new ControllerElection(metadata, settings.brokerId(), new ControllerListener() {
+            @Override
+            public void onBecomeController(int epoch) {
+                LOG.info("Broker {} is the controller (epoch {})", settings.brokerId(), epoch);
+            }
+
+            @Override
+            public void onResign() {
+                LOG.info("Broker {} is no longer the controller", settings.brokerId());
+            }
+        });
+        controller.start();
+    }
+
+    public BrokerSettings settings() { return settings; }
+    public TopicManager topics() { return topics; }
+    public LogManager logs() { return logs; }
+    public ZkMetadataStore metadata() { return metadata; }
+
+    /** Id of the current controller, or -1. */
+    public int controllerId() { return controller == null ? -1 : controller.controllerId(); }
+
+    /** Leaves the controller election. */
+    @Override
+    public void close() {
+        if (controller != null) controller.close();
+    }
+}

@@ -1,0 +1,244 @@
+package io.wharf.broker.topic;
+
+import io.wharf.broker.BrokerError;
+import io.wharf.broker.BrokerException;
+import io.wharf.broker.BrokerSettings;
+import io.wharf.broker.metadata.PartitionState;
+import io.wharf.broker.metadata.TopicExistsException;
+import io.wharf.broker.metadata.TopicMetadata;
+import io.wharf.broker.metadata.ZkMetadataStore;
+import io.wharf.log.Log;
+import io.wharf.log.LogConfig;
+import io.wharf.log.LogManager;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Topics: their metadata in ZooKeeper (Kafka's layout, through {@link ZkMetadataStore}) and the local
+ * partitions this broker hosts (logs in the {@link LogManager}). Creating, altering and deleting a topic
+ * writes ZooKeeper first and then brings the local partitions in line, so ZooKeeper stays the source of
+ * truth; {@link #refresh()} re-applies it (at start-up and when ZooKeeper says topics changed).
+ *
+ * <p>With {@code delete.topic.enable=false} a delete only marks the topic under
+ * {@code /admin/delete_topics} and the topic keeps working; the first start with the flag on deletes it.
+ *
+ * <p>Thread-safety: public methods may be called from any thread; changes are serialised on this object.
+ */
+public final class TopicManager {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicManager.class);
+
+    private final BrokerSettings settings;
+    private final ZkMetadataStore metadata;
+    private final LogManager logs;
+    private final Map<PartitionId, Partition> partitions = new ConcurrentHashMap<>();
+    private final Map<String, TopicMetadata> topics = new ConcurrentHashMap<>();
+
+    public TopicManager(BrokerSettings settings, ZkMetadataStore metadata, LogManager logs) {
+        this.settings = settings;
+        this.metadata = metadata;
+        this.logs = logs;
+    }
+
+    /** Loads every topic, finishes pending deletions if allowed, and opens the local partitions. */
+    public synchronized void start() {
+        if (settings.deleteTopicEnable()) {
+            for (String marked : metadata.topicsMarkedForDeletion()) {
+                LOG.info("Deleting topic {}, marked for deletion while delete.topic.enable was false", marked);
+                deleteNow(marked);
+            }
+        }
+        refresh();
+        metadata.addTopicsListener(this::refreshQuietly);
+    }
+
+    private void refreshQuietly() {
+        try {
+            refresh();
+        } catch (RuntimeException e) {
+            LOG.warn("Refreshing topics from ZooKeeper failed", e);
+        }
+    }
+
+    /** Brings the local partitions in line with ZooKeeper. */
+    public synchronized void refresh() {
+        Set<String> names = metadata.topicNames();
+        for (String name : names) {
+            metadata.topic(name).ifPresent(this::apply);
+        }
+        for (String gone : new ArrayList<>(topics.keySet())) {
+            if (!names.contains(gone)) dropLocal(gone);
+        }
+    }
+
+    private void apply(TopicMetadata topic) {
+        topics.put(topic.name(), topic);
+        LogConfig config = logConfig(topic);
+        topic.replicaAssignment().forEach((p, replicas) -> {
+            if (!replicas.contains(settings.brokerId())) return;
+            PartitionId id = new PartitionId(topic.name(), p);
+            Partition existing = partitions.get(id);
+            if (existing != null) {
+                existing.updateReplicas(replicas);
+                existing.log().updateConfig(config);
+                return;
+            }
+            Log log = logs.getOrCreateLog(id.logId(), config);
+            log.updateConfig(config); // a log loaded from disk at start-up has the broker defaults
+            log.highWatermarkToLogEnd();
+            partitions.put(id, new Partition(id, log, replicas));
+            if (metadata.partitionState(topic.name(), p).isEmpty()) {
+                metadata.setPartitionState(topic.name(), p, new PartitionState(replicas.get(0), 0, List.of(replicas.get(0)), 1));
+            }
+        });
+    }
+
+    private LogConfig logConfig(TopicMetadata topic) {
+        try {
+            return settings.defaultLogConfig().withOverrides(topic.configs());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Topic {} has an invalid config override ({}); using the broker defaults", topic.name(), e.getMessage());
+            return settings.defaultLogConfig();
+        }
+    }
+
+    /**
+     * Creates a topic with {@code partitions} partitions ({@code -1}: {@code num.partitions}) of
+     * {@code replicationFactor} replicas ({@code -1}: {@code default.replication.factor}), placed round
+     * robin over the live brokers. With {@code validateOnly} nothing is written.
+     */
+    public synchronized TopicMetadata createTopic(String name, int partitions, short replicationFactor,
+                                                  Map<String, String> configs, boolean validateOnly) {
+        TopicNames.validate(name);
+        int count = partitions == -1 ? settings.numPartitions() : partitions;
+        short rf = replicationFactor == -1 ? settings.defaultReplicationFactor() : replicationFactor;
+        if (count < 1) {
+            throw new BrokerException(BrokerError.INVALID_PARTITIONS, "Number of partitions must be at least 1, got " + count);
+        }
+        List<Integer> brokers = new ArrayList<>(metadata.liveBrokerIds());
+        if (rf < 1 || rf > brokers.size()) {
+            throw new BrokerException(BrokerError.INVALID_REPLICATION_FACTOR, "Replication factor: " + rf
+                + " larger than available brokers: " + brokers.size() + "." .replace(".", rf < 1 ? " (must be at least 1)." : "."));
+        }
+        TopicConfigs.validate(settings.defaultLogConfig(), configs);
+        if (topics.containsKey(name) || metadata.topic(name).isPresent()) {
+            throw new BrokerException(BrokerError.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.");
+        }
+        Map<Integer, List<Integer>> assignment = assign(brokers, 0, count, rf);
+        if (validateOnly) return new TopicMetadata(name, "", assignment, configs);
+        TopicMetadata created;
+        try {
+            created = metadata.createTopic(name, assignment, configs);
+        } catch (TopicExistsException e) {
+            throw new BrokerException(BrokerError.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.", e);
+        }
+        apply(created);
+        LOG.info("Created topic {} with {} partition(s), replication factor {}", name, count, rf);
+        return created;
+    }
+
+    /** Round-robin placement starting at partition {@code from}, Kafka's simple rack-unaware way. */
+    private static Map<Integer, List<Integer>> assign(List<Integer> brokers, int from, int to, short rf) {
+        brokers.sort(Integer::compare);
+        Map<Integer, List<Integer>> assignment = new TreeMap<>();
+        for (int p = from; p < to; p++) {
+            List<Integer> replicas = new ArrayList<>(rf);
+            for (int r = 0; r < rf; r++) replicas.add(brokers.get((p + r) % brokers.size()));
+            assignment.put(p, replicas);
+        }
+        return assignment;
+    }
+
+    /** Raises a topic's partition count (partitions are never removed, as in Kafka). */
+    public synchronized void createPartitions(String name, int newCount, boolean validateOnly) {
+        TopicMetadata topic = requireTopic(name);
+        int current = topic.partitionCount();
+        if (newCount <= current) {
+            throw new BrokerException(BrokerError.INVALID_PARTITIONS, "Topic currently has " + current
+                + " partitions, which is higher than the requested " + newCount + ".".replace(".", newCount == current ? "" : "."));
+        }
+        short rf = (short) topic.replicaAssignment().get(0).size();
+        List<Integer> brokers = new ArrayList<>(metadata.liveBrokerIds());
+        if (rf > brokers.size()) {
+            throw new BrokerException(BrokerError.INVALID_REPLICATION_FACTOR, "Replication factor " + rf
+                + " is larger than the " + brokers.size() + " live broker(s)");
+        }
+        if (validateOnly) return;
+        Map<Integer, List<Integer>> full = new TreeMap<>(topic.replicaAssignment());
+        full.putAll(assign(brokers, current, newCount, rf));
+        metadata.addPartitions(name, full);
+        metadata.topic(name).ifPresent(this::apply);
+    }
+
+    /** Replaces a topic's config overrides (validated first) and applies them to its logs. */
+    public synchronized void setTopicConfigs(String name, Map<String, String> configs, boolean validateOnly) {
+        requireTopic(name);
+        TopicConfigs.validate(settings.defaultLogConfig(), configs);
+        if (validateOnly) return;
+        metadata.setTopicConfigs(name, configs);
+        metadata.topic(name).ifPresent(this::apply);
+    }
+
+    /**
+     * Deletes a topic. With {@code delete.topic.enable=false} it is only marked for deletion and
+     * TOPIC_DELETION_DISABLED is thrown; it keeps working until a restart with the flag on.
+     */
+    public synchronized void deleteTopic(String name) {
+        requireTopic(name);
+        if (!settings.deleteTopicEnable()) {
+            metadata.markTopicForDeletion(name);
+            throw new BrokerException(BrokerError.TOPIC_DELETION_DISABLED, "Topic deletion is disabled "
+                + "(delete.topic.enable=false); topic '" + name + "' is marked for deletion under /admin/delete_topics "
+                + "and will be deleted when the broker restarts with delete.topic.enable=true");
+        }
+        deleteNow(name);
+    }
+
+    private void deleteNow(String name) {
+        metadata.deleteTopic(name);
+        dropLocal(name);
+        LOG.info("Deleted topic {}", name);
+    }
+
+    private void dropLocal(String name) {
+        topics.remove(name);
+        for (PartitionId id : new ArrayList<>(partitions.keySet())) {
+            if (id.topic().equals(name)) {
+                partitions.remove(id);
+                logs.deleteLog(id.logId());
+            }
+        }
+        // Logs left on disk by a deletion that happened while this broker was down.
+        logs.allLogs().keySet().stream().filter(l -> l.name().equals(name)).toList().forEach(logs::deleteLog);
+    }
+
+    private TopicMetadata requireTopic(String name) {
+        TopicMetadata topic = topics.get(name);
+        if (topic == null) topic = metadata.topic(name).orElse(null);
+        if (topic == null) {
+            throw new BrokerException(BrokerError.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name + "' does not exist");
+        }
+        return topic;
+    }
+
+    public Optional<TopicMetadata> topic(String name) { return Optional.ofNullable(topics.get(name)); }
+
+    public Collection<TopicMetadata> topics() { return List.copyOf(topics.values()); }
+
+    public Optional<Partition> partition(PartitionId id) { return Optional.ofNullable(partitions.get(id)); }
+
+    public Collection<Partition> localPartitions() { return List.copyOf(partitions.values()); }
+
+    /** The effective configuration of a topic: broker defaults with its overrides. */
+    public Map<String, String> overrides(String name) {
+        return new HashMap<>(requireTopic(name).configs());
+    }
+}

@@ -1,0 +1,45 @@
+package io.wharf.server;
+
+import io.wharf.broker.BrokerSettings;
+import io.wharf.log.LogConfig;
+import io.wharf.log.LogManagerSettings;
+import io.wharf.server.config.ServerConfig;
+
+/** Translates {@code server.properties} into the settings of the broker core and the log. */
+final class ServerSettings {
+    private ServerSettings() {
+    }
+
+    static LogConfig logConfig(ServerConfig c) {
+        LogConfig.Builder b = LogConfig.builder()
+            .segmentBytes(c.logSegmentBytes())
+            .segmentMs(c.logRollMs())
+            .maxIndexSize(c.logIndexSizeMaxBytes())
+            .indexIntervalBytes(c.logIndexIntervalBytes())
+            .retentionMs(c.logRetentionMs())
+            .retentionBytes(c.logRetentionBytes())
+            .deleteRetentionMs(c.logCleanerDeleteRetentionMs())
+            .minCleanableDirtyRatio(c.logCleanerMinCleanableRatio())
+            .flushIntervalMessages(c.logFlushIntervalMessages())
+            .flushIntervalMs(c.logFlushIntervalMs())
+            .fileDeleteDelayMs(c.fileDeleteDelayMs())
+            .maxMessageBytes(c.messageMaxBytes());
+        boolean compact = c.logCleanupPolicy().contains("compact");
+        boolean delete = c.logCleanupPolicy().contains("delete");
+        if (compact && delete) b.cleanupPolicy(LogConfig.CleanupPolicy.COMPACT, LogConfig.CleanupPolicy.DELETE);
+        else if (compact) b.cleanupPolicy(LogConfig.CleanupPolicy.COMPACT);
+        else b.cleanupPolicy(LogConfig.CleanupPolicy.DELETE);
+        return b.build();
+    }
+
+    static LogManagerSettings logManager(ServerConfig c) {
+        return new LogManagerSettings(c.logRetentionCheckIntervalMs(), c.logFlushSchedulerIntervalMs(),
+            c.logFlushOffsetCheckpointIntervalMs(), c.logCleanerEnable(), c.logCleanerBackoffMs(),
+            LogManagerSettings.defaults().cleanerMaxKeys());
+    }
+
+    static BrokerSettings broker(ServerConfig c) {
+        return new BrokerSettings(c.brokerId(), c.numPartitions(), c.defaultReplicationFactor(),
+            c.autoCreateTopicsEnable(), c.deleteTopicEnable(), c.minInsyncReplicas(), logConfig(c));
+    }
+}

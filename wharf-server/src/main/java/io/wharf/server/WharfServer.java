@@ -1,0 +1,150 @@
+package io.wharf.server;
+
+import io.wharf.broker.Broker;
+import io.wharf.broker.metadata.BrokerRegistration;
+import io.wharf.broker.metadata.EmbeddedZooKeeper;
+import io.wharf.broker.metadata.Endpoint;
+import io.wharf.broker.metadata.ZkMetadataStore;
+import io.wharf.broker.net.ProtocolFrontEnd;
+import io.wharf.log.LogManager;
+import io.wharf.log.Time;
+import io.wharf.server.config.Listener;
+import io.wharf.server.config.ServerConfig;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Wharf broker: the log manager, embedded or external ZooKeeper, the broker core and the
+ * listeners, started in that order and stopped in reverse.
+ *
+ * <p>Start-up fails fast with one clear message (a {@code ConfigException}, {@code LogDirException} or
+ * {@code MetadataException}) and undoes whatever it had started. Shutdown stops accepting connections,
+ * closes them, then flushes and checkpoints every log and writes the clean-shutdown marker, so the next
+ * start has nothing to recover.
+ */
+public final class WharfServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WharfServer.class);
+    /** Where the embedded ZooKeeper keeps its data: under the first log directory, hidden from the log scan. */
+    static final String EMBEDDED_ZK_DIR = ".zookeeper";
+
+    private final ServerConfig config;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final List<NetworkServer.BoundListener> listeners = new ArrayList<>();
+    private Broker broker;
+    private EmbeddedZooKeeper embeddedZooKeeper;
+    private NetworkServer network;
+
+    private WharfServer(ServerConfig config) {
+        this.config = config;
+    }
+
+    /** Starts a broker; on failure everything started is stopped again and the exception rethrown. */
+    public static WharfServer start(ServerConfig config) {
+        WharfServer server = new WharfServer(config);
+        try {
+            server.startAll();
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        long begin = System.nanoTime();
+        LogManager logs = new LogManager(config.logDirs(), ServerSettings.logConfig(config),
+            ServerSettings.logManager(config), Time.SYSTEM);
+        // Log directories first: a bad or locked log.dirs fails before anything else starts.
+        logs.startup();
+        started.push(logs);
+        String connect = config.zookeeperConnect().orElseGet(() -> {
+            Path dir = config.logDirs().get(0).resolve(EMBEDDED_ZK_DIR);
+            embeddedZooKeeper = EmbeddedZooKeeper.start(dir,
+                new InetSocketAddress("127.0.0.1", config.zookeeperEmbeddedPort()));
+            started.push(embeddedZooKeeper);
+            LOG.info("Started embedded ZooKeeper on {} (data in {})", embeddedZooKeeper.connectString(), dir);
+            return embeddedZooKeeper.connectString();
+        });
+        ZkMetadataStore metadata = new ZkMetadataStore(connect,
+            Duration.ofMillis(config.zookeeperSessionTimeoutMs()), Duration.ofMillis(config.zookeeperConnectionTimeoutMs()));
+        metadata.start();
+        started.push(metadata);
+        broker = new Broker(ServerSettings.broker(config), metadata, logs);
+        started.push(broker);
+        broker.start();
+        network = new NetworkServer(config.numNetworkThreads());
+        started.push(network);
+        for (Listener l : config.kafkaListeners()) {
+            listeners.add(network.bind(l, "listeners", frontEnd("Kafka")));
+        }
+        for (Listener l : config.amqpListeners()) listeners.add(network.bind(l, "amqp.listeners", frontEnd("AMQP")));
+        for (Listener l : config.mqttListeners()) listeners.add(network.bind(l, "mqtt.listeners", frontEnd("MQTT")));
+        for (Listener l : config.httpListeners()) listeners.add(network.bind(l, "http.listeners", frontEnd("HTTP")));
+        broker.register(registration());
+        LOG.info("Wharf broker {} started in {} ms (ZooKeeper {}, logs in {})", config.brokerId(),
+            (System.nanoTime() - begin) / 1_000_000, connect, config.logDirs());
+    }
+
+    private ProtocolFrontEnd frontEnd(String protocol) {
+        // The protocol front-ends plug in here as they are built (wharf-kafka, wharf-amqp, wharf-mqtt).
+        return new PendingFrontEnd(protocol);
+    }
+
+    /** This broker's endpoints as registered in ZooKeeper: advertised hosts, real (bound) ports. */
+    private BrokerRegistration registration() {
+        List<Endpoint> endpoints = new ArrayList<>();
+        List<Listener> advertised = config.advertisedListeners();
+        for (NetworkServer.BoundListener b : listeners) {
+            Listener l = b.listener();
+            boolean kafka = b.protocol().equals("Kafka");
+            String host = l.host();
+            int port = b.port();
+            if (kafka) {
+                Optional<Listener> adv = advertised.stream().filter(a -> a.name().equals(l.name())).findFirst();
+                if (adv.isPresent() && adv.get().port() != 0 && !adv.get().bindsAllInterfaces()) {
+                    host = adv.get().host();
+                    port = adv.get().port();
+                }
+            }
+            if (host.equals("0.0.0.0") || host.equals("::")) host = "127.0.0.1";
+            endpoints.add(new Endpoint(l.name(), kafka ? "PLAINTEXT" : b.protocol().toUpperCase(java.util.Locale.ROOT),
+                host, port));
+        }
+        return new BrokerRegistration(config.brokerId(), endpoints, Optional.empty());
+    }
+
+    public Broker broker() { return broker; }
+
+    /** The port a listener really got (useful with port 0), by listener name such as "PLAINTEXT". */
+    public int boundPort(String listenerName) {
+        return listeners.stream().filter(b -> b.listener().name().equals(listenerName)).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("No listener named " + listenerName)).port();
+    }
+
+    public Optional<EmbeddedZooKeeper> embeddedZooKeeper() { return Optional.ofNullable(embeddedZooKeeper); }
+
+    /** Clean shutdown, in reverse order of start-up. Safe to call more than once. */
+    @Override
+    public synchronized void close() {
+        if (started.isEmpty()) return;
+        LOG.info("Shutting down Wharf broker {}", config.brokerId());
+        if (network != null) network.stopAccepting();
+        while (!started.isEmpty()) {
+            AutoCloseable c = started.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.error("Error while stopping {}", c.getClass().getSimpleName(), e);
+            }
+        }
+        LOG.info("Wharf broker {} shut down cleanly", config.brokerId());
+    }
+}

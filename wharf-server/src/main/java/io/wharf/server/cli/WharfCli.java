@@ -1,0 +1,46 @@
+package io.wharf.server.cli;
+
+import io.wharf.broker.BrokerException;
+import io.wharf.broker.metadata.MetadataException;
+import io.wharf.log.LogDirException;
+import io.wharf.server.config.ConfigException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code bin/wharf}: the command line. Failures the user can fix (bad configuration, a port in use, an
+ * unusable log directory, ZooKeeper out of reach) print one line naming the cause and exit 1; usage
+ * errors exit 2.
+ */
+@Command(name = "wharf", mixinStandardHelpOptions = true, version = "Wharf 0.1.0-SNAPSHOT",
+    description = "One broker, three wire protocols (Kafka, AMQP 0-9-1, MQTT).",
+    subcommands = {ServerCommand.class})
+public final class WharfCli implements Runnable {
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new WharfCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            if (e instanceof ConfigException || e instanceof LogDirException || e instanceof MetadataException
+                || e instanceof BrokerException) {
+                err.println("wharf: " + e.getMessage());
+            } else {
+                err.println("wharf: unexpected error: " + e);
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return 1;
+        });
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,216 @@
+package io.wharf.server.config;
+
+import static io.wharf.server.config.ConfigType.BOOLEAN;
+import static io.wharf.server.config.ConfigType.DOUBLE;
+import static io.wharf.server.config.ConfigType.INT;
+import static io.wharf.server.config.ConfigType.LIST;
+import static io.wharf.server.config.ConfigType.LISTENER_LIST;
+import static io.wharf.server.config.ConfigType.LONG;
+import static io.wharf.server.config.ConfigType.PATH_LIST;
+import static io.wharf.server.config.ConfigType.STRING;
+import static io.wharf.server.config.ConfigValidator.atLeast;
+import static io.wharf.server.config.ConfigValidator.between;
+import static io.wharf.server.config.ConfigValidator.distinct;
+import static io.wharf.server.config.ConfigValidator.eachOneOf;
+import static io.wharf.server.config.ConfigValidator.nonEmpty;
+
+/**
+ * Every key the broker understands. Names and defaults are Kafka's where Kafka has the key, so a Kafka
+ * operator's habits carry over; the docs say where Wharf departs from Kafka. The README's configuration
+ * reference is generated from this table, so a key documented there is a key that works.
+ *
+ * <p>Ranges are Kafka's with two kinds of exception: a few keys Kafka leaves unchecked get the obvious
+ * bound (a thread count of at least 1), and {@code log.segment.bytes} keeps Kafka's minimum from before 4.0
+ * (see its comment).
+ */
+final class ServerConfigDef {
+    static final String BROKER_ID = "broker.id";
+    static final String LISTENERS = "listeners";
+    static final String ADVERTISED_LISTENERS = "advertised.listeners";
+    static final String AMQP_LISTENERS = "amqp.listeners";
+    static final String MQTT_LISTENERS = "mqtt.listeners";
+    static final String HTTP_LISTENERS = "http.listeners";
+    static final String LOG_DIRS = "log.dirs";
+    static final String LOG_DIR = "log.dir";
+    static final String ZOOKEEPER_CONNECT = "zookeeper.connect";
+    static final String ZOOKEEPER_SESSION_TIMEOUT_MS = "zookeeper.session.timeout.ms";
+    static final String ZOOKEEPER_CONNECTION_TIMEOUT_MS = "zookeeper.connection.timeout.ms";
+    static final String ZOOKEEPER_EMBEDDED_PORT = "zookeeper.embedded.port";
+    static final String DELETE_TOPIC_ENABLE = "delete.topic.enable";
+    static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
+    static final String NUM_PARTITIONS = "num.partitions";
+    static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
+    static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+    static final String LOG_RETENTION_HOURS = "log.retention.hours";
+    static final String LOG_RETENTION_MINUTES = "log.retention.minutes";
+    static final String LOG_RETENTION_MS = "log.retention.ms";
+    static final String LOG_RETENTION_BYTES = "log.retention.bytes";
+    static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+    static final String LOG_SEGMENT_BYTES = "log.segment.bytes";
+    static final String LOG_ROLL_HOURS = "log.roll.hours";
+    static final String LOG_ROLL_MS = "log.roll.ms";
+    static final String LOG_INDEX_INTERVAL_BYTES = "log.index.interval.bytes";
+    static final String LOG_INDEX_SIZE_MAX_BYTES = "log.index.size.max.bytes";
+    static final String LOG_FLUSH_INTERVAL_MESSAGES = "log.flush.interval.messages";
+    static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
+    static final String LOG_FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
+    static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
+    static final String LOG_CLEANUP_POLICY = "log.cleanup.policy";
+    static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
+    static final String LOG_CLEANER_DELETE_RETENTION_MS = "log.cleaner.delete.retention.ms";
+    static final String LOG_CLEANER_MIN_CLEANABLE_RATIO = "log.cleaner.min.cleanable.ratio";
+    static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
+    static final String LOG_SEGMENT_DELETE_DELAY_MS = "log.segment.delete.delay.ms";
+    static final String FILE_DELETE_DELAY_MS = "file.delete.delay.ms";
+    static final String MESSAGE_MAX_BYTES = "message.max.bytes";
+    static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
+    static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
+    static final String TRANSACTION_STATE_LOG_NUM_PARTITIONS = "transaction.state.log.num.partitions";
+    static final String TRANSACTION_STATE_LOG_REPLICATION_FACTOR = "transaction.state.log.replication.factor";
+    static final String TRANSACTION_STATE_LOG_MIN_ISR = "transaction.state.log.min.isr";
+    static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    static final String NUM_NETWORK_THREADS = "num.network.threads";
+    static final String NUM_IO_THREADS = "num.io.threads";
+    static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
+
+    static final String CLEANUP_DELETE = "delete";
+    static final String CLEANUP_COMPACT = "compact";
+
+    /**
+     * Kafka checked {@code log.segment.bytes >= 14} (the size of a legacy record header) until 4.0, when
+     * KIP-1030 raised the minimum to 1 MiB. Wharf keeps the old floor: tiny segments are how tests and
+     * operators exercise rolling, retention and compaction without writing a gigabyte first.
+     */
+    static final int MIN_SEGMENT_BYTES = 14;
+
+    /** Kafka types replication factors as a short (that is what CreateTopics carries). */
+    private static final ConfigValidator REPLICATION_FACTOR = between(1, Short.MAX_VALUE);
+    private static final ConfigValidator PORT = between(0, 65535);
+    private static final ConfigValidator RETENTION = atLeast(-1);
+
+    static final ConfigDef DEF = new ConfigDef()
+            .define(BROKER_ID, INT, "0", atLeast(0),
+                    "Identifies this broker; unique among the brokers that share a ZooKeeper.")
+            .define(LISTENERS, LISTENER_LIST, "PLAINTEXT://127.0.0.1:9092", nonEmpty("listener"),
+                    "Kafka-protocol endpoints to bind, as `NAME://host:port`. An empty host binds every interface, "
+                            + "an IPv6 host is written in brackets (`[::1]`), port 0 picks a free port.")
+            .define(ADVERTISED_LISTENERS, LISTENER_LIST, null,
+                    "Kafka endpoints given to clients in metadata when they differ from `listeners` (NAT, "
+                            + "containers). Every name must appear in `listeners`; the wildcard address and port 0 "
+                            + "cannot be advertised. If not set, `listeners` is advertised.")
+            .define(AMQP_LISTENERS, LISTENER_LIST, null,
+                    "AMQP 0-9-1 endpoints, e.g. `AMQP://127.0.0.1:5672`. If not set, no AMQP port is opened.")
+            .define(MQTT_LISTENERS, LISTENER_LIST, null,
+                    "MQTT endpoints, e.g. `MQTT://127.0.0.1:1883`. If not set, no MQTT port is opened.")
+            .define(HTTP_LISTENERS, LISTENER_LIST, null,
+                    "HTTP management API and `/metrics` endpoints, e.g. `HTTP://127.0.0.1:15672`. If not set, "
+                            + "no HTTP port is opened.")
+            .define(LOG_DIRS, PATH_LIST, "data/wharf-logs", nonEmpty("directory").and(distinct()),
+                    "Directories that hold the partition logs, comma-separated; relative paths are resolved "
+                            + "against the working directory.")
+            .define(LOG_DIR, PATH_LIST, null, nonEmpty("directory").and(distinct()),
+                    "Kafka's single-directory form, used only when `log.dirs` is not set.")
+            .define(ZOOKEEPER_CONNECT, STRING, null, ConfigValidator.zooKeeperConnectString(),
+                    "ZooKeeper ensemble holding the cluster metadata, e.g. `zk1:2181,zk2:2181/wharf`. If not set, "
+                            + "the broker starts an embedded ZooKeeper (a single-broker cluster).")
+            .define(ZOOKEEPER_SESSION_TIMEOUT_MS, INT, "18000", atLeast(1),
+                    "ZooKeeper session timeout; a broker whose session expires drops out of the cluster.")
+            .define(ZOOKEEPER_CONNECTION_TIMEOUT_MS, INT, null, atLeast(1),
+                    "How long to wait for the ZooKeeper connection at start-up. If not set, "
+                            + "`zookeeper.session.timeout.ms` is used.")
+            .define(ZOOKEEPER_EMBEDDED_PORT, INT, "2181", PORT,
+                    "Client port of the embedded ZooKeeper, used when `zookeeper.connect` is not set; 0 picks "
+                            + "a free port.")
+            .define(DELETE_TOPIC_ENABLE, BOOLEAN, "true",
+                    "Whether topics can be deleted; if false, delete requests are refused.")
+            .define(AUTO_CREATE_TOPICS_ENABLE, BOOLEAN, "true",
+                    "Create a topic when a client first asks for one that does not exist.")
+            .define(NUM_PARTITIONS, INT, "1", atLeast(1),
+                    "Partitions of a topic created without an explicit count (including auto-created ones).")
+            .define(DEFAULT_REPLICATION_FACTOR, INT, "1", REPLICATION_FACTOR,
+                    "Replication factor of a topic created without an explicit one.")
+            .define(MIN_INSYNC_REPLICAS, INT, "1", atLeast(1),
+                    "With `acks=all`, the number of in-sync replicas that must hold a write before it is "
+                            + "acknowledged.")
+            .define(LOG_RETENTION_HOURS, INT, "168", RETENTION,
+                    "How long to keep a segment before deleting it, in hours; -1 keeps segments forever. "
+                            + "`log.retention.minutes` and `log.retention.ms` take precedence.")
+            .define(LOG_RETENTION_MINUTES, INT, null, RETENTION,
+                    "Retention in minutes; takes precedence over `log.retention.hours`.")
+            .define(LOG_RETENTION_MS, LONG, null, RETENTION,
+                    "Retention in milliseconds; takes precedence over `log.retention.minutes` and "
+                            + "`log.retention.hours`. -1 keeps segments forever; 0 is not allowed.")
+            .define(LOG_RETENTION_BYTES, LONG, "-1",
+                    "Largest size a partition's log may reach before its oldest segments are deleted; "
+                            + "negative means no size limit.")
+            .define(LOG_RETENTION_CHECK_INTERVAL_MS, LONG, "300000", atLeast(1),
+                    "How often the retention task looks for segments to delete.")
+            .define(LOG_SEGMENT_BYTES, INT, "1073741824", atLeast(MIN_SEGMENT_BYTES),
+                    "Largest size of a segment file; a new segment is rolled when the next batch would not fit.")
+            .define(LOG_ROLL_HOURS, INT, "168", atLeast(1),
+                    "Age of the active segment, in hours, at which a new one is rolled even if it is not full. "
+                            + "`log.roll.ms` takes precedence.")
+            .define(LOG_ROLL_MS, LONG, null, atLeast(1),
+                    "Roll age in milliseconds; takes precedence over `log.roll.hours`.")
+            .define(LOG_INDEX_INTERVAL_BYTES, INT, "4096", atLeast(0),
+                    "Bytes of records between two entries of the sparse offset index.")
+            .define(LOG_INDEX_SIZE_MAX_BYTES, INT, "10485760", atLeast(4),
+                    "Largest size of an offset or time index; a segment whose index is full is rolled.")
+            .define(LOG_FLUSH_INTERVAL_MESSAGES, LONG, String.valueOf(Long.MAX_VALUE), atLeast(1),
+                    "Force an fsync after this many messages accumulate in a partition. The default leaves "
+                            + "flushing to the operating system and durability to replication, as Kafka does.")
+            .define(LOG_FLUSH_INTERVAL_MS, LONG, null, atLeast(0),
+                    "Force an fsync of a partition that has held unflushed messages this long. If not set, "
+                            + "`log.flush.scheduler.interval.ms` is used.")
+            // Kafka leaves this unchecked, but a scheduler period below 1 ms cannot be scheduled.
+            .define(LOG_FLUSH_SCHEDULER_INTERVAL_MS, LONG, String.valueOf(Long.MAX_VALUE), atLeast(1),
+                    "How often the flusher checks whether a partition is due for an fsync.")
+            .define(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, INT, "60000", atLeast(0),
+                    "How often the recovery point (last flushed offset) is checkpointed; after a crash, "
+                            + "recovery rescans the log from it.")
+            .define(LOG_CLEANUP_POLICY, LIST, CLEANUP_DELETE,
+                    nonEmpty("policy").and(distinct()).and(eachOneOf(CLEANUP_DELETE, CLEANUP_COMPACT)),
+                    "Default policy for old segments: delete them, compact them (keep the last record per key), "
+                            + "or both (`delete,compact`).")
+            .define(LOG_CLEANER_ENABLE, BOOLEAN, "true",
+                    "Run the log cleaner, which compacts topics with the compact policy, including "
+                            + "`__consumer_offsets`.")
+            .define(LOG_CLEANER_DELETE_RETENTION_MS, LONG, "86400000", atLeast(0),
+                    "How long delete markers (tombstones) are kept in compacted topics.")
+            .define(LOG_CLEANER_MIN_CLEANABLE_RATIO, DOUBLE, "0.5", between(0.0, 1.0),
+                    "Share of a log that must be uncompacted before the cleaner compacts it.")
+            .define(LOG_CLEANER_BACKOFF_MS, LONG, "15000", atLeast(0),
+                    "How long the cleaner sleeps when no log needs cleaning.")
+            .define(LOG_SEGMENT_DELETE_DELAY_MS, LONG, "60000", atLeast(0),
+                    "Delay between a segment being deleted from the log and its files being removed, so that "
+                            + "reads in progress can finish.")
+            .define(FILE_DELETE_DELAY_MS, LONG, null, atLeast(0),
+                    "Kafka's topic-level name for `log.segment.delete.delay.ms`; used only when that key is "
+                            + "not set.")
+            .define(MESSAGE_MAX_BYTES, INT, "1048588", atLeast(0),
+                    "Largest record batch the broker accepts, after compression (1 MiB plus the 12-byte "
+                            + "batch log overhead).")
+            .define(OFFSETS_TOPIC_NUM_PARTITIONS, INT, "50", atLeast(1),
+                    "Partitions of the internal `__consumer_offsets` topic; fixed once the topic exists.")
+            .define(OFFSETS_TOPIC_REPLICATION_FACTOR, INT, "1", REPLICATION_FACTOR,
+                    "Replication factor of `__consumer_offsets`. Kafka's default is 3; Wharf's is 1 so that a "
+                            + "single broker works out of the box.")
+            .define(TRANSACTION_STATE_LOG_NUM_PARTITIONS, INT, "50", atLeast(1),
+                    "Partitions of the internal `__transaction_state` topic; fixed once the topic exists.")
+            .define(TRANSACTION_STATE_LOG_REPLICATION_FACTOR, INT, "1", REPLICATION_FACTOR,
+                    "Replication factor of `__transaction_state`. Kafka's default is 3; Wharf's is 1 so that a "
+                            + "single broker works out of the box.")
+            .define(TRANSACTION_STATE_LOG_MIN_ISR, INT, "1", atLeast(1),
+                    "`min.insync.replicas` of `__transaction_state`. Kafka's default is 2; Wharf's is 1.")
+            .define(GROUP_INITIAL_REBALANCE_DELAY_MS, INT, "3000", atLeast(0),
+                    "How long a new consumer group waits for more members before its first rebalance.")
+            .define(NUM_NETWORK_THREADS, INT, "3", atLeast(1),
+                    "Threads that read requests from and write responses to the network.")
+            .define(NUM_IO_THREADS, INT, "8", atLeast(1),
+                    "Threads that process requests, including their disk I/O.")
+            .define(SOCKET_REQUEST_MAX_BYTES, INT, "104857600", atLeast(1),
+                    "Largest request the broker reads; a larger one closes the connection.");
+
+    private ServerConfigDef() {
+    }
+}

@@ -1,0 +1,384 @@
+package io.wharf.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+    @TempDir
+    Path dir;
+
+    private Path propertiesFile(String... lines) throws IOException {
+        Path file = dir.resolve("server.properties");
+        Files.write(file, List.of(lines), StandardCharsets.UTF_8);
+        return file;
+    }
+
+    @Test
+    void anEmptyFileGivesTheDocumentedDefaults() throws IOException {
+        ServerConfig config = ServerConfig.load(propertiesFile("# nothing set"), Map.of());
+
+        assertThat(config.brokerId()).isZero();
+        assertThat(config.kafkaListeners()).containsExactly(new Listener("PLAINTEXT", "127.0.0.1", 9092));
+        assertThat(config.advertisedListeners()).isEqualTo(config.kafkaListeners());
+        assertThat(config.amqpListeners()).isEmpty();
+        assertThat(config.mqttListeners()).isEmpty();
+        assertThat(config.httpListeners()).isEmpty();
+        assertThat(config.logDirs()).containsExactly(Path.of("data/wharf-logs"));
+        assertThat(config.zookeeperConnect()).isEmpty();
+        assertThat(config.zookeeperSessionTimeoutMs()).isEqualTo(18000);
+        assertThat(config.zookeeperConnectionTimeoutMs()).isEqualTo(18000);
+        assertThat(config.zookeeperEmbeddedPort()).isEqualTo(2181);
+        assertThat(config.deleteTopicEnable()).isTrue();
+        assertThat(config.autoCreateTopicsEnable()).isTrue();
+        assertThat(config.numPartitions()).isEqualTo(1);
+        assertThat(config.defaultReplicationFactor()).isEqualTo((short) 1);
+        assertThat(config.minInsyncReplicas()).isEqualTo(1);
+        assertThat(config.logRetentionMs()).isEqualTo(168 * 3_600_000L);
+        assertThat(config.logRetentionBytes()).isEqualTo(-1L);
+        assertThat(config.logRetentionCheckIntervalMs()).isEqualTo(300_000L);
+        assertThat(config.logSegmentBytes()).isEqualTo(1_073_741_824);
+        assertThat(config.logRollMs()).isEqualTo(168 * 3_600_000L);
+        assertThat(config.logIndexIntervalBytes()).isEqualTo(4096);
+        assertThat(config.logIndexSizeMaxBytes()).isEqualTo(10_485_760);
+        assertThat(config.logFlushIntervalMessages()).isEqualTo(Long.MAX_VALUE);
+        assertThat(config.logFlushIntervalMs()).isEqualTo(Long.MAX_VALUE);
+        assertThat(config.logFlushSchedulerIntervalMs()).isEqualTo(Long.MAX_VALUE);
+        assertThat(config.logFlushOffsetCheckpointIntervalMs()).isEqualTo(60_000);
+        assertThat(config.logCleanupPolicy()).containsExactly("delete");
+        assertThat(config.logCleanerEnable()).isTrue();
+        assertThat(config.logCleanerDeleteRetentionMs()).isEqualTo(86_400_000L);
+        assertThat(config.logCleanerMinCleanableRatio()).isEqualTo(0.5);
+        assertThat(config.logCleanerBackoffMs()).isEqualTo(15_000L);
+        assertThat(config.fileDeleteDelayMs()).isEqualTo(60_000L);
+        assertThat(config.messageMaxBytes()).isEqualTo(1_048_588);
+        assertThat(config.offsetsTopicNumPartitions()).isEqualTo(50);
+        assertThat(config.offsetsTopicReplicationFactor()).isEqualTo((short) 1);
+        assertThat(config.transactionStateLogNumPartitions()).isEqualTo(50);
+        assertThat(config.transactionStateLogReplicationFactor()).isEqualTo((short) 1);
+        assertThat(config.transactionStateLogMinIsr()).isEqualTo(1);
+        assertThat(config.groupInitialRebalanceDelayMs()).isEqualTo(3000);
+        assertThat(config.numNetworkThreads()).isEqualTo(3);
+        assertThat(config.numIoThreads()).isEqualTo(8);
+        assertThat(config.socketRequestMaxBytes()).isEqualTo(104_857_600);
+        assertThat(config.originals()).isEmpty();
+        assertThat(config.ignoredKeys()).isEmpty();
+    }
+
+    /** One line per key of the table, each with a value other than its default. */
+    private static final String[] EVERY_KEY = {
+        "broker.id=7",
+        "listeners=PLAINTEXT://:9192,REPLICATION://10.0.0.7:9193",
+        "advertised.listeners=PLAINTEXT://broker7.example.com:19192,REPLICATION://10.0.0.7:9193",
+        "amqp.listeners=AMQP://127.0.0.1:5673",
+        "mqtt.listeners=MQTT://[::1]:1884",
+        "http.listeners=HTTP://127.0.0.1:0",
+        "log.dirs=/var/lib/wharf/a, /var/lib/wharf/b",
+        "log.dir=/ignored/because/log.dirs/is/set",
+        "zookeeper.connect=zk1:2181,zk2:2181/wharf",
+        "zookeeper.session.timeout.ms=30000",
+        "zookeeper.connection.timeout.ms=5000",
+        "zookeeper.embedded.port=0",
+        "delete.topic.enable=false",
+        "auto.create.topics.enable=FALSE",
+        "num.partitions=6",
+        "default.replication.factor=3",
+        "min.insync.replicas=2",
+        "log.retention.hours=1",
+        "log.retention.minutes=2",
+        "log.retention.ms=3000",
+        "log.retention.bytes=1000000",
+        "log.retention.check.interval.ms=1000",
+        "log.segment.bytes=1048576",
+        "log.roll.hours=2",
+        "log.roll.ms=4000",
+        "log.index.interval.bytes=1024",
+        "log.index.size.max.bytes=4096",
+        "log.flush.interval.messages=10000",
+        "log.flush.interval.ms=500",
+        "log.flush.scheduler.interval.ms=250",
+        "log.flush.offset.checkpoint.interval.ms=30000",
+        "log.cleanup.policy=compact, delete",
+        "log.cleaner.enable=false",
+        "log.cleaner.delete.retention.ms=1000",
+        "log.cleaner.min.cleanable.ratio=0.25",
+        "log.cleaner.backoff.ms=100",
+        "log.segment.delete.delay.ms=10",
+        "file.delete.delay.ms=20",
+        "message.max.bytes=2097152",
+        "offsets.topic.num.partitions=10",
+        "offsets.topic.replication.factor=3",
+        "transaction.state.log.num.partitions=5",
+        "transaction.state.log.replication.factor=3",
+        "transaction.state.log.min.isr=2",
+        "group.initial.rebalance.delay.ms=0",
+        "num.network.threads=1",
+        "num.io.threads=2",
+        "socket.request.max.bytes=1024",
+    };
+
+    @Test
+    void everyKeyIsParsed() throws IOException {
+        ServerConfig config = ServerConfig.load(propertiesFile(EVERY_KEY), Map.of());
+
+        assertThat(config.originals().keySet())
+                .as("this test sets every key of the table")
+                .containsExactlyInAnyOrderElementsOf(ServerConfigDef.DEF.names());
+        assertThat(config.brokerId()).isEqualTo(7);
+        assertThat(config.kafkaListeners()).containsExactly(
+                new Listener("PLAINTEXT", "0.0.0.0", 9192), new Listener("REPLICATION", "10.0.0.7", 9193));
+        assertThat(config.advertisedListeners()).containsExactly(
+                new Listener("PLAINTEXT", "broker7.example.com", 19192), new Listener("REPLICATION", "10.0.0.7", 9193));
+        assertThat(config.amqpListeners()).containsExactly(new Listener("AMQP", "127.0.0.1", 5673));
+        assertThat(config.mqttListeners()).containsExactly(new Listener("MQTT", "::1", 1884));
+        assertThat(config.httpListeners()).containsExactly(new Listener("HTTP", "127.0.0.1", 0));
+        assertThat(config.logDirs()).containsExactly(Path.of("/var/lib/wharf/a"), Path.of("/var/lib/wharf/b"));
+        assertThat(config.zookeeperConnect()).contains("zk1:2181,zk2:2181/wharf");
+        assertThat(config.zookeeperSessionTimeoutMs()).isEqualTo(30000);
+        assertThat(config.zookeeperConnectionTimeoutMs()).isEqualTo(5000);
+        assertThat(config.zookeeperEmbeddedPort()).isZero();
+        assertThat(config.deleteTopicEnable()).isFalse();
+        assertThat(config.autoCreateTopicsEnable()).isFalse();
+        assertThat(config.numPartitions()).isEqualTo(6);
+        assertThat(config.defaultReplicationFactor()).isEqualTo((short) 3);
+        assertThat(config.minInsyncReplicas()).isEqualTo(2);
+        assertThat(config.logRetentionMs()).isEqualTo(3000L);
+        assertThat(config.logRetentionBytes()).isEqualTo(1_000_000L);
+        assertThat(config.logRetentionCheckIntervalMs()).isEqualTo(1000L);
+        assertThat(config.logSegmentBytes()).isEqualTo(1_048_576);
+        assertThat(config.logRollMs()).isEqualTo(4000L);
+        assertThat(config.logIndexIntervalBytes()).isEqualTo(1024);
+        assertThat(config.logIndexSizeMaxBytes()).isEqualTo(4096);
+        assertThat(config.logFlushIntervalMessages()).isEqualTo(10_000L);
+        assertThat(config.logFlushIntervalMs()).isEqualTo(500L);
+        assertThat(config.logFlushSchedulerIntervalMs()).isEqualTo(250L);
+        assertThat(config.logFlushOffsetCheckpointIntervalMs()).isEqualTo(30_000);
+        assertThat(config.logCleanupPolicy()).containsExactly("compact", "delete");
+        assertThat(config.logCleanerEnable()).isFalse();
+        assertThat(config.logCleanerDeleteRetentionMs()).isEqualTo(1000L);
+        assertThat(config.logCleanerMinCleanableRatio()).isEqualTo(0.25);
+        assertThat(config.logCleanerBackoffMs()).isEqualTo(100L);
+        assertThat(config.fileDeleteDelayMs()).as("the broker key beats its topic-level synonym").isEqualTo(10L);
+        assertThat(config.messageMaxBytes()).isEqualTo(2_097_152);
+        assertThat(config.offsetsTopicNumPartitions()).isEqualTo(10);
+        assertThat(config.offsetsTopicReplicationFactor()).isEqualTo((short) 3);
+        assertThat(config.transactionStateLogNumPartitions()).isEqualTo(5);
+        assertThat(config.transactionStateLogReplicationFactor()).isEqualTo((short) 3);
+        assertThat(config.transactionStateLogMinIsr()).isEqualTo(2);
+        assertThat(config.groupInitialRebalanceDelayMs()).isZero();
+        assertThat(config.numNetworkThreads()).isEqualTo(1);
+        assertThat(config.numIoThreads()).isEqualTo(2);
+        assertThat(config.socketRequestMaxBytes()).isEqualTo(1024);
+        assertThat(config.ignoredKeys()).isEmpty();
+    }
+
+    @Test
+    void overridesBeatTheFileAndTheFileBeatsDefaults() throws IOException {
+        Path file = propertiesFile("num.partitions=3", "broker.id=1", "log.retention.hours=24");
+
+        ServerConfig config = ServerConfig.load(file, Map.of("num.partitions", "12", "log.retention.ms", "60000"));
+
+        assertThat(config.numPartitions()).isEqualTo(12);
+        assertThat(config.brokerId()).isEqualTo(1);
+        assertThat(config.logRetentionMs()).isEqualTo(60_000L);
+        assertThat(config.numIoThreads()).isEqualTo(8);
+        assertThat(config.originals()).containsEntry("num.partitions", "12").containsEntry("broker.id", "1");
+    }
+
+    @Test
+    void overrideWordsAreSplitAtTheFirstEqualsSign() {
+        Map<String, String> overrides = ServerConfig.parseOverrides(
+                List.of("num.partitions=3", "zookeeper.connect=zk:2181/a=b", "num.partitions=4", "log.dirs="));
+
+        assertThat(overrides).containsExactly(Map.entry("num.partitions", "4"),
+                Map.entry("zookeeper.connect", "zk:2181/a=b"), Map.entry("log.dirs", ""));
+        assertThatThrownBy(() -> ServerConfig.parseOverrides(List.of("num.partitions")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid override 'num.partitions': expected key=value, e.g. --override num.partitions=3");
+        assertThatThrownBy(() -> ServerConfig.parseOverrides(List.of("=3"))).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void retentionMillisecondsBeatMinutesBeatHours() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("log.retention.hours", "2");
+        assertThat(ServerConfig.fromMap(settings).logRetentionMs()).isEqualTo(2 * 3_600_000L);
+
+        settings.put("log.retention.minutes", "30");
+        assertThat(ServerConfig.fromMap(settings).logRetentionMs()).isEqualTo(30 * 60_000L);
+
+        settings.put("log.retention.ms", "1234");
+        assertThat(ServerConfig.fromMap(settings).logRetentionMs()).isEqualTo(1234L);
+    }
+
+    @Test
+    void minusOneRetentionMeansForeverWhicheverKeySaysIt() {
+        assertThat(ServerConfig.fromMap(Map.of("log.retention.hours", "-1")).logRetentionMs()).isEqualTo(-1L);
+        assertThat(ServerConfig.fromMap(Map.of("log.retention.minutes", "-1")).logRetentionMs()).isEqualTo(-1L);
+        assertThat(ServerConfig.fromMap(Map.of("log.retention.ms", "-1", "log.retention.hours", "5"))
+                .logRetentionMs()).isEqualTo(-1L);
+    }
+
+    @Test
+    void zeroRetentionIsRejectedNamingTheKeyThatSetIt() {
+        assertThatThrownBy(() -> ServerConfig.fromMap(Map.of("log.retention.minutes", "0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid value '0' for configuration key 'log.retention.minutes': "
+                        + "must be -1 (keep forever) or positive");
+        // A zero that is overridden by a more precise key does not matter, as in Kafka.
+        assertThat(ServerConfig.fromMap(Map.of("log.retention.hours", "0", "log.retention.ms", "10"))
+                .logRetentionMs()).isEqualTo(10L);
+    }
+
+    @Test
+    void rollFlushAndConnectionTimeoutFallBackAsInKafka() {
+        ServerConfig config = ServerConfig.fromMap(Map.of(
+                "log.roll.hours", "3",
+                "log.flush.scheduler.interval.ms", "2000",
+                "zookeeper.session.timeout.ms", "45000"));
+
+        assertThat(config.logRollMs()).isEqualTo(3 * 3_600_000L);
+        assertThat(config.logFlushIntervalMs()).isEqualTo(2000L);
+        assertThat(config.zookeeperConnectionTimeoutMs()).isEqualTo(45000);
+    }
+
+    @Test
+    void logDirIsUsedOnlyWhenLogDirsIsNotSet() {
+        assertThat(ServerConfig.fromMap(Map.of("log.dir", "/srv/kafka-logs")).logDirs())
+                .containsExactly(Path.of("/srv/kafka-logs"));
+        assertThat(ServerConfig.fromMap(Map.of("log.dir", "/srv/a", "log.dirs", "/srv/b")).logDirs())
+                .containsExactly(Path.of("/srv/b"));
+    }
+
+    @Test
+    void logDirsAreNormalised() {
+        assertThat(ServerConfig.fromMap(Map.of("log.dirs", "./data//logs/, /srv/x/../y")).logDirs())
+                .containsExactly(Path.of("data/logs"), Path.of("/srv/y"));
+    }
+
+    @Test
+    void fileDeleteDelayIsTheSynonymOfTheBrokerKey() {
+        assertThat(ServerConfig.fromMap(Map.of("file.delete.delay.ms", "5")).fileDeleteDelayMs()).isEqualTo(5L);
+        assertThat(ServerConfig.fromMap(Map.of("log.segment.delete.delay.ms", "6")).fileDeleteDelayMs()).isEqualTo(6L);
+    }
+
+    @Test
+    void blankOptionalValuesMeanNotSet() {
+        ServerConfig config = ServerConfig.fromMap(Map.of(
+                "zookeeper.connect", " ", "amqp.listeners", "", "advertised.listeners", ""));
+
+        assertThat(config.zookeeperConnect()).isEmpty();
+        assertThat(config.amqpListeners()).isEmpty();
+        assertThat(config.advertisedListeners()).isEqualTo(config.kafkaListeners());
+    }
+
+    @Test
+    void valuesAreTrimmed() {
+        ServerConfig config = ServerConfig.fromMap(Map.of("num.partitions", " 4 ", "log.cleaner.enable", "False "));
+
+        assertThat(config.numPartitions()).isEqualTo(4);
+        assertThat(config.logCleanerEnable()).isFalse();
+    }
+
+    @Test
+    void theFileIsReadAsUtf8() throws IOException {
+        ServerConfig config = ServerConfig.load(propertiesFile("log.dirs=/srv/données"), Map.of());
+
+        assertThat(config.logDirs()).containsExactly(Path.of("/srv/données"));
+    }
+
+    @Test
+    void aMissingFileIsReportedWithItsPath() {
+        Path missing = dir.resolve("nope.properties");
+
+        assertThatThrownBy(() -> ServerConfig.load(missing, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Configuration file '" + missing + "' does not exist")
+                .satisfies(e -> assertThat(((ConfigException) e).key()).isEmpty());
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsReportedWithItsPath() throws IOException {
+        Path file = dir.resolve("latin1.properties");
+        Files.write(file, "log.dirs=/srv/donn\u00e9es\n".getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThatThrownBy(() -> ServerConfig.load(file, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Configuration file '" + file + "' is not valid UTF-8");
+    }
+
+    @Test
+    void theShippedServerPropertiesLoadsAndEqualsTheDefaults() {
+        Path shipped = shippedServerProperties();
+
+        ServerConfig config = ServerConfig.load(shipped, Map.of());
+
+        assertThat(config.ignoredKeys()).isEmpty();
+        assertThat(config.kafkaListeners()).containsExactly(new Listener("PLAINTEXT", "127.0.0.1", 9092));
+        assertThat(config.logDirs()).containsExactly(Path.of("data/wharf-logs"));
+        assertThat(config.zookeeperConnect()).as("no zookeeper.connect: embedded ZooKeeper").isEmpty();
+        assertThat(config.amqpListeners()).isEmpty();
+        assertThat(config.mqttListeners()).isEmpty();
+        assertThat(config.httpListeners()).isEmpty();
+        assertThat(config).as("the file says every value in it is the default")
+                .hasToString(ServerConfig.fromMap(Map.of()).toString());
+    }
+
+    @Test
+    void theCommentedOutLinesOfTheShippedFileAreValidToo() throws IOException {
+        // Uncommenting an example must not produce a configuration error.
+        List<String> uncommented = Files.readAllLines(shippedServerProperties()).stream()
+                .map(line -> line.matches("#[a-z][a-z.]+=.*") ? line.substring(1) : line)
+                .toList();
+
+        ServerConfig config = ServerConfig.load(propertiesFile(uncommented.toArray(String[]::new)), Map.of());
+
+        assertThat(config.amqpListeners()).containsExactly(new Listener("AMQP", "127.0.0.1", 5672));
+        assertThat(config.mqttListeners()).containsExactly(new Listener("MQTT", "127.0.0.1", 1883));
+        assertThat(config.httpListeners()).containsExactly(new Listener("HTTP", "127.0.0.1", 15672));
+        assertThat(config.zookeeperConnect()).isPresent();
+        assertThat(config.ignoredKeys()).isEmpty();
+    }
+
+    private static Path shippedServerProperties() {
+        // Tests run in the module directory; the file lives at the repository root.
+        for (Path at = Path.of("").toAbsolutePath(); at != null; at = at.getParent()) {
+            Path candidate = at.resolve("config/server.properties");
+            if (Files.isRegularFile(candidate)) return candidate;
+        }
+        throw new AssertionError("config/server.properties not found above " + Path.of("").toAbsolutePath());
+    }
+
+    @Test
+    void markdownReferenceHasARowForEveryKeyWithTypeDefaultAndDescription() {
+        String reference = ServerConfig.markdownReference();
+
+        assertThat(reference).startsWith("| Key | Type | Default | Description |\n| --- | --- | --- | --- |\n");
+        for (String key : ServerConfigDef.DEF.names()) {
+            assertThat(reference).as(key).containsPattern("(?m)^\\| `" + key.replace(".", "\\.") + "` \\| ");
+        }
+        assertThat(reference.lines().count()).isEqualTo(2 + ServerConfigDef.DEF.names().size());
+        assertThat(reference).contains("| `num.partitions` | int | `1` | ")
+                .contains("| `listeners` | list of listeners | `PLAINTEXT://127.0.0.1:9092` | ")
+                .contains("| `zookeeper.connect` | string |  | ")
+                .contains("Valid values: at least 1.");
+        reference.lines().forEach(row -> assertThat(row.split("(?<!\\\\)\\|", -1)).as(row).hasSize(6));
+    }
+
+    @Test
+    void toStringShowsEffectiveValuesInTableOrder() {
+        assertThat(ServerConfig.fromMap(Map.of("num.partitions", "5")).toString())
+                .startsWith("ServerConfig{broker.id=0, listeners=[PLAINTEXT://127.0.0.1:9092], ")
+                .contains("num.partitions=5");
+    }
+}
