@@ -1,6 +1,7 @@
 package io.wharf.server;
 
 import io.wharf.broker.BrokerSettings;
+import io.wharf.kafka.KafkaSettings;
 import io.wharf.log.LogConfig;
 import io.wharf.log.LogManagerSettings;
 import io.wharf.server.config.ServerConfig;
@@ -36,6 +37,13 @@ final class ServerSettings {
         return new LogManagerSettings(c.logRetentionCheckIntervalMs(), c.logFlushSchedulerIntervalMs(),
             c.logFlushOffsetCheckpointIntervalMs(), c.logCleanerEnable(), c.logCleanerBackoffMs(),
             LogManagerSettings.defaults().cleanerMaxKeys());
+    }
+
+    static KafkaSettings kafka(ServerConfig c) {
+        return new KafkaSettings(c.autoCreateTopicsEnable(), c.numPartitions(), c.defaultReplicationFactor(),
+            c.messageMaxBytes(), c.offsetsTopicNumPartitions(), c.offsetsTopicReplicationFactor(),
+            c.transactionStateLogNumPartitions(), c.transactionStateLogReplicationFactor(),
+            c.groupInitialRebalanceDelayMs());
     }
 
     static BrokerSettings broker(ServerConfig c) {

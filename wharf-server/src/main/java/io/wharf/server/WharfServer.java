@@ -6,6 +6,12 @@ import io.wharf.broker.metadata.EmbeddedZooKeeper;
 import io.wharf.broker.metadata.Endpoint;
 import io.wharf.broker.metadata.ZkMetadataStore;
 import io.wharf.broker.net.ProtocolFrontEnd;
+import io.wharf.kafka.KafkaApis;
+import io.wharf.kafka.KafkaContext;
+import io.wharf.kafka.KafkaFrontEnd;
+import io.wharf.kafka.api.ApiRegistry;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import io.wharf.log.LogManager;
 import io.wharf.log.Time;
 import io.wharf.server.config.Listener;
@@ -80,10 +86,15 @@ public final class WharfServer implements AutoCloseable {
         broker = new Broker(ServerSettings.broker(config), metadata, logs);
         started.push(broker);
         broker.start();
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            new io.netty.util.concurrent.DefaultThreadFactory("wharf-timers", true));
+        started.push(timers::shutdownNow);
+        KafkaContext kafka = new KafkaContext(broker, metadata.clusterId(), ServerSettings.kafka(config), timers);
+        ApiRegistry kafkaApis = KafkaApis.create(kafka);
         network = new NetworkServer(config.numNetworkThreads());
         started.push(network);
         for (Listener l : config.kafkaListeners()) {
-            listeners.add(network.bind(l, "listeners", frontEnd("Kafka")));
+            listeners.add(network.bind(l, "listeners", new KafkaFrontEnd(kafkaApis, config.socketRequestMaxBytes(), l.name())));
         }
         for (Listener l : config.amqpListeners()) listeners.add(network.bind(l, "amqp.listeners", frontEnd("AMQP")));
         for (Listener l : config.mqttListeners()) listeners.add(network.bind(l, "mqtt.listeners", frontEnd("MQTT")));
@@ -94,7 +105,7 @@ public final class WharfServer implements AutoCloseable {
     }
 
     private ProtocolFrontEnd frontEnd(String protocol) {
-        // The protocol front-ends plug in here as they are built (wharf-kafka, wharf-amqp, wharf-mqtt).
+        // The AMQP, MQTT and HTTP front-ends plug in here as they are built.
         return new PendingFrontEnd(protocol);
     }
 

@@ -178,6 +178,26 @@ public final class ZkMetadataStore implements AutoCloseable {
     }
 
     /** The names under {@code /admin/delete_topics}, sorted. */
+    /**
+     * The cluster's id from {@code /cluster/id}, created (a random Kafka-style id) by the first broker that
+     * asks. Every broker of one ZooKeeper ensemble reports the same id to clients.
+     */
+    public String clusterId() {
+        return ZkCalls.call("Cannot read or create " + ClusterIdZNode.PATH, () -> {
+            try {
+                return ClusterIdZNode.decode(client.getData().forPath(ClusterIdZNode.PATH));
+            } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
+                String id = TopicIds.random();
+                try {
+                    client.create().creatingParentsIfNeeded().forPath(ClusterIdZNode.PATH, ClusterIdZNode.encode(id));
+                    return id;
+                } catch (org.apache.zookeeper.KeeperException.NodeExistsException raced) {
+                    return ClusterIdZNode.decode(client.getData().forPath(ClusterIdZNode.PATH));
+                }
+            }
+        });
+    }
+
     public Set<String> topicsMarkedForDeletion() {
         return topics.markedForDeletion();
     }

@@ -231,6 +231,11 @@ public final class TopicManager {
 
     public Optional<TopicMetadata> topic(String name) { return Optional.ofNullable(topics.get(name)); }
 
+    /** The topic with this id (Kafka's 22-character base64url form), for requests that name topics by id. */
+    public Optional<TopicMetadata> topicById(String topicId) {
+        return topics.values().stream().filter(t -> t.topicId().equals(topicId)).findFirst();
+    }
+
     public Collection<TopicMetadata> topics() { return List.copyOf(topics.values()); }
 
     public Optional<Partition> partition(PartitionId id) { return Optional.ofNullable(partitions.get(id)); }

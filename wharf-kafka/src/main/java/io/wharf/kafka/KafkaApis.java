@@ -1,0 +1,25 @@
+package io.wharf.kafka;
+
+import io.wharf.kafka.admin.AdminApis;
+import io.wharf.kafka.api.ApiRegistry;
+import io.wharf.kafka.api.ApiVersionsHandler;
+import io.wharf.kafka.fetch.FetchApis;
+import io.wharf.kafka.metadata.MetadataApis;
+import io.wharf.kafka.produce.ProduceApis;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/** Assembles the table of implemented Kafka APIs, one feature package at a time. */
+public final class KafkaApis {
+    private KafkaApis() {
+    }
+
+    public static ApiRegistry create(KafkaContext context) {
+        ApiRegistry registry = new ApiRegistry();
+        registry.register(ApiKeys.API_VERSIONS, 0, new ApiVersionsHandler(registry));
+        MetadataApis.register(registry, context);
+        AdminApis.register(registry, context);
+        ProduceApis.register(registry, context);
+        FetchApis.register(registry, context);
+        return registry;
+    }
+}

@@ -1,0 +1,10 @@
+package io.wharf.kafka;
+
+/**
+ * The broker settings the Kafka APIs consult, from {@code server.properties} (Kafka's key names).
+ */
+public record KafkaSettings(boolean autoCreateTopics, int numPartitions, short defaultReplicationFactor,
+                            int messageMaxBytes, int offsetsTopicNumPartitions, short offsetsTopicReplicationFactor,
+                            int transactionStateLogNumPartitions, short transactionStateLogReplicationFactor,
+                            int groupInitialRebalanceDelayMs) {
+}
