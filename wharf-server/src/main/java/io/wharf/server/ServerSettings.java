@@ -33,8 +33,18 @@ final class ServerSettings {
         return b.build();
     }
 
+    /**
+     * Kafka checks flush.ms only every log.flush.scheduler.interval.ms, which defaults to never; a topic's
+     * flush.ms would then silently do nothing. Wharf checks once a second unless told otherwise (the check
+     * only compares timestamps).
+     */
+    static long flushCheckIntervalMs(ServerConfig c) {
+        long configured = c.logFlushSchedulerIntervalMs();
+        return configured == Long.MAX_VALUE ? 1000 : configured;
+    }
+
     static LogManagerSettings logManager(ServerConfig c) {
-        return new LogManagerSettings(c.logRetentionCheckIntervalMs(), c.logFlushSchedulerIntervalMs(),
+        return new LogManagerSettings(c.logRetentionCheckIntervalMs(), flushCheckIntervalMs(c),
             c.logFlushOffsetCheckpointIntervalMs(), c.logCleanerEnable(), c.logCleanerBackoffMs(),
             LogManagerSettings.defaults().cleanerMaxKeys());
     }

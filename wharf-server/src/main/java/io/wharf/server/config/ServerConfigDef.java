@@ -164,7 +164,7 @@ final class ServerConfigDef {
                             + "`log.flush.scheduler.interval.ms` is used.")
             // Kafka leaves this unchecked, but a scheduler period below 1 ms cannot be scheduled.
             .define(LOG_FLUSH_SCHEDULER_INTERVAL_MS, LONG, String.valueOf(Long.MAX_VALUE), atLeast(1),
-                    "How often the flusher checks whether a partition is due for an fsync.")
+                    "How often the flusher checks whether a partition is due for an fsync (flush.ms). Unlike Kafka, where the default means never, Wharf then checks once a second.")
             .define(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, INT, "60000", atLeast(0),
                     "How often the recovery point (last flushed offset) is checkpointed; after a crash, "
                             + "recovery rescans the log from it.")
