@@ -18,5 +18,11 @@ public enum BrokerError {
     INVALID_RECORD,
     UNSUPPORTED_FOR_MESSAGE_FORMAT,
     OFFSET_OUT_OF_RANGE,
+    /** acks=all while the in-sync replicas are fewer than {@code min.insync.replicas}. */
+    NOT_ENOUGH_REPLICAS,
+    /** The topic's configuration forbids the operation (DeleteRecords on a compact-only topic). */
+    POLICY_VIOLATION,
+    INVALID_PRODUCER_EPOCH,
+    OUT_OF_ORDER_SEQUENCE_NUMBER,
     UNKNOWN
 }

@@ -4,8 +4,10 @@ import io.wharf.kafka.admin.AdminApis;
 import io.wharf.kafka.api.ApiRegistry;
 import io.wharf.kafka.api.ApiVersionsHandler;
 import io.wharf.kafka.fetch.FetchApis;
+import io.wharf.kafka.group.GroupApis;
 import io.wharf.kafka.metadata.MetadataApis;
 import io.wharf.kafka.produce.ProduceApis;
+import io.wharf.kafka.txn.TxnApis;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /** Assembles the table of implemented Kafka APIs, one feature package at a time. */
@@ -20,6 +22,8 @@ public final class KafkaApis {
         AdminApis.register(registry, context);
         ProduceApis.register(registry, context);
         FetchApis.register(registry, context);
+        GroupApis.register(registry, context);
+        TxnApis.register(registry, context);
         return registry;
     }
 }

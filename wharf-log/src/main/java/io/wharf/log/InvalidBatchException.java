@@ -2,10 +2,17 @@ package io.wharf.log;
 
 /**
  * A batch handed to the log that it refuses to store. The reason maps onto the protocols' own error codes
- * (Kafka: CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, INVALID_RECORD, UNSUPPORTED_FOR_MESSAGE_FORMAT).
+ * (Kafka: CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, INVALID_RECORD, UNSUPPORTED_FOR_MESSAGE_FORMAT,
+ * INVALID_PRODUCER_EPOCH, OUT_OF_ORDER_SEQUENCE_NUMBER).
  */
 public final class InvalidBatchException extends RuntimeException {
-    public enum Reason { CORRUPT, TOO_LARGE, INVALID_RECORD, UNSUPPORTED_MAGIC }
+    public enum Reason {
+        CORRUPT, TOO_LARGE, INVALID_RECORD, UNSUPPORTED_MAGIC,
+        /** An idempotent producer's batch from an older epoch than its current one. */
+        INVALID_PRODUCER_EPOCH,
+        /** An idempotent producer's batch that does not follow its previous sequence. */
+        OUT_OF_ORDER_SEQUENCE
+    }
 
     private final Reason reason;
 

@@ -44,6 +44,7 @@ public final class Log implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final ReentrantLock lock = new ReentrantLock();
+    private final ProducerStateManager producers = new ProducerStateManager();
     private volatile LogConfig config;
     private volatile LogOffsetMetadata endOffset;
     private volatile LogOffsetMetadata highWatermark;
@@ -67,6 +68,23 @@ public final class Log implements AutoCloseable {
         this.lastFlushMs = time.milliseconds();
         this.highWatermark = endOffset;
         updateHighWatermark(Math.max(highWatermark, this.logStartOffset));
+        rebuildProducerState();
+    }
+
+    /**
+     * Replays the producer ids of the last two segments. Idempotence only needs each producer's last five
+     * batches; a producer not seen there is treated as new (any sequence accepted), as Kafka does once a
+     * producer's state is gone.
+     */
+    private void rebuildProducerState() {
+        java.util.List<LogSegment> all = new java.util.ArrayList<>(segments.values());
+        java.util.List<RecordBatch> batches = new java.util.ArrayList<>();
+        for (LogSegment segment : all.subList(Math.max(0, all.size() - 2), all.size())) {
+            segment.forEachBatchHeader(batch -> {
+                if (batch.hasProducerId()) batches.add(batch);
+            });
+        }
+        producers.rebuild(batches.iterator());
     }
 
     /**
@@ -117,6 +135,10 @@ public final class Log implements AutoCloseable {
         try {
             checkOpen();
             long now = time.milliseconds();
+            if (assignOffsets) {
+                LogAppendInfo duplicate = checkProducer(records, summary);
+                if (duplicate != null) return duplicate;
+            }
             long nextOffset = endOffset.offset();
             long firstOffset = -1;
             long lastOffset = -1;
@@ -140,6 +162,7 @@ public final class Log implements AutoCloseable {
                 }
             }
             int size = records.remaining();
+            for (RecordBatch batch : RecordBatchIterator.batches(records)) producers.update(batch);
             LogSegment segment = maybeRoll(size, firstOffset, lastOffset, now);
             if (segment.isEmpty()) segment.setCreatedMs(now);
             segment.append(lastOffset, maxTimestamp, offsetOfMaxTimestamp, records);
@@ -151,6 +174,26 @@ public final class Log implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Applies the idempotent-producer rules ({@link ProducerStateManager}) to a client's batch: returns
+     * the original append's info for a retried duplicate, null to go on, or throws for a fenced epoch or
+     * a sequence gap. A request from an idempotent producer must hold one batch, as in Kafka.
+     */
+    private LogAppendInfo checkProducer(ByteBuffer records, BatchValidator.Summary summary) {
+        RecordBatch first = RecordBatch.at(records, records.position());
+        if (!first.hasProducerId()) return null;
+        if (summary.batches() != 1) {
+            throw new InvalidBatchException(InvalidBatchException.Reason.INVALID_RECORD, "Idempotent producer "
+                + first.producerId() + " sent " + summary.batches() + " batches for one partition; exactly one is allowed");
+        }
+        if (producers.check(first) instanceof ProducerStateManager.Check.Duplicate dup) {
+            ProducerStateManager.BatchMetadata original = dup.original();
+            return new LogAppendInfo(original.firstOffset(), original.lastOffset(), original.maxTimestamp(),
+                original.lastOffset(), RecordBatch.NO_TIMESTAMP, logStartOffset, 0, 0);
+        }
+        return null;
     }
 
     /** The segment to append to, rolling a new one if the active segment is full, old, or cannot index. */
@@ -390,6 +433,7 @@ public final class Log implements AutoCloseable {
             endOffset = new LogOffsetMetadata(last.readNextOffset(), last.baseOffset(), last.size());
             if (highWatermark.offset() > endOffset.offset()) highWatermark = endOffset;
             recoveryPoint = Math.min(recoveryPoint, endOffset.offset());
+            rebuildProducerState();
         } finally {
             lock.unlock();
         }
@@ -406,6 +450,7 @@ public final class Log implements AutoCloseable {
             highWatermark = endOffset;
             logStartOffset = offset;
             recoveryPoint = offset;
+            producers.clear();
         } finally {
             lock.unlock();
         }

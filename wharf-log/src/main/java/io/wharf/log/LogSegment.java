@@ -233,6 +233,23 @@ public final class LogSegment {
         return OptionalLong.empty();
     }
 
+    /**
+     * Calls {@code action} with a view of each batch's header (the first {@value RecordBatch#HEADER_SIZE}
+     * bytes: offsets, producer fields, timestamps; not the records), in offset order. Each view has its
+     * own buffer, so the caller may keep it.
+     */
+    public void forEachBatchHeader(java.util.function.Consumer<RecordBatch> action) {
+        int end = size;
+        int position = 0;
+        while (position + RecordBatch.HEADER_SIZE <= end) {
+            ByteBuffer header = ByteBuffer.allocate(RecordBatch.HEADER_SIZE);
+            if (!readAt(header, position)) break;
+            RecordBatch batch = RecordBatch.at(header, 0);
+            action.accept(batch);
+            position += batch.sizeInBytes();
+        }
+    }
+
     /** The offset after the last batch, or the base offset if the segment is empty. */
     public long readNextOffset() {
         int end = size;

@@ -198,6 +198,38 @@ public final class ZkMetadataStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Claims the next block of {@code size} producer ids for {@code brokerId}: a compare-and-set on
+     * {@code /latest_producer_id_block}, retried when another broker won the race. Returns the first id.
+     */
+    public long allocateProducerIdBlock(int brokerId, int size) {
+        return ZkCalls.call("Cannot allocate producer ids at " + ProducerIdBlockZNode.PATH, () -> {
+            while (true) {
+                org.apache.zookeeper.data.Stat stat = new org.apache.zookeeper.data.Stat();
+                byte[] data;
+                try {
+                    data = client.getData().storingStatIn(stat).forPath(ProducerIdBlockZNode.PATH);
+                } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
+                    try {
+                        client.create().forPath(ProducerIdBlockZNode.PATH,
+                            ProducerIdBlockZNode.encode(brokerId, 0, size - 1L));
+                        return 0L;
+                    } catch (org.apache.zookeeper.KeeperException.NodeExistsException raced) {
+                        continue;
+                    }
+                }
+                long start = ProducerIdBlockZNode.blockEnd(data) + 1;
+                try {
+                    client.setData().withVersion(stat.getVersion()).forPath(ProducerIdBlockZNode.PATH,
+                        ProducerIdBlockZNode.encode(brokerId, start, start + size - 1));
+                    return start;
+                } catch (org.apache.zookeeper.KeeperException.BadVersionException raced) {
+                    // another broker took this block; read again
+                }
+            }
+        });
+    }
+
     public Set<String> topicsMarkedForDeletion() {
         return topics.markedForDeletion();
     }

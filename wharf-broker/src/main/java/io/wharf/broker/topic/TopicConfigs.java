@@ -3,13 +3,26 @@ package io.wharf.broker.topic;
 import io.wharf.broker.BrokerError;
 import io.wharf.broker.BrokerException;
 import io.wharf.log.LogConfig;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.StringJoiner;
+import java.util.TreeMap;
 
 /**
- * Topic-level configuration overrides: which keys a topic may set, and the log settings they give. The
- * keys are Kafka's topic keys; those the log does not use ({@code min.insync.replicas}, ...) are
- * accepted and kept in ZooKeeper for the layers that use them.
+ * Topic-level configuration: which keys a topic may override, how their values are checked, and how a
+ * topic's effective value of each key is described to clients. The keys are Kafka's topic keys; those the
+ * log does not use ({@code min.insync.replicas}, ...) are accepted and kept in ZooKeeper for the layers
+ * that use them.
+ *
+ * <p>Every key has a broker key ({@code server.properties}) whose value is the default of topics that do not
+ * override it, and behind that Kafka's built-in default. A description says which of the three gave the
+ * effective value, which is what Kafka's DescribeConfigs calls the config source and its synonyms.
  */
 public final class TopicConfigs {
     public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
@@ -19,14 +32,78 @@ public final class TopicConfigs {
     public static final String MESSAGE_TIMESTAMP_AFTER_MAX_MS = "message.timestamp.after.max.ms";
     public static final String PREALLOCATE = "preallocate";
 
-    private static final Set<String> BROKER_KEYS = Set.of(MIN_INSYNC_REPLICAS, COMPRESSION_TYPE,
-        UNCLEAN_LEADER_ELECTION, MESSAGE_TIMESTAMP_BEFORE_MAX_MS, MESSAGE_TIMESTAMP_AFTER_MAX_MS, PREALLOCATE);
+    /** The value types of Kafka's config definitions that topic keys use. */
+    public enum ValueType { BOOLEAN, STRING, INT, LONG, DOUBLE, LIST }
+
+    /** A topic-level key: its value type and the broker key that supplies its default. */
+    public record Key(String name, ValueType type, String brokerKey) {
+    }
+
+    /** Where a topic's effective value of a key comes from. */
+    public enum Source {
+        /** The topic's own override. */
+        TOPIC,
+        /** The broker's configuration, which differs from Kafka's default. */
+        BROKER,
+        /** Kafka's built-in default. */
+        DEFAULT
+    }
+
+    /**
+     * One key's effective value for a topic, with the broker's value and Kafka's default behind it.
+     * {@code value} is the override text as stored when the source is {@link Source#TOPIC}.
+     */
+    public record Value(Key key, String value, Source source, String brokerValue, String defaultValue) {
+    }
+
+    /** Every topic-level key, by name. */
+    public static final SortedMap<String, Key> KEYS;
+
+    static {
+        SortedMap<String, Key> keys = new TreeMap<>();
+        key(keys, LogConfig.SEGMENT_BYTES, ValueType.INT, "log.segment.bytes");
+        key(keys, LogConfig.SEGMENT_MS, ValueType.LONG, "log.roll.ms");
+        key(keys, LogConfig.SEGMENT_INDEX_BYTES, ValueType.INT, "log.index.size.max.bytes");
+        key(keys, LogConfig.INDEX_INTERVAL_BYTES, ValueType.INT, "log.index.interval.bytes");
+        key(keys, LogConfig.RETENTION_MS, ValueType.LONG, "log.retention.ms");
+        key(keys, LogConfig.RETENTION_BYTES, ValueType.LONG, "log.retention.bytes");
+        key(keys, LogConfig.CLEANUP_POLICY, ValueType.LIST, "log.cleanup.policy");
+        key(keys, LogConfig.DELETE_RETENTION_MS, ValueType.LONG, "log.cleaner.delete.retention.ms");
+        key(keys, LogConfig.MIN_COMPACTION_LAG_MS, ValueType.LONG, "log.cleaner.min.compaction.lag.ms");
+        key(keys, LogConfig.MIN_CLEANABLE_DIRTY_RATIO, ValueType.DOUBLE, "log.cleaner.min.cleanable.ratio");
+        key(keys, LogConfig.FLUSH_MESSAGES, ValueType.LONG, "log.flush.interval.messages");
+        key(keys, LogConfig.FLUSH_MS, ValueType.LONG, "log.flush.interval.ms");
+        key(keys, LogConfig.FILE_DELETE_DELAY_MS, ValueType.LONG, "log.segment.delete.delay.ms");
+        key(keys, LogConfig.MAX_MESSAGE_BYTES, ValueType.INT, "message.max.bytes");
+        key(keys, LogConfig.MESSAGE_TIMESTAMP_TYPE, ValueType.STRING, "log.message.timestamp.type");
+        key(keys, MIN_INSYNC_REPLICAS, ValueType.INT, "min.insync.replicas");
+        key(keys, COMPRESSION_TYPE, ValueType.STRING, "compression.type");
+        key(keys, UNCLEAN_LEADER_ELECTION, ValueType.BOOLEAN, "unclean.leader.election.enable");
+        key(keys, MESSAGE_TIMESTAMP_BEFORE_MAX_MS, ValueType.LONG, "log.message.timestamp.before.max.ms");
+        key(keys, MESSAGE_TIMESTAMP_AFTER_MAX_MS, ValueType.LONG, "log.message.timestamp.after.max.ms");
+        key(keys, PREALLOCATE, ValueType.BOOLEAN, "log.preallocate");
+        KEYS = Collections.unmodifiableSortedMap(keys);
+    }
+
+    /** Kafka's defaults of the keys the log does not use (the broker's own config has no key for them). */
+    private static final Map<String, String> NON_LOG_DEFAULTS = Map.of(
+        COMPRESSION_TYPE, "producer",
+        UNCLEAN_LEADER_ELECTION, "false",
+        MESSAGE_TIMESTAMP_BEFORE_MAX_MS, Long.toString(Long.MAX_VALUE),
+        MESSAGE_TIMESTAMP_AFTER_MAX_MS, "3600000", // Kafka 4's default (KIP-1030)
+        PREALLOCATE, "false");
+
+    private static final Set<String> COMPRESSION_TYPES = Set.of("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer");
 
     private TopicConfigs() {
     }
 
+    private static void key(Map<String, Key> keys, String name, ValueType type, String brokerKey) {
+        keys.put(name, new Key(name, type, brokerKey));
+    }
+
     public static boolean isKnown(String key) {
-        return LogConfig.KEYS.contains(key) || BROKER_KEYS.contains(key);
+        return KEYS.containsKey(key);
     }
 
     /** Checks every key and value; throws INVALID_CONFIG naming the first bad one. */
@@ -36,22 +113,95 @@ public final class TopicConfigs {
                 throw new BrokerException(BrokerError.INVALID_CONFIG, "Unknown topic config name: " + e.getKey());
             }
             if (e.getValue() == null) {
-                throw new BrokerException(BrokerError.INVALID_CONFIG, "Topic config " + e.getKey() + " has no value");
+                throw new BrokerException(BrokerError.INVALID_CONFIG, "Null value not supported for topic config: " + e.getKey());
             }
-        }
-        String minIsr = overrides.get(MIN_INSYNC_REPLICAS);
-        if (minIsr != null) {
-            try {
-                if (Integer.parseInt(minIsr.trim()) < 1) throw new NumberFormatException();
-            } catch (NumberFormatException ex) {
-                throw new BrokerException(BrokerError.INVALID_CONFIG, "Invalid value " + minIsr + " for "
-                    + MIN_INSYNC_REPLICAS + ": expected an integer of at least 1");
-            }
+            validateNonLogValue(e.getKey(), e.getValue().trim());
         }
         try {
             return defaults.withOverrides(overrides);
         } catch (IllegalArgumentException ex) {
             throw new BrokerException(BrokerError.INVALID_CONFIG, ex.getMessage(), ex);
         }
+    }
+
+    private static void validateNonLogValue(String key, String value) {
+        switch (key) {
+            case MIN_INSYNC_REPLICAS -> requireLong(key, value, 1, Integer.MAX_VALUE);
+            case MESSAGE_TIMESTAMP_BEFORE_MAX_MS, MESSAGE_TIMESTAMP_AFTER_MAX_MS -> requireLong(key, value, 0, Long.MAX_VALUE);
+            case UNCLEAN_LEADER_ELECTION, PREALLOCATE -> {
+                if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                    throw invalid(key, value, "expected true or false");
+                }
+            }
+            case COMPRESSION_TYPE -> {
+                if (!COMPRESSION_TYPES.contains(value.toLowerCase(Locale.ROOT))) {
+                    throw invalid(key, value, "expected one of " + new java.util.TreeSet<>(COMPRESSION_TYPES));
+                }
+            }
+            default -> { } // log keys: checked by LogConfig.withOverrides
+        }
+    }
+
+    private static void requireLong(String key, String value, long min, long max) {
+        long v;
+        try {
+            v = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw invalid(key, value, "not a number");
+        }
+        if (v < min || v > max) throw invalid(key, value, "expected a value in [" + min + ", " + max + "]");
+    }
+
+    private static BrokerException invalid(String key, String value, String why) {
+        return new BrokerException(BrokerError.INVALID_CONFIG, "Invalid value " + value + " for configuration " + key + ": " + why);
+    }
+
+    /**
+     * Every key's effective value for a topic with {@code overrides}, on a broker whose topic defaults are
+     * {@code brokerDefaults} and {@code brokerMinInsyncReplicas}; in key order.
+     */
+    public static List<Value> describe(LogConfig brokerDefaults, int brokerMinInsyncReplicas, Map<String, String> overrides) {
+        Map<String, String> broker = render(brokerDefaults, brokerMinInsyncReplicas);
+        Map<String, String> kafka = render(LogConfig.defaults(), 1);
+        List<Value> values = new ArrayList<>(KEYS.size());
+        for (Key key : KEYS.values()) {
+            String brokerValue = broker.get(key.name());
+            String defaultValue = kafka.get(key.name());
+            String override = overrides.get(key.name());
+            if (override != null) {
+                values.add(new Value(key, override, Source.TOPIC, brokerValue, defaultValue));
+            } else {
+                Source source = brokerValue.equals(defaultValue) ? Source.DEFAULT : Source.BROKER;
+                values.add(new Value(key, brokerValue, source, brokerValue, defaultValue));
+            }
+        }
+        return values;
+    }
+
+    /** The value of every key under these log settings, as Kafka prints it. */
+    private static Map<String, String> render(LogConfig c, int minInsyncReplicas) {
+        Map<String, String> v = new LinkedHashMap<>(NON_LOG_DEFAULTS);
+        v.put(LogConfig.SEGMENT_BYTES, Integer.toString(c.segmentBytes()));
+        v.put(LogConfig.SEGMENT_MS, Long.toString(c.segmentMs()));
+        v.put(LogConfig.SEGMENT_INDEX_BYTES, Integer.toString(c.maxIndexSize()));
+        v.put(LogConfig.INDEX_INTERVAL_BYTES, Integer.toString(c.indexIntervalBytes()));
+        v.put(LogConfig.RETENTION_MS, Long.toString(c.retentionMs()));
+        v.put(LogConfig.RETENTION_BYTES, Long.toString(c.retentionBytes()));
+        StringJoiner policy = new StringJoiner(",");
+        for (LogConfig.CleanupPolicy p : LogConfig.CleanupPolicy.values()) {
+            if (c.cleanupPolicy().contains(p)) policy.add(p.configName());
+        }
+        v.put(LogConfig.CLEANUP_POLICY, policy.toString());
+        v.put(LogConfig.DELETE_RETENTION_MS, Long.toString(c.deleteRetentionMs()));
+        v.put(LogConfig.MIN_COMPACTION_LAG_MS, Long.toString(c.minCompactionLagMs()));
+        v.put(LogConfig.MIN_CLEANABLE_DIRTY_RATIO, Double.toString(c.minCleanableDirtyRatio()));
+        v.put(LogConfig.FLUSH_MESSAGES, Long.toString(c.flushIntervalMessages()));
+        v.put(LogConfig.FLUSH_MS, Long.toString(c.flushIntervalMs()));
+        v.put(LogConfig.FILE_DELETE_DELAY_MS, Long.toString(c.fileDeleteDelayMs()));
+        v.put(LogConfig.MAX_MESSAGE_BYTES, Integer.toString(c.maxMessageBytes()));
+        v.put(LogConfig.MESSAGE_TIMESTAMP_TYPE,
+            c.timestampType() == LogConfig.TimestampType.LOG_APPEND_TIME ? "LogAppendTime" : "CreateTime");
+        v.put(MIN_INSYNC_REPLICAS, Integer.toString(minInsyncReplicas));
+        return v;
     }
 }

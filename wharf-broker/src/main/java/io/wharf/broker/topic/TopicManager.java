@@ -41,6 +41,8 @@ public final class TopicManager {
     private final LogManager logs;
     private final Map<PartitionId, Partition> partitions = new ConcurrentHashMap<>();
     private final Map<String, TopicMetadata> topics = new ConcurrentHashMap<>();
+    /** Leader, epoch and ISR of every partition of every topic (not only local ones), as ZooKeeper last said. */
+    private final Map<PartitionId, PartitionState> leadership = new ConcurrentHashMap<>();
 
     public TopicManager(BrokerSettings settings, ZkMetadataStore metadata, LogManager logs) {
         this.settings = settings;
@@ -83,22 +85,32 @@ public final class TopicManager {
         topics.put(topic.name(), topic);
         LogConfig config = logConfig(topic);
         topic.replicaAssignment().forEach((p, replicas) -> {
-            if (!replicas.contains(settings.brokerId())) return;
             PartitionId id = new PartitionId(topic.name(), p);
-            Partition existing = partitions.get(id);
-            if (existing != null) {
-                existing.updateReplicas(replicas);
-                existing.log().updateConfig(config);
-                return;
+            Optional<PartitionState> state = metadata.partitionState(topic.name(), p);
+            if (replicas.contains(settings.brokerId())) {
+                openLocal(id, replicas, config);
+                if (state.isEmpty()) {
+                    // No controller elects leaders yet: the preferred replica leads, alone in the ISR.
+                    PartitionState initial = new PartitionState(replicas.get(0), 0, List.of(replicas.get(0)), 1);
+                    metadata.setPartitionState(topic.name(), p, initial);
+                    state = Optional.of(initial);
+                }
             }
-            Log log = logs.getOrCreateLog(id.logId(), config);
-            log.updateConfig(config); // a log loaded from disk at start-up has the broker defaults
-            log.highWatermarkToLogEnd();
-            partitions.put(id, new Partition(id, log, replicas));
-            if (metadata.partitionState(topic.name(), p).isEmpty()) {
-                metadata.setPartitionState(topic.name(), p, new PartitionState(replicas.get(0), 0, List.of(replicas.get(0)), 1));
-            }
+            state.ifPresentOrElse(s -> leadership.put(id, s), () -> leadership.remove(id));
         });
+    }
+
+    private void openLocal(PartitionId id, List<Integer> replicas, LogConfig config) {
+        Partition existing = partitions.get(id);
+        if (existing != null) {
+            existing.updateReplicas(replicas);
+            existing.log().updateConfig(config);
+            return;
+        }
+        Log log = logs.getOrCreateLog(id.logId(), config);
+        log.updateConfig(config); // a log loaded from disk at start-up has the broker defaults
+        log.highWatermarkToLogEnd();
+        partitions.put(id, new Partition(id, log, replicas));
     }
 
     private LogConfig logConfig(TopicMetadata topic) {
@@ -118,20 +130,24 @@ public final class TopicManager {
     public synchronized TopicMetadata createTopic(String name, int partitions, short replicationFactor,
                                                   Map<String, String> configs, boolean validateOnly) {
         TopicNames.validate(name);
-        int count = partitions == -1 ? settings.numPartitions() : partitions;
-        short rf = replicationFactor == -1 ? settings.defaultReplicationFactor() : replicationFactor;
-        if (count < 1) {
-            throw new BrokerException(BrokerError.INVALID_PARTITIONS, "Number of partitions must be at least 1, got " + count);
-        }
-        List<Integer> brokers = new ArrayList<>(metadata.liveBrokerIds());
-        if (rf < 1 || rf > brokers.size()) {
-            throw new BrokerException(BrokerError.INVALID_REPLICATION_FACTOR, "Replication factor: " + rf
-                + " larger than available brokers: " + brokers.size() + "." .replace(".", rf < 1 ? " (must be at least 1)." : "."));
-        }
-        TopicConfigs.validate(settings.defaultLogConfig(), configs);
         if (topics.containsKey(name) || metadata.topic(name).isPresent()) {
             throw new BrokerException(BrokerError.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.");
         }
+        requireNoCollision(name);
+        int count = partitions == -1 ? settings.numPartitions() : partitions;
+        short rf = replicationFactor == -1 ? settings.defaultReplicationFactor() : replicationFactor;
+        if (count < 1) {
+            throw new BrokerException(BrokerError.INVALID_PARTITIONS, "Number of partitions must be larger than 0.");
+        }
+        List<Integer> brokers = new ArrayList<>(metadata.liveBrokerIds());
+        if (rf < 1) {
+            throw new BrokerException(BrokerError.INVALID_REPLICATION_FACTOR, "Replication factor must be larger than 0.");
+        }
+        if (rf > brokers.size()) {
+            throw new BrokerException(BrokerError.INVALID_REPLICATION_FACTOR, "Replication factor: " + rf
+                + " larger than available brokers: " + brokers.size() + ".");
+        }
+        TopicConfigs.validate(settings.defaultLogConfig(), configs);
         Map<Integer, List<Integer>> assignment = assign(brokers, 0, count, rf);
         if (validateOnly) return new TopicMetadata(name, "", assignment, configs);
         TopicMetadata created;
@@ -143,6 +159,20 @@ public final class TopicManager {
         apply(created);
         LOG.info("Created topic {} with {} partition(s), replication factor {}", name, count, rf);
         return created;
+    }
+
+    /**
+     * Kafka's rule: '.' and '_' may collide in metric names, so two topics differing only in those (a.b and
+     * a_b) cannot both exist.
+     */
+    private void requireNoCollision(String name) {
+        if (name.indexOf('.') < 0 && name.indexOf('_') < 0) return;
+        String unified = name.replace('.', '_');
+        for (String existing : topics.keySet()) {
+            if (existing.replace('.', '_').equals(unified)) {
+                throw new BrokerException(BrokerError.INVALID_TOPIC, "Topic '" + name + "' collides with existing topic: " + existing);
+            }
+        }
     }
 
     /** Round-robin placement starting at partition {@code from}, Kafka's simple rack-unaware way. */
@@ -161,9 +191,12 @@ public final class TopicManager {
     public synchronized void createPartitions(String name, int newCount, boolean validateOnly) {
         TopicMetadata topic = requireTopic(name);
         int current = topic.partitionCount();
-        if (newCount <= current) {
+        if (newCount == current) {
+            throw new BrokerException(BrokerError.INVALID_PARTITIONS, "Topic already has " + current + " partitions.");
+        }
+        if (newCount < current) {
             throw new BrokerException(BrokerError.INVALID_PARTITIONS, "Topic currently has " + current
-                + " partitions, which is higher than the requested " + newCount + ".".replace(".", newCount == current ? "" : "."));
+                + " partitions, which is higher than the requested " + newCount + ".");
         }
         short rf = (short) topic.replicaAssignment().get(0).size();
         List<Integer> brokers = new ArrayList<>(metadata.liveBrokerIds());
@@ -210,6 +243,7 @@ public final class TopicManager {
 
     private void dropLocal(String name) {
         topics.remove(name);
+        leadership.keySet().removeIf(id -> id.topic().equals(name));
         for (PartitionId id : new ArrayList<>(partitions.keySet())) {
             if (id.topic().equals(name)) {
                 partitions.remove(id);
@@ -242,8 +276,24 @@ public final class TopicManager {
 
     public Collection<Partition> localPartitions() { return List.copyOf(partitions.values()); }
 
-    /** The effective configuration of a topic: broker defaults with its overrides. */
+    /** A topic's config overrides (UNKNOWN_TOPIC_OR_PARTITION if it does not exist). */
     public Map<String, String> overrides(String name) {
         return new HashMap<>(requireTopic(name).configs());
+    }
+
+    /**
+     * The effective value of every topic-level key for a topic with {@code overrides}, and where each comes
+     * from (the override, this broker's configuration, or Kafka's default).
+     */
+    public List<TopicConfigs.Value> describeConfigs(Map<String, String> overrides) {
+        return TopicConfigs.describe(settings.defaultLogConfig(), settings.minInsyncReplicas(), overrides);
+    }
+
+    /**
+     * The leader, leader epoch and ISR of a partition as ZooKeeper last said (refreshed on every topic change),
+     * empty when no broker hosting it has written one yet.
+     */
+    public Optional<PartitionState> leadership(PartitionId id) {
+        return Optional.ofNullable(leadership.get(id));
     }
 }

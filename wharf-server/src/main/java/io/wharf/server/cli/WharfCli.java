@@ -4,6 +4,11 @@ import io.wharf.broker.BrokerException;
 import io.wharf.broker.metadata.MetadataException;
 import io.wharf.log.LogDirException;
 import io.wharf.server.config.ConfigException;
+import io.wharf.server.tools.ConsoleConsumerCommand;
+import io.wharf.server.tools.ConsoleProducerCommand;
+import io.wharf.server.tools.ConsumerGroupsCommand;
+import io.wharf.server.tools.ToolException;
+import io.wharf.server.tools.TopicsCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +20,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "wharf", mixinStandardHelpOptions = true, version = "Wharf 0.1.0-SNAPSHOT",
     description = "One broker, three wire protocols (Kafka, AMQP 0-9-1, MQTT).",
-    subcommands = {ServerCommand.class})
+    subcommands = {ServerCommand.class, TopicsCommand.class, ConsoleProducerCommand.class,
+        ConsoleConsumerCommand.class, ConsumerGroupsCommand.class})
 public final class WharfCli implements Runnable {
     @Override
     public void run() {
@@ -26,13 +32,20 @@ public final class WharfCli implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs the command line and returns the exit code (tests call this). */
+    /** Runs the command line and returns the exit code. */
     public static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line with the given output streams (tests capture them). */
+    public static int execute(PrintWriter out, PrintWriter errors, String... args) {
         CommandLine cli = new CommandLine(new WharfCli());
+        cli.setOut(out);
+        cli.setErr(errors);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             if (e instanceof ConfigException || e instanceof LogDirException || e instanceof MetadataException
-                || e instanceof BrokerException) {
+                || e instanceof BrokerException || e instanceof ToolException) {
                 err.println("wharf: " + e.getMessage());
             } else {
                 err.println("wharf: unexpected error: " + e);

@@ -1,0 +1,94 @@
+package io.wharf.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Apache Kafka's own command-line tools (kafka-tools 4.1.1: kafka-topics, kafka-console-producer,
+ * kafka-console-consumer, kafka-consumer-groups), unmodified, each in its own JVM as the shell scripts
+ * run them, against a Wharf broker.
+ */
+class KafkaToolsTest {
+    @TempDir
+    Path dir;
+
+    private WharfTestBroker broker;
+
+    @BeforeEach
+    void start() {
+        broker = WharfTestBroker.start(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        broker.close();
+    }
+
+    private record Result(int exit, String out) {
+    }
+
+    private Result kafka(String mainClass, String stdin, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass));
+        cmd.addAll(List.of(args));
+        Path output = Files.createTempFile(dir, "tool", ".out");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile());
+        Process p = pb.start();
+        if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(mainClass + " did not finish; output:\n" + Files.readString(output));
+        }
+        return new Result(p.exitValue(), Files.readString(output));
+    }
+
+    @Test
+    void theKafkaQuickstartWorksWithKafkasOwnTools() throws Exception {
+        String bs = broker.bootstrapServers();
+        Result create = kafka("org.apache.kafka.tools.TopicCommand", null, "--bootstrap-server", bs, "--create",
+            "--topic", "quickstart-events", "--partitions", "2", "--replication-factor", "1");
+        assertThat(create.exit()).as(create.out()).isZero();
+        assertThat(create.out()).contains("Created topic quickstart-events.");
+
+        Result describe = kafka("org.apache.kafka.tools.TopicCommand", null, "--bootstrap-server", bs, "--describe",
+            "--topic", "quickstart-events");
+        assertThat(describe.exit()).as(describe.out()).isZero();
+        assertThat(describe.out()).contains("PartitionCount: 2").contains("ReplicationFactor: 1");
+
+        Result list = kafka("org.apache.kafka.tools.TopicCommand", null, "--bootstrap-server", bs, "--list");
+        assertThat(list.out().lines()).contains("quickstart-events");
+
+        Result produce = kafka("org.apache.kafka.tools.ConsoleProducer",
+            "This is my first event\nThis is my second event\n", "--bootstrap-server", bs, "--topic", "quickstart-events");
+        assertThat(produce.exit()).as(produce.out()).isZero();
+
+        Result consume = kafka("org.apache.kafka.tools.consumer.ConsoleConsumer", null, "--bootstrap-server", bs,
+            "--topic", "quickstart-events", "--from-beginning", "--max-messages", "2", "--group", "quickstart",
+            "--timeout-ms", "30000");
+        assertThat(consume.exit()).as(consume.out()).isZero();
+        assertThat(consume.out().lines()).contains("This is my first event", "This is my second event");
+
+        Result groups = kafka("org.apache.kafka.tools.consumer.group.ConsumerGroupCommand", null, "--bootstrap-server",
+            bs, "--describe", "--group", "quickstart");
+        assertThat(groups.exit()).as(groups.out()).isZero();
+        assertThat(groups.out()).contains("quickstart-events");
+
+        Result delete = kafka("org.apache.kafka.tools.TopicCommand", null, "--bootstrap-server", bs, "--delete",
+            "--topic", "quickstart-events");
+        assertThat(delete.exit()).as(delete.out()).isZero();
+        Result after = kafka("org.apache.kafka.tools.TopicCommand", null, "--bootstrap-server", bs, "--list");
+        assertThat(after.out().lines()).doesNotContain("quickstart-events");
+    }
+}

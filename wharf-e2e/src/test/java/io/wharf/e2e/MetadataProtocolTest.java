@@ -1,0 +1,136 @@
+package io.wharf.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponsePartition;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.MetadataResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Metadata field by field, at every version, with raw requests. */
+class MetadataProtocolTest {
+    @TempDir
+    Path dir;
+
+    private WharfTestBroker broker;
+    private RawKafkaConnection raw;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = WharfTestBroker.start(dir, "num.partitions", "2");
+        broker.server().broker().topics().createTopic("known", 3, (short) 1, Map.of(), false);
+        broker.server().broker().topics().createTopic("__internal", 1, (short) 1, Map.of(), false);
+        raw = new RawKafkaConnection(broker);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        raw.close();
+        broker.close();
+    }
+
+    private MetadataResponse metadata(MetadataRequestData data, short version) throws Exception {
+        return raw.send(new MetadataRequest(data, version));
+    }
+
+    private static MetadataRequestData byName(boolean autoCreate, String... names) {
+        return new MetadataRequestData().setAllowAutoTopicCreation(autoCreate)
+            .setTopics(MetadataRequest.convertToMetadataRequestTopic(List.of(names)));
+    }
+
+    private Uuid knownId() {
+        return Uuid.fromString(broker.server().broker().topics().topic("known").orElseThrow().topicId());
+    }
+
+    @Test
+    void everyVersionDescribesBrokersControllerAndPartitions() throws Exception {
+        int port = Integer.parseInt(broker.bootstrapServers().split(":")[1]);
+        for (short v = ApiKeys.METADATA.oldestVersion(); v <= ApiKeys.METADATA.latestVersion(); v++) {
+            MetadataResponse response = metadata(byName(true, "known"), v); // v0-3 cannot say false
+            assertThat(response.brokers()).as("v%d", v).singleElement()
+                .satisfies(n -> assertThat(n.port()).isEqualTo(port));
+            if (v >= 1) assertThat(response.data().controllerId()).as("v%d", v).isEqualTo(0);
+            if (v >= 2) assertThat(response.clusterId()).as("v%d", v).hasSize(22);
+            MetadataResponseTopic topic = response.data().topics().find("known");
+            assertThat(topic.errorCode()).as("v%d", v).isEqualTo(Errors.NONE.code());
+            if (v >= 10) assertThat(topic.topicId()).as("v%d", v).isEqualTo(knownId());
+            assertThat(topic.partitions()).as("v%d", v).hasSize(3);
+            for (MetadataResponsePartition p : topic.partitions()) {
+                assertThat(p.errorCode()).isEqualTo(Errors.NONE.code());
+                assertThat(p.leaderId()).isEqualTo(0);
+                assertThat(p.replicaNodes()).containsExactly(0);
+                assertThat(p.isrNodes()).containsExactly(0);
+                if (v >= 7) assertThat(p.leaderEpoch()).isEqualTo(0);
+                if (v >= 5) assertThat(p.offlineReplicas()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void anEmptyListMeansAllTopicsInVersionZeroAndNoTopicsLater() throws Exception {
+        MetadataResponse v0 = metadata(new MetadataRequestData().setTopics(List.of()), (short) 0);
+        assertThat(v0.data().topics()).extracting(MetadataResponseTopic::name).containsExactlyInAnyOrder("known", "__internal");
+        MetadataResponse v1 = metadata(new MetadataRequestData().setTopics(List.of()), (short) 1);
+        assertThat(v1.data().topics()).isEmpty();
+        MetadataResponse all = metadata(new MetadataRequestData().setTopics(null), (short) 1);
+        assertThat(all.data().topics().find("__internal").isInternal()).isTrue();
+        assertThat(all.data().topics().find("known").isInternal()).isFalse();
+    }
+
+    @Test
+    void topicsAreFoundByIdFromVersionTwelve() throws Exception {
+        Uuid unknown = Uuid.randomUuid();
+        MetadataRequestData data = new MetadataRequestData().setTopics(
+            MetadataRequest.convertTopicIdsToMetadataRequestTopic(List.of(knownId(), unknown)));
+        MetadataResponse response = metadata(data, (short) 12);
+        Map<Uuid, MetadataResponseTopic> byId = new java.util.HashMap<>();
+        response.data().topics().forEach(t -> byId.put(t.topicId(), t));
+        assertThat(byId.get(knownId()).name()).isEqualTo("known");
+        assertThat(byId.get(knownId()).partitions()).hasSize(3);
+        assertThat(byId.get(unknown).errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_ID.code());
+
+        MetadataResponse tooOld = metadata(new MetadataRequestData().setTopics(List.of(
+            new MetadataRequestData.MetadataRequestTopic().setName("known").setTopicId(knownId()))), (short) 11);
+        assertThat(tooOld.errors()).containsEntry("known", Errors.INVALID_REQUEST);
+
+        MetadataResponse neither = metadata(new MetadataRequestData().setTopics(List.of(
+            new MetadataRequestData.MetadataRequestTopic().setName(null).setTopicId(Uuid.ZERO_UUID))), (short) 12);
+        assertThat(neither.data().topics()).singleElement()
+            .satisfies(t -> assertThat(t.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code()));
+    }
+
+    @Test
+    void unknownTopicsAreReportedOrCreatedAsTheBrokerAndTheRequestAllow() throws Exception {
+        MetadataResponse notCreated = metadata(byName(false, "absent", "bad name"), (short) 12);
+        assertThat(notCreated.errors()).isEqualTo(Map.of("absent", Errors.UNKNOWN_TOPIC_OR_PARTITION,
+            "bad name", Errors.INVALID_TOPIC_EXCEPTION));
+
+        MetadataResponse first = metadata(byName(true, "fresh", "bad name", "__consumer_offsets"), (short) 12);
+        assertThat(first.errors()).isEqualTo(Map.of("fresh", Errors.LEADER_NOT_AVAILABLE,
+            "bad name", Errors.INVALID_TOPIC_EXCEPTION, "__consumer_offsets", Errors.UNKNOWN_TOPIC_OR_PARTITION));
+        assertThat(first.data().topics().find("__consumer_offsets").isInternal()).isTrue();
+
+        MetadataResponse second = metadata(byName(true, "fresh"), (short) 12);
+        MetadataResponseTopic fresh = second.data().topics().find("fresh");
+        assertThat(fresh.errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(fresh.topicId()).isNotEqualTo(Uuid.ZERO_UUID);
+        assertThat(fresh.partitions()).hasSize(2);
+        assertThat(broker.server().broker().topics().topic("__consumer_offsets")).isEmpty();
+
+        // The whole-cluster listing never creates anything.
+        MetadataResponse all = metadata(new MetadataRequestData().setTopics(null).setAllowAutoTopicCreation(true), (short) 12);
+        assertThat(all.topicsByError(Errors.NONE)).isEqualTo(Set.of("known", "__internal", "fresh"));
+    }
+}

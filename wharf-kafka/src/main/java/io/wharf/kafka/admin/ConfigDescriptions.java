@@ -1,0 +1,77 @@
+package io.wharf.kafka.admin;
+
+import io.wharf.broker.topic.TopicConfigs;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicConfigs;
+import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResourceResult;
+import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsSynonym;
+import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
+import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
+
+/**
+ * How a config value is described on the wire, shared by DescribeConfigs and CreateTopics (v5+): its
+ * source, type and synonyms. A topic's synonyms are, in precedence order, its override, the broker key when
+ * {@code server.properties} changed it, and Kafka's default under the broker key — Kafka's own list.
+ */
+final class ConfigDescriptions {
+    private ConfigDescriptions() {
+    }
+
+    static ConfigSource source(TopicConfigs.Source source) {
+        return switch (source) {
+            case TOPIC -> ConfigSource.TOPIC_CONFIG;
+            case BROKER -> ConfigSource.STATIC_BROKER_CONFIG;
+            case DEFAULT -> ConfigSource.DEFAULT_CONFIG;
+        };
+    }
+
+    static ConfigType type(TopicConfigs.ValueType type) {
+        return switch (type) {
+            case BOOLEAN -> ConfigType.BOOLEAN;
+            case STRING -> ConfigType.STRING;
+            case INT -> ConfigType.INT;
+            case LONG -> ConfigType.LONG;
+            case DOUBLE -> ConfigType.DOUBLE;
+            case LIST -> ConfigType.LIST;
+        };
+    }
+
+    /** A topic config for DescribeConfigs: never read-only, never sensitive. */
+    static DescribeConfigsResourceResult topicEntry(TopicConfigs.Value v, boolean includeSynonyms) {
+        return new DescribeConfigsResourceResult()
+            .setName(v.key().name())
+            .setValue(v.value())
+            .setReadOnly(false)
+            .setIsSensitive(false)
+            .setConfigSource(source(v.source()).id())
+            .setConfigType(type(v.key().type()).id())
+            .setSynonyms(includeSynonyms ? synonyms(v) : List.of());
+    }
+
+    static List<DescribeConfigsSynonym> synonyms(TopicConfigs.Value v) {
+        List<DescribeConfigsSynonym> synonyms = new ArrayList<>(3);
+        if (v.source() == TopicConfigs.Source.TOPIC) {
+            synonyms.add(synonym(v.key().name(), v.value(), ConfigSource.TOPIC_CONFIG));
+        }
+        if (!v.brokerValue().equals(v.defaultValue())) {
+            synonyms.add(synonym(v.key().brokerKey(), v.brokerValue(), ConfigSource.STATIC_BROKER_CONFIG));
+        }
+        synonyms.add(synonym(v.key().brokerKey(), v.defaultValue(), ConfigSource.DEFAULT_CONFIG));
+        return synonyms;
+    }
+
+    static DescribeConfigsSynonym synonym(String name, String value, ConfigSource source) {
+        return new DescribeConfigsSynonym().setName(name).setValue(value).setSource(source.id());
+    }
+
+    /** A topic config for CreateTopics v5+. */
+    static CreatableTopicConfigs createdTopicEntry(TopicConfigs.Value v) {
+        return new CreatableTopicConfigs()
+            .setName(v.key().name())
+            .setValue(v.value())
+            .setReadOnly(false)
+            .setIsSensitive(false)
+            .setConfigSource(source(v.source()).id());
+    }
+}

@@ -1,0 +1,45 @@
+package io.wharf.kafka.group;
+
+import io.wharf.broker.group.OffsetStore;
+import io.wharf.kafka.KafkaContext;
+import io.wharf.kafka.api.ApiRegistry;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/**
+ * Registers the Kafka APIs of the {@code group} feature: the classic consumer group protocol and committed
+ * offsets. This broker is the coordinator of every group. If {@code __consumer_offsets} exists already its
+ * offsets start loading now, in the background; otherwise the first group request creates it.
+ */
+public final class GroupApis {
+    /** OffsetCommit and OffsetFetch v10 name topics by id and are still unstable in Kafka. */
+    private static final int OFFSET_COMMIT_MAX = 9;
+    private static final int OFFSET_FETCH_MAX = 9;
+
+    private GroupApis() {
+    }
+
+    public static void register(ApiRegistry registry, KafkaContext context) {
+        OffsetStore store = new OffsetStore(context.broker().topics(), context.settings().offsetsTopicNumPartitions(),
+            context.settings().offsetsTopicReplicationFactor());
+        GroupRegistry groups = new GroupRegistry(store);
+        GroupConfig config = GroupConfig.from(context.settings());
+        MembershipCoordinator membership = new MembershipCoordinator(groups, config, context.scheduler());
+        MembershipHandlers members = new MembershipHandlers(membership, new MemberRequests(groups, membership));
+        GroupAdminHandlers admin = new GroupAdminHandlers(new GroupAdmin(groups));
+        OffsetHandlers offsets = new OffsetHandlers(new OffsetCoordinator(groups, context.broker().topics(), config));
+
+        registry.register(ApiKeys.FIND_COORDINATOR, 0, new FindCoordinatorHandler(context, groups));
+        registry.register(ApiKeys.JOIN_GROUP, 0, members::joinGroup);
+        registry.register(ApiKeys.SYNC_GROUP, 0, members::syncGroup);
+        registry.register(ApiKeys.HEARTBEAT, 0, members::heartbeat);
+        registry.register(ApiKeys.LEAVE_GROUP, 0, members::leaveGroup);
+        registry.register(ApiKeys.DESCRIBE_GROUPS, 0, admin::describeGroups);
+        registry.register(ApiKeys.LIST_GROUPS, 0, admin::listGroups);
+        registry.register(ApiKeys.DELETE_GROUPS, 0, admin::deleteGroups);
+        registry.register(ApiKeys.OFFSET_COMMIT, 0, OFFSET_COMMIT_MAX, offsets::offsetCommit);
+        registry.register(ApiKeys.OFFSET_FETCH, 0, OFFSET_FETCH_MAX, offsets::offsetFetch);
+        registry.register(ApiKeys.OFFSET_DELETE, 0, offsets::offsetDelete);
+
+        if (store.topicExists()) groups.start();
+    }
+}

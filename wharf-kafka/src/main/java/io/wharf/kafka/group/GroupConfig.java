@@ -1,0 +1,27 @@
+package io.wharf.kafka.group;
+
+import io.wharf.kafka.KafkaSettings;
+
+/**
+ * The group coordinator's limits, with Kafka's key names and defaults. Only
+ * {@code group.initial.rebalance.delay.ms} comes from {@code server.properties} so far; the others use
+ * Kafka's defaults until the server configuration carries them.
+ *
+ * @param minSessionTimeoutMs       {@code group.min.session.timeout.ms}
+ * @param maxSessionTimeoutMs       {@code group.max.session.timeout.ms}
+ * @param maxSize                   {@code group.max.size}
+ * @param initialRebalanceDelayMs   {@code group.initial.rebalance.delay.ms}
+ * @param offsetMetadataMaxBytes    {@code offset.metadata.max.bytes}
+ */
+public record GroupConfig(int minSessionTimeoutMs, int maxSessionTimeoutMs, int maxSize, int initialRebalanceDelayMs,
+                          int offsetMetadataMaxBytes) {
+    public static final int DEFAULT_MIN_SESSION_TIMEOUT_MS = 6_000;
+    public static final int DEFAULT_MAX_SESSION_TIMEOUT_MS = 1_800_000;
+    public static final int DEFAULT_MAX_SIZE = Integer.MAX_VALUE;
+    public static final int DEFAULT_OFFSET_METADATA_MAX_BYTES = 4096;
+
+    public static GroupConfig from(KafkaSettings settings) {
+        return new GroupConfig(DEFAULT_MIN_SESSION_TIMEOUT_MS, DEFAULT_MAX_SESSION_TIMEOUT_MS, DEFAULT_MAX_SIZE,
+            settings.groupInitialRebalanceDelayMs(), DEFAULT_OFFSET_METADATA_MAX_BYTES);
+    }
+}

@@ -1,0 +1,76 @@
+package io.wharf.kafka.group;
+
+import io.wharf.broker.group.OffsetStore;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The groups this coordinator knows — every group with members or committed offsets — and whether it can
+ * serve them yet. It serves nothing until the {@link OffsetStore} has loaded {@code __consumer_offsets} and
+ * a group object exists for every group found there (as Empty: membership does not survive a restart,
+ * members simply rejoin).
+ *
+ * <p>Thread-safety: the map is concurrent; each {@link ClassicGroup} is guarded by its own monitor. A group
+ * is removed from the map only while its monitor is held and after it turned Dead, so a caller that finds a
+ * Dead group after locking it knows it lost a race with a deletion.
+ */
+final class GroupRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupRegistry.class);
+
+    private final OffsetStore store;
+    private final Map<String, ClassicGroup> groups = new ConcurrentHashMap<>();
+    private volatile boolean ready;
+
+    GroupRegistry(OffsetStore store) {
+        this.store = store;
+    }
+
+    OffsetStore store() { return store; }
+
+    /**
+     * Starts the offset store (creating {@code __consumer_offsets} if needed) unless it is started; the groups
+     * become available once it has loaded.
+     */
+    OffsetStore.Starting start() {
+        OffsetStore.Starting starting = store.start();
+        starting.loaded().thenRun(this::onLoaded);
+        return starting;
+    }
+
+    private synchronized void onLoaded() {
+        if (ready) return;
+        for (String groupId : store.groups()) groups.putIfAbsent(groupId, new ClassicGroup(groupId));
+        ready = true;
+        LOG.info("Group coordinator ready with {} group(s) known from committed offsets", groups.size());
+    }
+
+    /**
+     * NONE when groups can be served; otherwise the error a group request gets meanwhile:
+     * COORDINATOR_LOAD_IN_PROGRESS while the offsets load, COORDINATOR_NOT_AVAILABLE before the offsets
+     * topic exists (asking starts it).
+     */
+    Errors availability() {
+        if (ready) return Errors.NONE;
+        OffsetStore.State state = store.state();
+        if (state == OffsetStore.State.NOT_STARTED) start();
+        return state == OffsetStore.State.LOADING || state == OffsetStore.State.ACTIVE
+            ? Errors.COORDINATOR_LOAD_IN_PROGRESS : Errors.COORDINATOR_NOT_AVAILABLE;
+    }
+
+    ClassicGroup get(String groupId) { return groups.get(groupId); }
+
+    ClassicGroup getOrCreate(String groupId) { return groups.computeIfAbsent(groupId, ClassicGroup::new); }
+
+    /** Removes a group that the caller has turned Dead while holding its monitor. */
+    void remove(ClassicGroup group) {
+        if (!group.is(GroupState.DEAD)) throw new IllegalStateException("Removing live group " + group);
+        groups.remove(group.groupId, group);
+    }
+
+    Collection<ClassicGroup> all() { return List.copyOf(groups.values()); }
+}

@@ -1,0 +1,209 @@
+package io.wharf.kafka.group;
+
+import io.wharf.broker.BrokerException;
+import io.wharf.broker.group.CommittedOffset;
+import io.wharf.broker.group.OffsetStore;
+import io.wharf.broker.metadata.TopicMetadata;
+import io.wharf.broker.topic.PartitionId;
+import io.wharf.broker.topic.TopicManager;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Committed offsets as the Kafka APIs see them: OffsetCommit (checked against the group's generation and
+ * membership), OffsetFetch and OffsetDelete, over the protocol-neutral {@link OffsetStore}.
+ *
+ * <p>A commit with generation -1 and no member id comes from a consumer that does not use group management
+ * (assign() plus commitSync, or the admin client): it is accepted while the group has no members, and
+ * creates the group if needed. A member's commit is accepted in Stable and PreparingRebalance (so that a
+ * member can commit before it rejoins) and refused with REBALANCE_IN_PROGRESS in CompletingRebalance.
+ *
+ * <p>Threading: validation and the store write happen under the group's monitor, so a commit can never be
+ * stored for a generation that has just ended or for a group being deleted.
+ */
+final class OffsetCoordinator {
+    private static final Logger LOG = LoggerFactory.getLogger(OffsetCoordinator.class);
+
+    private final GroupRegistry registry;
+    private final TopicManager topics;
+    private final GroupConfig config;
+
+    /** One partition's offset to commit. */
+    record Commit(PartitionId partition, long offset, int leaderEpoch, String metadata) {
+    }
+
+    /** One partition's committed offset as OffsetFetch returns it (-1 and "" when none is committed). */
+    record Fetched(PartitionId partition, long offset, int leaderEpoch, String metadata, Errors error) {
+    }
+
+    /** A group's OffsetFetch answer: a group-level error or the offsets. */
+    record FetchResult(Errors error, List<Fetched> offsets) {
+    }
+
+    /** An OffsetDelete answer: a group-level error or one error per partition. */
+    record DeleteResult(Errors error, Map<PartitionId, Errors> partitions) {
+    }
+
+    OffsetCoordinator(GroupRegistry registry, TopicManager topics, GroupConfig config) {
+        this.registry = registry;
+        this.topics = topics;
+        this.config = config;
+    }
+
+    /** Commits {@code commits}; returns each partition's error, by partition. */
+    Map<PartitionId, Errors> commit(String groupId, int generationId, String memberId, String groupInstanceId,
+                                    List<Commit> commits) {
+        Errors unavailable = registry.availability();
+        if (unavailable != Errors.NONE) return allFailed(commits, unavailable);
+        if (groupId == null) return allFailed(commits, Errors.INVALID_GROUP_ID);
+        ClassicGroup group = registry.get(groupId);
+        if (group == null) {
+            // Only a consumer without group management may create a group by committing.
+            if (generationId >= 0) return allFailed(commits, Errors.ILLEGAL_GENERATION);
+            group = registry.getOrCreate(groupId);
+        }
+        synchronized (group) {
+            Errors invalid = validateCommit(group, generationId, memberId == null ? "" : memberId, groupInstanceId);
+            if (invalid != null) return allFailed(commits, invalid);
+            GroupMember member = memberId == null ? null : group.get(memberId);
+            if (member != null) member.heartbeat();
+            return store(groupId, commits);
+        }
+    }
+
+    private static Errors validateCommit(ClassicGroup group, int generationId, String memberId, String groupInstanceId) {
+        if (group.is(GroupState.DEAD)) return Errors.COORDINATOR_NOT_AVAILABLE;
+        if (generationId < 0 && group.is(GroupState.EMPTY)) return null; // no group management
+        if (generationId >= 0 || !memberId.isEmpty() || groupInstanceId != null) {
+            Errors invalid = MembershipCoordinator.validateCurrentMember(group, memberId, groupInstanceId);
+            if (invalid != null) return invalid;
+            if (generationId != group.generationId()) return Errors.ILLEGAL_GENERATION;
+        } else {
+            return Errors.UNKNOWN_MEMBER_ID; // only members may commit for a group that has members
+        }
+        // The member holds this generation's JoinGroup answer but not yet its assignment.
+        return group.is(GroupState.COMPLETING_REBALANCE) ? Errors.REBALANCE_IN_PROGRESS : null;
+    }
+
+    private Map<PartitionId, Errors> store(String groupId, List<Commit> commits) {
+        Map<PartitionId, Errors> errors = new LinkedHashMap<>();
+        Map<PartitionId, CommittedOffset> valid = new LinkedHashMap<>();
+        long now = System.currentTimeMillis();
+        for (Commit c : commits) {
+            if (!exists(c.partition())) {
+                errors.put(c.partition(), Errors.UNKNOWN_TOPIC_OR_PARTITION);
+            } else if (c.metadata() != null && c.metadata().length() > config.offsetMetadataMaxBytes()) {
+                errors.put(c.partition(), Errors.OFFSET_METADATA_TOO_LARGE);
+            } else {
+                valid.put(c.partition(), new CommittedOffset(c.offset(), c.leaderEpoch(),
+                    c.metadata() == null ? "" : c.metadata(), now));
+            }
+        }
+        Errors outcome = Errors.NONE;
+        try {
+            registry.store().commit(groupId, valid);
+        } catch (BrokerException e) {
+            outcome = storeError(e);
+            LOG.warn("Storing {} offset(s) of group {} failed: {}", valid.size(), groupId, e.getMessage());
+        }
+        for (PartitionId p : valid.keySet()) errors.put(p, outcome);
+        return errors;
+    }
+
+    /** Kafka's translation of a failed write to the offsets topic into what a committing client understands. */
+    private static Errors storeError(BrokerException e) {
+        return switch (e.error()) {
+            case UNKNOWN_TOPIC_OR_PARTITION, NOT_ENOUGH_REPLICAS -> Errors.COORDINATOR_NOT_AVAILABLE;
+            case NOT_LEADER_OR_FOLLOWER -> Errors.NOT_COORDINATOR;
+            case MESSAGE_TOO_LARGE, INVALID_RECORD, CORRUPT_MESSAGE -> Errors.INVALID_COMMIT_OFFSET_SIZE;
+            default -> Errors.UNKNOWN_SERVER_ERROR;
+        };
+    }
+
+    private boolean exists(PartitionId partition) {
+        TopicMetadata topic = topics.topic(partition.topic()).orElse(null);
+        return topic != null && partition.partition() >= 0 && partition.partition() < topic.partitionCount();
+    }
+
+    /** The committed offsets of {@code partitions} in the group, or all of them when {@code partitions} is null. */
+    FetchResult fetch(String groupId, List<PartitionId> partitions) {
+        Errors unavailable = registry.availability();
+        if (unavailable != Errors.NONE) return new FetchResult(unavailable, List.of());
+        if (groupId == null) return new FetchResult(Errors.INVALID_GROUP_ID, List.of());
+        OffsetStore store = registry.store();
+        List<Fetched> fetched = new ArrayList<>();
+        if (partitions == null) {
+            List<Map.Entry<PartitionId, CommittedOffset>> all = new ArrayList<>(store.offsets(groupId).entrySet());
+            all.sort(Map.Entry.comparingByKey());
+            for (Map.Entry<PartitionId, CommittedOffset> e : all) fetched.add(fetchedOf(e.getKey(), e.getValue()));
+        } else {
+            for (PartitionId p : partitions) {
+                fetched.add(store.offset(groupId, p).map(o -> fetchedOf(p, o))
+                    .orElse(new Fetched(p, -1L, CommittedOffset.NO_LEADER_EPOCH, "", Errors.NONE)));
+            }
+        }
+        return new FetchResult(Errors.NONE, fetched);
+    }
+
+    private static Fetched fetchedOf(PartitionId p, CommittedOffset o) {
+        return new Fetched(p, o.offset(), o.leaderEpoch(), o.metadata(), Errors.NONE);
+    }
+
+    /**
+     * OffsetDelete: allowed for every partition of an Empty group; in a consumer group with members, only for
+     * topics no member subscribes to (GROUP_SUBSCRIBED_TO_TOPIC otherwise).
+     */
+    DeleteResult delete(String groupId, List<PartitionId> partitions) {
+        Errors unavailable = registry.availability();
+        if (unavailable != Errors.NONE) return new DeleteResult(unavailable, Map.of());
+        if (groupId == null || groupId.isEmpty()) return new DeleteResult(Errors.INVALID_GROUP_ID, Map.of());
+        ClassicGroup group = registry.get(groupId);
+        if (group == null) return new DeleteResult(Errors.GROUP_ID_NOT_FOUND, Map.of());
+        Map<PartitionId, Errors> errors = new LinkedHashMap<>();
+        synchronized (group) {
+            List<PartitionId> eligible = new ArrayList<>();
+            switch (group.state()) {
+                case DEAD -> {
+                    return new DeleteResult(Errors.GROUP_ID_NOT_FOUND, Map.of());
+                }
+                case EMPTY -> eligible.addAll(partitions);
+                default -> {
+                    if (!org.apache.kafka.clients.consumer.internals.ConsumerProtocol.PROTOCOL_TYPE.equals(group.protocolType())) {
+                        return new DeleteResult(Errors.NON_EMPTY_GROUP, Map.of());
+                    }
+                    for (PartitionId p : partitions) {
+                        if (group.isSubscribedToTopic(p.topic())) errors.put(p, Errors.GROUP_SUBSCRIBED_TO_TOPIC);
+                        else eligible.add(p);
+                    }
+                }
+            }
+            List<PartitionId> known = new ArrayList<>();
+            for (PartitionId p : eligible) {
+                if (exists(p)) known.add(p);
+                else errors.put(p, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+            }
+            Errors outcome = Errors.NONE;
+            try {
+                int removed = registry.store().deleteOffsets(groupId, known);
+                LOG.info("Deleted {} committed offset(s) of group {}", removed, groupId);
+            } catch (BrokerException e) {
+                outcome = storeError(e);
+            }
+            for (PartitionId p : known) errors.put(p, outcome);
+        }
+        return new DeleteResult(Errors.NONE, errors);
+    }
+
+    private static Map<PartitionId, Errors> allFailed(List<Commit> commits, Errors error) {
+        Map<PartitionId, Errors> errors = new HashMap<>();
+        for (Commit c : commits) errors.put(c.partition(), error);
+        return Collections.unmodifiableMap(errors);
+    }
+}
