@@ -12,7 +12,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -302,29 +301,30 @@ public final class Log implements AutoCloseable {
         return new LogOffsetMetadata(offset, leo.segmentBaseOffset(), leo.position());
     }
 
-    /** The first offset whose record has a timestamp at or after {@code timestamp}, if any. */
+    /**
+     * The first record with a timestamp at or after {@code timestamp} (its own timestamp and offset), if
+     * any: ListOffsets by time.
+     */
     public Optional<TimestampAndOffset> offsetForTimestamp(long timestamp) {
         long start = logStartOffset;
         for (LogSegment segment : segments.values()) {
             if (segment.maxTimestampSoFar() < timestamp) continue;
-            OptionalLong offset = segment.findOffsetByTimestamp(timestamp, start);
-            if (offset.isPresent() && offset.getAsLong() < endOffset.offset()) {
-                return Optional.of(new TimestampAndOffset(timestamp, offset.getAsLong()));
-            }
+            Optional<TimestampAndOffset> found = segment.findOffsetByTimestamp(timestamp, start);
+            if (found.isPresent() && found.get().offset() < endOffset.offset()) return found;
         }
         return Optional.empty();
     }
 
-    /** The largest timestamp in the log and the offset that carries it (ListOffsets MAX_TIMESTAMP). */
+    /** The largest timestamp in the log and the first record carrying it (ListOffsets MAX_TIMESTAMP). */
     public Optional<TimestampAndOffset> maxTimestamp() {
-        TimestampAndOffset best = null;
+        LogSegment best = null;
         for (LogSegment segment : segments.values()) {
             long ts = segment.maxTimestampSoFar();
-            if (ts >= 0 && (best == null || ts > best.timestamp())) {
-                best = new TimestampAndOffset(ts, segment.offsetOfMaxTimestamp());
-            }
+            if (ts >= 0 && (best == null || ts > best.maxTimestampSoFar())) best = segment;
         }
-        return Optional.ofNullable(best);
+        if (best == null) return Optional.empty();
+        TimestampAndOffset batchEnd = new TimestampAndOffset(best.maxTimestampSoFar(), best.offsetOfMaxTimestamp());
+        return Optional.of(best.firstRecordWithTimestamp(batchEnd.offset(), batchEnd.timestamp()).orElse(batchEnd));
     }
 
     /** Flushes everything appended so far. */

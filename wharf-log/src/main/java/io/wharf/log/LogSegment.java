@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.OptionalLong;
+import java.util.Optional;
 
 /**
  * One segment of a log: {@code <base offset, 20 digits>.log} holding record batches (format v2) end to
@@ -199,14 +199,14 @@ public final class LogSegment {
     }
 
     /**
-     * The offset of the first record whose timestamp is at least {@code timestamp} and whose offset is at
-     * least {@code startingOffset}, if this segment has one.
+     * The first record whose timestamp is at least {@code timestamp} and whose offset is at least
+     * {@code startingOffset}, with that record's own timestamp, if this segment has one.
      */
-    public OptionalLong findOffsetByTimestamp(long timestamp, long startingOffset) {
-        if (maxTimestamp < timestamp) return OptionalLong.empty();
+    public Optional<TimestampAndOffset> findOffsetByTimestamp(long timestamp, long startingOffset) {
+        if (maxTimestamp < timestamp) return Optional.empty();
         long from = Math.max(timeIndex.lookup(timestamp), startingOffset);
         OffsetPosition start = translateOffset(from, size);
-        if (start == null) return OptionalLong.empty();
+        if (start == null) return Optional.empty();
         ByteBuffer header = ByteBuffer.allocate(RecordBatch.HEADER_SIZE);
         int position = start.position();
         int end = size;
@@ -214,23 +214,50 @@ public final class LogSegment {
             header.clear();
             if (!readAt(header, position)) break;
             RecordBatch head = RecordBatch.at(header, 0);
-            int batchSize = head.sizeInBytes();
             if (head.maxTimestamp() >= timestamp && head.lastOffset() >= startingOffset) {
-                ByteBuffer whole = ByteBuffer.allocate(batchSize);
-                if (!readAt(whole, position)) break;
-                RecordBatch batch = RecordBatch.at(whole, 0);
-                if (batch.isLogAppendTime() || batch.isControl()) {
-                    return OptionalLong.of(Math.max(batch.baseOffset(), startingOffset));
-                }
-                for (Record record : RecordDecoder.decode(batch)) {
-                    if (record.timestamp() >= timestamp && record.offset() >= startingOffset) {
-                        return OptionalLong.of(record.offset());
-                    }
-                }
+                Optional<TimestampAndOffset> found = firstRecordAtOrAfter(readBatch(position, head.sizeInBytes()),
+                    timestamp, startingOffset);
+                if (found.isPresent()) return found;
             }
-            position += batchSize;
+            position += head.sizeInBytes();
         }
-        return OptionalLong.empty();
+        return Optional.empty();
+    }
+
+    /**
+     * The first record of the batch holding {@code offsetInBatch} whose timestamp is exactly
+     * {@code timestamp} (ListOffsets MAX_TIMESTAMP answers with that record, not the batch's end).
+     */
+    Optional<TimestampAndOffset> firstRecordWithTimestamp(long offsetInBatch, long timestamp) {
+        OffsetPosition start = translateOffset(offsetInBatch, size);
+        if (start == null) return Optional.empty();
+        ByteBuffer header = ByteBuffer.allocate(RecordBatch.LOG_OVERHEAD);
+        if (!readAt(header, start.position())) return Optional.empty();
+        RecordBatch batch = readBatch(start.position(), RecordBatch.LOG_OVERHEAD + header.getInt(RecordBatch.LENGTH_OFFSET));
+        if (batch.isLogAppendTime() || batch.isControl()) return Optional.of(new TimestampAndOffset(timestamp, batch.baseOffset()));
+        for (Record record : RecordDecoder.decode(batch)) {
+            if (record.timestamp() == timestamp) return Optional.of(new TimestampAndOffset(timestamp, record.offset()));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<TimestampAndOffset> firstRecordAtOrAfter(RecordBatch batch, long timestamp, long startingOffset) {
+        if (batch.isLogAppendTime() || batch.isControl()) {
+            // Every record of a log-append-time batch carries the batch's timestamp.
+            return Optional.of(new TimestampAndOffset(batch.maxTimestamp(), Math.max(batch.baseOffset(), startingOffset)));
+        }
+        for (Record record : RecordDecoder.decode(batch)) {
+            if (record.timestamp() >= timestamp && record.offset() >= startingOffset) {
+                return Optional.of(new TimestampAndOffset(record.timestamp(), record.offset()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private RecordBatch readBatch(int position, int batchSize) {
+        ByteBuffer whole = ByteBuffer.allocate(batchSize);
+        readAt(whole, position);
+        return RecordBatch.at(whole, 0);
     }
 
     /**

@@ -192,7 +192,24 @@ class LogTest {
             assertThat(log.offsetForTimestamp(1000 + 57 * 10 + 1)).get().extracting(TimestampAndOffset::offset)
                 .isEqualTo(58L);
             assertThat(log.offsetForTimestamp(1000 + 199 * 10 + 1)).isEmpty();
+            // The answer carries the found record's own timestamp, not the one asked for.
+            assertThat(log.offsetForTimestamp(1000 + 57 * 10 + 1)).get().isEqualTo(new TimestampAndOffset(1000 + 58 * 10, 58));
             assertThat(log.maxTimestamp()).get().isEqualTo(new TimestampAndOffset(1000 + 199 * 10, 199));
+        }
+    }
+
+    @Test
+    void timeLookupsAreExactToTheRecordInsideBatches() {
+        try (Log log = TestLogs.open(dir, TestLogs.smallConfig().build(), time)) {
+            RecordBatchBuilder b = RecordBatchBuilder.newBatch(Compression.LZ4);
+            long[] timestamps = {500, 900, 700, 900, 600};
+            for (long ts : timestamps) b.append(ts, null, ("at-" + ts).getBytes());
+            log.append(b.build());
+            assertThat(log.offsetForTimestamp(650)).get().isEqualTo(new TimestampAndOffset(900, 1));
+            assertThat(log.offsetForTimestamp(501)).get().isEqualTo(new TimestampAndOffset(900, 1));
+            assertThat(log.offsetForTimestamp(500)).get().isEqualTo(new TimestampAndOffset(500, 0));
+            // Largest timestamp: the first record carrying it, not the batch's last offset.
+            assertThat(log.maxTimestamp()).get().isEqualTo(new TimestampAndOffset(900, 1));
         }
     }
 

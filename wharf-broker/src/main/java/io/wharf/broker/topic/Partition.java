@@ -135,14 +135,12 @@ public final class Partition {
      * (ListOffsets by time). Empty when no record is that recent.
      */
     public Optional<TimestampAndOffset> offsetForTimestamp(long timestamp) {
-        return log.offsetForTimestamp(timestamp)
-            .map(found -> BatchTimestamps.recordAt(log, found.offset()).orElse(found));
+        return log.offsetForTimestamp(timestamp);
     }
 
     /** The record with the largest timestamp (the first such record if several share it). */
     public Optional<TimestampAndOffset> maxTimestamp() {
-        return log.maxTimestamp()
-            .map(max -> BatchTimestamps.firstWithTimestamp(log, max.offset(), max.timestamp()).orElse(max));
+        return log.maxTimestamp();
     }
 
     /** Registers {@code waiter} to run after every append or log-start change; see the class comment. */
