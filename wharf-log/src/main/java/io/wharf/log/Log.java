@@ -309,7 +309,7 @@ public final class Log implements AutoCloseable {
         long start = logStartOffset;
         for (LogSegment segment : segments.values()) {
             if (segment.maxTimestampSoFar() < timestamp) continue;
-            Optional<TimestampAndOffset> found = segment.findOffsetByTimestamp(timestamp, start);
+            Optional<TimestampAndOffset> found = SegmentTimeLookup.findOffsetByTimestamp(segment, timestamp, start);
             if (found.isPresent() && found.get().offset() < endOffset.offset()) return found;
         }
         return Optional.empty();
@@ -324,7 +324,7 @@ public final class Log implements AutoCloseable {
         }
         if (best == null) return Optional.empty();
         TimestampAndOffset batchEnd = new TimestampAndOffset(best.maxTimestampSoFar(), best.offsetOfMaxTimestamp());
-        return Optional.of(best.firstRecordWithTimestamp(batchEnd.offset(), batchEnd.timestamp()).orElse(batchEnd));
+        return Optional.of(SegmentTimeLookup.firstRecordWithTimestamp(best, batchEnd.offset(), batchEnd.timestamp()).orElse(batchEnd));
     }
 
     /** Flushes everything appended so far. */
@@ -367,23 +367,8 @@ public final class Log implements AutoCloseable {
         lock.lock();
         try {
             if (closed) return 0;
-            long now = time.milliseconds();
-            List<LogSegment> doomed = new ArrayList<>();
-            long excessBytes = cfg.retentionBytes() < 0 ? -1 : size() - cfg.retentionBytes();
-            List<LogSegment> all = new ArrayList<>(segments.values());
-            for (int i = 0; i < all.size(); i++) {
-                LogSegment segment = all.get(i);
-                long nextBase = i + 1 < all.size() ? all.get(i + 1).baseOffset() : endOffset.offset();
-                boolean belowStart = nextBase <= logStartOffset && i + 1 < all.size();
-                boolean expired = cfg.delete() && cfg.retentionMs() >= 0 && !segment.isEmpty()
-                    && now - segment.largestTimestamp() > cfg.retentionMs();
-                boolean oversized = cfg.delete() && excessBytes > 0 && excessBytes - segment.size() >= 0
-                    && !segment.isEmpty();
-                boolean highWatermarkAbove = nextBase <= highWatermark.offset();
-                if (!(belowStart || ((expired || oversized) && highWatermarkAbove))) break;
-                doomed.add(segment);
-                if (oversized) excessBytes -= segment.size();
-            }
+            List<LogSegment> doomed = RetentionPolicy.segmentsToDelete(new ArrayList<>(segments.values()), cfg,
+                time.milliseconds(), logStartOffset, highWatermark.offset(), endOffset.offset());
             if (doomed.isEmpty()) return 0;
             if (doomed.size() == segments.size()) roll(endOffset.offset());
             for (LogSegment segment : doomed) removeAndScheduleDelete(segment);

@@ -1,8 +1,6 @@
 package io.wharf.log;
 
 import io.wharf.log.record.RecordBatch;
-import io.wharf.log.record.Record;
-import io.wharf.log.record.RecordDecoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -11,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Optional;
 
 /**
  * One segment of a log: {@code <base offset, 20 digits>.log} holding record batches (format v2) end to
@@ -23,7 +20,8 @@ import java.util.Optional;
  *
  * <p>Thread-safety: appends, truncation, recovery and roll are called by the log's single writer, under
  * the log's lock. Reads ({@link #read}, {@link #translateOffset}, {@link #findOffsetByTimestamp}) take no
- * lock: they use positional reads on the channel and the indexes' published entry counts.
+ * lock: they use positional reads on the channel and the indexes' published entry counts. Lookups by
+ * time are in {@link SegmentTimeLookup}.
  */
 public final class LogSegment {
     static final String LOG_SUFFIX = ".log";
@@ -164,7 +162,7 @@ public final class LogSegment {
         return null;
     }
 
-    private boolean readAt(ByteBuffer buffer, long position) {
+    boolean readAt(ByteBuffer buffer, long position) {
         try {
             while (buffer.hasRemaining()) {
                 int n = channel.read(buffer, position + buffer.position());
@@ -196,68 +194,6 @@ public final class LogSegment {
             }
         }
         return new FileSlice(channel, start.position(), length);
-    }
-
-    /**
-     * The first record whose timestamp is at least {@code timestamp} and whose offset is at least
-     * {@code startingOffset}, with that record's own timestamp, if this segment has one.
-     */
-    public Optional<TimestampAndOffset> findOffsetByTimestamp(long timestamp, long startingOffset) {
-        if (maxTimestamp < timestamp) return Optional.empty();
-        long from = Math.max(timeIndex.lookup(timestamp), startingOffset);
-        OffsetPosition start = translateOffset(from, size);
-        if (start == null) return Optional.empty();
-        ByteBuffer header = ByteBuffer.allocate(RecordBatch.HEADER_SIZE);
-        int position = start.position();
-        int end = size;
-        while (position + RecordBatch.HEADER_SIZE <= end) {
-            header.clear();
-            if (!readAt(header, position)) break;
-            RecordBatch head = RecordBatch.at(header, 0);
-            if (head.maxTimestamp() >= timestamp && head.lastOffset() >= startingOffset) {
-                Optional<TimestampAndOffset> found = firstRecordAtOrAfter(readBatch(position, head.sizeInBytes()),
-                    timestamp, startingOffset);
-                if (found.isPresent()) return found;
-            }
-            position += head.sizeInBytes();
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * The first record of the batch holding {@code offsetInBatch} whose timestamp is exactly
-     * {@code timestamp} (ListOffsets MAX_TIMESTAMP answers with that record, not the batch's end).
-     */
-    Optional<TimestampAndOffset> firstRecordWithTimestamp(long offsetInBatch, long timestamp) {
-        OffsetPosition start = translateOffset(offsetInBatch, size);
-        if (start == null) return Optional.empty();
-        ByteBuffer header = ByteBuffer.allocate(RecordBatch.LOG_OVERHEAD);
-        if (!readAt(header, start.position())) return Optional.empty();
-        RecordBatch batch = readBatch(start.position(), RecordBatch.LOG_OVERHEAD + header.getInt(RecordBatch.LENGTH_OFFSET));
-        if (batch.isLogAppendTime() || batch.isControl()) return Optional.of(new TimestampAndOffset(timestamp, batch.baseOffset()));
-        for (Record record : RecordDecoder.decode(batch)) {
-            if (record.timestamp() == timestamp) return Optional.of(new TimestampAndOffset(timestamp, record.offset()));
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<TimestampAndOffset> firstRecordAtOrAfter(RecordBatch batch, long timestamp, long startingOffset) {
-        if (batch.isLogAppendTime() || batch.isControl()) {
-            // Every record of a log-append-time batch carries the batch's timestamp.
-            return Optional.of(new TimestampAndOffset(batch.maxTimestamp(), Math.max(batch.baseOffset(), startingOffset)));
-        }
-        for (Record record : RecordDecoder.decode(batch)) {
-            if (record.timestamp() >= timestamp && record.offset() >= startingOffset) {
-                return Optional.of(new TimestampAndOffset(record.timestamp(), record.offset()));
-            }
-        }
-        return Optional.empty();
-    }
-
-    private RecordBatch readBatch(int position, int batchSize) {
-        ByteBuffer whole = ByteBuffer.allocate(batchSize);
-        readAt(whole, position);
-        return RecordBatch.at(whole, 0);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.wharf.broker.metadata;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The znode paths of Kafka's ZooKeeper layout (as a ZooKeeper-mode Kafka broker wrote them), which Wharf
@@ -33,8 +32,6 @@ final class KafkaZkPaths {
     static final List<String> PERSISTENT_PATHS = List.of(BROKER_IDS, TOPICS, TOPIC_CONFIGS, DELETE_TOPICS);
 
     /** Kafka's {@code Topic.MAX_NAME_LENGTH}. */
-    static final int MAX_TOPIC_NAME_LENGTH = 249;
-    private static final Pattern LEGAL_TOPIC_CHARS = Pattern.compile("[a-zA-Z0-9._-]+");
 
     private KafkaZkPaths() {
     }
@@ -67,22 +64,14 @@ final class KafkaZkPaths {
         return DELETE_TOPICS + "/" + topic;
     }
 
-    /** Throws {@link IllegalArgumentException} unless {@code topic} is a legal Kafka topic name. */
+    /**
+     * Throws {@link IllegalArgumentException} unless {@code topic} is a legal Kafka topic name, so that no
+     * name can reach outside its znode ("/", "..").
+     */
     static String requireLegalTopic(String topic) {
-        if (topic == null || topic.isEmpty()) {
-            throw new IllegalArgumentException("Topic name is empty");
-        }
-        if (topic.equals(".") || topic.equals("..")) {
-            throw new IllegalArgumentException("Topic name cannot be '.' or '..'");
-        }
-        if (topic.length() > MAX_TOPIC_NAME_LENGTH) {
-            throw new IllegalArgumentException("Topic name is " + topic.length() + " characters long, the limit is "
-                    + MAX_TOPIC_NAME_LENGTH + ": " + topic);
-        }
-        if (!LEGAL_TOPIC_CHARS.matcher(topic).matches()) {
-            throw new IllegalArgumentException("Topic name '" + topic
-                    + "' has characters other than ASCII letters, digits, '.', '_' and '-'");
-        }
+        TopicNames.problem(topic).ifPresent(reason -> {
+            throw new IllegalArgumentException(reason);
+        });
         return topic;
     }
 }

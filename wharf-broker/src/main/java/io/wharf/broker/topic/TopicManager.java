@@ -6,6 +6,7 @@ import io.wharf.broker.BrokerSettings;
 import io.wharf.broker.metadata.PartitionState;
 import io.wharf.broker.metadata.TopicExistsException;
 import io.wharf.broker.metadata.TopicMetadata;
+import io.wharf.broker.metadata.TopicNames;
 import io.wharf.broker.metadata.ZkMetadataStore;
 import io.wharf.log.Log;
 import io.wharf.log.LogConfig;

@@ -1,7 +1,7 @@
 package io.wharf.kafka.admin;
 
 import io.wharf.broker.topic.TopicManager;
-import io.wharf.broker.topic.TopicNames;
+import io.wharf.broker.metadata.TopicNames;
 import io.wharf.kafka.KafkaContext;
 import io.wharf.kafka.api.ApiHandler;
 import io.wharf.kafka.api.BlockingWork;

@@ -5,7 +5,7 @@ import io.wharf.broker.metadata.PartitionState;
 import io.wharf.broker.metadata.TopicMetadata;
 import io.wharf.broker.topic.PartitionId;
 import io.wharf.broker.topic.TopicManager;
-import io.wharf.broker.topic.TopicNames;
+import io.wharf.broker.metadata.TopicNames;
 import io.wharf.kafka.KafkaContext;
 import io.wharf.kafka.api.ApiHandler;
 import io.wharf.kafka.api.AuthorizedOperations;

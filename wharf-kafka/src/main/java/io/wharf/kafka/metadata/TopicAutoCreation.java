@@ -3,7 +3,7 @@ package io.wharf.kafka.metadata;
 import io.wharf.broker.BrokerError;
 import io.wharf.broker.BrokerException;
 import io.wharf.broker.topic.TopicManager;
-import io.wharf.broker.topic.TopicNames;
+import io.wharf.broker.metadata.TopicNames;
 import io.wharf.kafka.api.ErrorMapping;
 import java.util.List;
 import java.util.Map;
