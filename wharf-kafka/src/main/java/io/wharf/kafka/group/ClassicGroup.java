@@ -46,16 +46,27 @@ final class ClassicGroup {
     /** A member joined during the initial delay, which extends it (Kafka's InitialDelayedJoin). */
     boolean newMemberAdded;
     long initialDelayRemainingMs;
+    /**
+     * When the group last became Empty (wall-clock ms), or -1 when unknown (a group known only from the
+     * offsets loaded at start-up): its offsets then expire one by one, by commit time.
+     */
+    private long emptySinceMs;
 
-    ClassicGroup(String groupId) {
+    ClassicGroup(String groupId, long emptySinceMs) {
         this.groupId = groupId;
+        this.emptySinceMs = emptySinceMs;
     }
 
     GroupState state() { return state; }
 
     boolean is(GroupState s) { return state == s; }
 
-    void transitionTo(GroupState next) { state = next; }
+    void transitionTo(GroupState next) {
+        if (next == GroupState.EMPTY && state != GroupState.EMPTY) emptySinceMs = System.currentTimeMillis();
+        state = next;
+    }
+
+    long emptySinceMs() { return emptySinceMs; }
 
     int generationId() { return generationId; }
 
@@ -201,10 +212,10 @@ final class ClassicGroup {
         generationId++;
         if (members.isEmpty()) {
             protocolName = null;
-            state = GroupState.EMPTY;
+            transitionTo(GroupState.EMPTY);
         } else {
             protocolName = selectProtocol();
-            state = GroupState.COMPLETING_REBALANCE;
+            transitionTo(GroupState.COMPLETING_REBALANCE);
         }
         pendingSync.clear();
     }

@@ -8,7 +8,8 @@ import org.apache.kafka.common.protocol.ApiKeys;
 /**
  * Registers the Kafka APIs of the {@code group} feature: the classic consumer group protocol and committed
  * offsets. This broker is the coordinator of every group. If {@code __consumer_offsets} exists already its
- * offsets start loading now, in the background; otherwise the first group request creates it.
+ * offsets start loading now, in the background; otherwise the first group request creates it. Expired
+ * offsets and empty groups are cleaned up periodically ({@link GroupCleaner}).
  */
 public final class GroupApis {
     /** OffsetCommit and OffsetFetch v10 name topics by id and are still unstable in Kafka. */
@@ -40,6 +41,7 @@ public final class GroupApis {
         registry.register(ApiKeys.OFFSET_FETCH, 0, OFFSET_FETCH_MAX, offsets::offsetFetch);
         registry.register(ApiKeys.OFFSET_DELETE, 0, offsets::offsetDelete);
 
+        new GroupCleaner(groups, config).schedule(context.scheduler());
         if (store.topicExists()) groups.start();
     }
 }

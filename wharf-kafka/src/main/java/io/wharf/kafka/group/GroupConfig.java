@@ -3,7 +3,7 @@ package io.wharf.kafka.group;
 import io.wharf.kafka.KafkaSettings;
 
 /**
- * The group coordinator's limits, with Kafka's key names and defaults. Only
+ * The group coordinator's limits and retention, with Kafka's key names and defaults. Only
  * {@code group.initial.rebalance.delay.ms} comes from {@code server.properties} so far; the others use
  * Kafka's defaults until the server configuration carries them.
  *
@@ -12,16 +12,21 @@ import io.wharf.kafka.KafkaSettings;
  * @param maxSize                   {@code group.max.size}
  * @param initialRebalanceDelayMs   {@code group.initial.rebalance.delay.ms}
  * @param offsetMetadataMaxBytes    {@code offset.metadata.max.bytes}
+ * @param offsetsRetentionMs        {@code offsets.retention.minutes}, in ms
+ * @param retentionCheckIntervalMs  {@code offsets.retention.check.interval.ms}
  */
 public record GroupConfig(int minSessionTimeoutMs, int maxSessionTimeoutMs, int maxSize, int initialRebalanceDelayMs,
-                          int offsetMetadataMaxBytes) {
+                          int offsetMetadataMaxBytes, long offsetsRetentionMs, long retentionCheckIntervalMs) {
     public static final int DEFAULT_MIN_SESSION_TIMEOUT_MS = 6_000;
     public static final int DEFAULT_MAX_SESSION_TIMEOUT_MS = 1_800_000;
     public static final int DEFAULT_MAX_SIZE = Integer.MAX_VALUE;
     public static final int DEFAULT_OFFSET_METADATA_MAX_BYTES = 4096;
+    public static final long DEFAULT_OFFSETS_RETENTION_MS = 7L * 24 * 60 * 60 * 1000;
+    public static final long DEFAULT_RETENTION_CHECK_INTERVAL_MS = 600_000;
 
     public static GroupConfig from(KafkaSettings settings) {
         return new GroupConfig(DEFAULT_MIN_SESSION_TIMEOUT_MS, DEFAULT_MAX_SESSION_TIMEOUT_MS, DEFAULT_MAX_SIZE,
-            settings.groupInitialRebalanceDelayMs(), DEFAULT_OFFSET_METADATA_MAX_BYTES);
+            settings.groupInitialRebalanceDelayMs(), DEFAULT_OFFSET_METADATA_MAX_BYTES, DEFAULT_OFFSETS_RETENTION_MS,
+            DEFAULT_RETENTION_CHECK_INTERVAL_MS);
     }
 }

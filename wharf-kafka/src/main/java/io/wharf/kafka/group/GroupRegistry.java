@@ -38,13 +38,13 @@ final class GroupRegistry {
      */
     OffsetStore.Starting start() {
         OffsetStore.Starting starting = store.start();
-        starting.loaded().thenRun(this::onLoaded);
+        if (!ready) starting.loaded().thenRun(this::onLoaded);
         return starting;
     }
 
     private synchronized void onLoaded() {
         if (ready) return;
-        for (String groupId : store.groups()) groups.putIfAbsent(groupId, new ClassicGroup(groupId));
+        for (String groupId : store.groups()) groups.putIfAbsent(groupId, new ClassicGroup(groupId, -1));
         ready = true;
         LOG.info("Group coordinator ready with {} group(s) known from committed offsets", groups.size());
     }
@@ -64,7 +64,11 @@ final class GroupRegistry {
 
     ClassicGroup get(String groupId) { return groups.get(groupId); }
 
-    ClassicGroup getOrCreate(String groupId) { return groups.computeIfAbsent(groupId, ClassicGroup::new); }
+    ClassicGroup getOrCreate(String groupId) {
+        return groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, System.currentTimeMillis()));
+    }
+
+    boolean isReady() { return ready; }
 
     /** Removes a group that the caller has turned Dead while holding its monitor. */
     void remove(ClassicGroup group) {

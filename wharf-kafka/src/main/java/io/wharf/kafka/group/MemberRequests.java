@@ -27,6 +27,14 @@ final class MemberRequests {
                        String protocolName, Map<String, byte[]> assignments) {
     }
 
+    /** One member named in a LeaveGroup request, and the outcome for it. */
+    record Leaving(String memberId, String groupInstanceId, Errors error) {
+    }
+
+    /** The outcome of a LeaveGroup: a request-level error and one outcome per member. */
+    record LeaveResult(Errors error, List<Leaving> members) {
+    }
+
     MemberRequests(GroupRegistry registry, MembershipCoordinator membership) {
         this.registry = registry;
         this.membership = membership;
@@ -136,24 +144,24 @@ final class MemberRequests {
      * LeaveGroup: each member by member id, or (v3+, an administrator removing static members) by instance
      * id alone. A member leaving makes the group rebalance.
      */
-    MembershipCoordinator.LeaveResult leave(String groupId, List<MembershipCoordinator.Leaving> leaving) {
+    LeaveResult leave(String groupId, List<Leaving> leaving) {
         Errors unavailable = registry.availability();
-        if (unavailable != Errors.NONE) return new MembershipCoordinator.LeaveResult(unavailable, List.of());
-        if (groupId == null || groupId.isEmpty()) return new MembershipCoordinator.LeaveResult(Errors.INVALID_GROUP_ID, List.of());
+        if (unavailable != Errors.NONE) return new LeaveResult(unavailable, List.of());
+        if (groupId == null || groupId.isEmpty()) return new LeaveResult(Errors.INVALID_GROUP_ID, List.of());
         ClassicGroup group = registry.get(groupId);
-        List<MembershipCoordinator.Leaving> results = new ArrayList<>(leaving.size());
+        List<Leaving> results = new ArrayList<>(leaving.size());
         if (group == null) {
-            for (MembershipCoordinator.Leaving l : leaving) results.add(withError(l, Errors.UNKNOWN_MEMBER_ID));
-            return new MembershipCoordinator.LeaveResult(Errors.NONE, results);
+            for (Leaving l : leaving) results.add(withError(l, Errors.UNKNOWN_MEMBER_ID));
+            return new LeaveResult(Errors.NONE, results);
         }
         synchronized (group) {
-            if (group.is(GroupState.DEAD)) return new MembershipCoordinator.LeaveResult(Errors.COORDINATOR_NOT_AVAILABLE, List.of());
-            for (MembershipCoordinator.Leaving l : leaving) results.add(withError(l, leaveOne(group, l)));
+            if (group.is(GroupState.DEAD)) return new LeaveResult(Errors.COORDINATOR_NOT_AVAILABLE, List.of());
+            for (Leaving l : leaving) results.add(withError(l, leaveOne(group, l)));
         }
-        return new MembershipCoordinator.LeaveResult(Errors.NONE, results);
+        return new LeaveResult(Errors.NONE, results);
     }
 
-    private Errors leaveOne(ClassicGroup group, MembershipCoordinator.Leaving l) {
+    private Errors leaveOne(ClassicGroup group, Leaving l) {
         String memberId = l.memberId() == null ? "" : l.memberId();
         if (memberId.isEmpty()) {
             String current = l.groupInstanceId() == null ? null : group.staticMemberId(l.groupInstanceId()).orElse(null);
@@ -177,7 +185,7 @@ final class MemberRequests {
         membership.removeMemberAndUpdateGroup(group, member, "member " + member.memberId() + " left the group");
     }
 
-    private static MembershipCoordinator.Leaving withError(MembershipCoordinator.Leaving l, Errors error) {
-        return new MembershipCoordinator.Leaving(l.memberId(), l.groupInstanceId(), error);
+    private static Leaving withError(Leaving l, Errors error) {
+        return new Leaving(l.memberId(), l.groupInstanceId(), error);
     }
 }

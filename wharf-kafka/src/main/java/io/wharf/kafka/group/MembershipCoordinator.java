@@ -54,14 +54,6 @@ final class MembershipCoordinator {
         }
     }
 
-    /** One member named in a LeaveGroup request, and the outcome for it. */
-    record Leaving(String memberId, String groupInstanceId, Errors error) {
-    }
-
-    /** The outcome of a LeaveGroup: a request-level error and one outcome per member. */
-    record LeaveResult(Errors error, List<Leaving> members) {
-    }
-
     MembershipCoordinator(GroupRegistry registry, GroupConfig config, ScheduledExecutorService scheduler) {
         this.registry = registry;
         this.config = config;

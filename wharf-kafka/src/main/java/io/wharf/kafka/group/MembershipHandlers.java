@@ -99,13 +99,13 @@ final class MembershipHandlers {
     }
 
     CompletableFuture<AbstractResponse> leaveGroup(RequestContext context, LeaveGroupRequest request) {
-        List<MembershipCoordinator.Leaving> leaving = new ArrayList<>();
+        List<MemberRequests.Leaving> leaving = new ArrayList<>();
         for (LeaveGroupRequestData.MemberIdentity m : request.members()) {
-            leaving.add(new MembershipCoordinator.Leaving(m.memberId(), m.groupInstanceId(), null));
+            leaving.add(new MemberRequests.Leaving(m.memberId(), m.groupInstanceId(), null));
         }
-        MembershipCoordinator.LeaveResult result = members.leave(request.data().groupId(), leaving);
+        MemberRequests.LeaveResult result = members.leave(request.data().groupId(), leaving);
         List<LeaveGroupResponseData.MemberResponse> responses = new ArrayList<>();
-        for (MembershipCoordinator.Leaving l : result.members()) {
+        for (MemberRequests.Leaving l : result.members()) {
             responses.add(new LeaveGroupResponseData.MemberResponse()
                 .setMemberId(l.memberId()).setGroupInstanceId(l.groupInstanceId()).setErrorCode(l.error().code()));
         }

@@ -1,0 +1,97 @@
+package io.wharf.kafka.group;
+
+import io.wharf.broker.group.CommittedOffset;
+import io.wharf.broker.topic.PartitionId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka's periodic group clean-up, every {@code offsets.retention.check.interval.ms}: committed offsets
+ * expire after {@code offsets.retention.minutes} (KIP-211), and a group left with no members and no
+ * offsets is removed.
+ *
+ * <ul>
+ *   <li>A group that has been Empty for the retention period loses all its offsets at once.</li>
+ *   <li>An Empty group that became empty before this broker started (known only from its offsets) loses
+ *       each offset the retention period after it was committed.</li>
+ *   <li>A Stable consumer group loses, by commit time, only the offsets of topics no member subscribes to.</li>
+ * </ul>
+ *
+ * Expired offsets get tombstones in {@code __consumer_offsets}, like deleted ones.
+ *
+ * <p>Threading: runs on the broker's scheduler and takes one group's monitor at a time.
+ */
+final class GroupCleaner {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCleaner.class);
+
+    private final GroupRegistry registry;
+    private final GroupConfig config;
+
+    GroupCleaner(GroupRegistry registry, GroupConfig config) {
+        this.registry = registry;
+        this.config = config;
+    }
+
+    void schedule(ScheduledExecutorService scheduler) {
+        long interval = config.retentionCheckIntervalMs();
+        scheduler.scheduleWithFixedDelay(this::runQuietly, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    private void runQuietly() {
+        try {
+            clean(System.currentTimeMillis());
+        } catch (RuntimeException e) {
+            LOG.warn("Cleaning up consumer groups failed; will try again in {} ms", config.retentionCheckIntervalMs(), e);
+        }
+    }
+
+    /** One clean-up pass as of {@code nowMs}; returns how many offsets expired. */
+    int clean(long nowMs) {
+        if (!registry.isReady()) return 0;
+        int expired = 0;
+        int removed = 0;
+        for (ClassicGroup group : registry.all()) {
+            synchronized (group) {
+                if (group.is(GroupState.DEAD)) continue;
+                List<PartitionId> expiring = expiring(group, nowMs);
+                if (!expiring.isEmpty()) expired += registry.store().deleteOffsets(group.groupId, expiring);
+                if (group.is(GroupState.EMPTY) && !registry.store().hasOffsets(group.groupId)) {
+                    group.transitionTo(GroupState.DEAD);
+                    registry.remove(group);
+                    removed++;
+                }
+            }
+        }
+        if (expired > 0 || removed > 0) {
+            LOG.info("Group clean-up: {} committed offset(s) expired, {} empty group(s) removed", expired, removed);
+        }
+        return expired;
+    }
+
+    private List<PartitionId> expiring(ClassicGroup group, long nowMs) {
+        long retention = config.offsetsRetentionMs();
+        Map<PartitionId, CommittedOffset> offsets = registry.store().offsets(group.groupId);
+        List<PartitionId> expiring = new ArrayList<>();
+        if (group.is(GroupState.EMPTY)) {
+            long emptySince = group.emptySinceMs();
+            if (emptySince >= 0) {
+                if (nowMs - emptySince >= retention) expiring.addAll(offsets.keySet());
+            } else {
+                offsets.forEach((p, o) -> {
+                    if (nowMs - o.commitTimestamp() >= retention) expiring.add(p);
+                });
+            }
+        } else if (group.is(GroupState.STABLE) && ConsumerProtocol.PROTOCOL_TYPE.equals(group.protocolType())) {
+            offsets.forEach((p, o) -> {
+                if (nowMs - o.commitTimestamp() >= retention && !group.isSubscribedToTopic(p.topic())) expiring.add(p);
+            });
+        }
+        return expiring;
+    }
+}
