@@ -6,5 +6,7 @@ package io.wharf.kafka;
 public record KafkaSettings(boolean autoCreateTopics, int numPartitions, short defaultReplicationFactor,
                             int messageMaxBytes, int offsetsTopicNumPartitions, short offsetsTopicReplicationFactor,
                             int transactionStateLogNumPartitions, short transactionStateLogReplicationFactor,
-                            int groupInitialRebalanceDelayMs) {
+                            int groupInitialRebalanceDelayMs, int groupMinSessionTimeoutMs,
+                            int groupMaxSessionTimeoutMs, int groupMaxSize, int offsetMetadataMaxBytes,
+                            long offsetsRetentionMs, long offsetsRetentionCheckIntervalMs) {
 }

@@ -53,7 +53,8 @@ final class ServerSettings {
         return new KafkaSettings(c.autoCreateTopicsEnable(), c.numPartitions(), c.defaultReplicationFactor(),
             c.messageMaxBytes(), c.offsetsTopicNumPartitions(), c.offsetsTopicReplicationFactor(),
             c.transactionStateLogNumPartitions(), c.transactionStateLogReplicationFactor(),
-            c.groupInitialRebalanceDelayMs());
+            c.groupInitialRebalanceDelayMs(), c.groupMinSessionTimeoutMs(), c.groupMaxSessionTimeoutMs(),
+            c.groupMaxSize(), c.offsetMetadataMaxBytes(), c.offsetsRetentionMs(), c.offsetsRetentionCheckIntervalMs());
     }
 
     static BrokerSettings broker(ServerConfig c) {

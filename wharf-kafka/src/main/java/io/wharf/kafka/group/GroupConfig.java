@@ -3,9 +3,8 @@ package io.wharf.kafka.group;
 import io.wharf.kafka.KafkaSettings;
 
 /**
- * The group coordinator's limits and retention, with Kafka's key names and defaults. Only
- * {@code group.initial.rebalance.delay.ms} comes from {@code server.properties} so far; the others use
- * Kafka's defaults until the server configuration carries them.
+ * The group coordinator's limits and retention, from {@code server.properties} under Kafka's key names
+ * (the constants are Kafka's defaults, for tests and tools that build one by hand).
  *
  * @param minSessionTimeoutMs       {@code group.min.session.timeout.ms}
  * @param maxSessionTimeoutMs       {@code group.max.session.timeout.ms}
@@ -25,8 +24,8 @@ public record GroupConfig(int minSessionTimeoutMs, int maxSessionTimeoutMs, int 
     public static final long DEFAULT_RETENTION_CHECK_INTERVAL_MS = 600_000;
 
     public static GroupConfig from(KafkaSettings settings) {
-        return new GroupConfig(DEFAULT_MIN_SESSION_TIMEOUT_MS, DEFAULT_MAX_SESSION_TIMEOUT_MS, DEFAULT_MAX_SIZE,
-            settings.groupInitialRebalanceDelayMs(), DEFAULT_OFFSET_METADATA_MAX_BYTES, DEFAULT_OFFSETS_RETENTION_MS,
-            DEFAULT_RETENTION_CHECK_INTERVAL_MS);
+        return new GroupConfig(settings.groupMinSessionTimeoutMs(), settings.groupMaxSessionTimeoutMs(),
+            settings.groupMaxSize(), settings.groupInitialRebalanceDelayMs(), settings.offsetMetadataMaxBytes(),
+            settings.offsetsRetentionMs(), settings.offsetsRetentionCheckIntervalMs());
     }
 }

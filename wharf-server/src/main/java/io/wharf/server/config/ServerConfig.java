@@ -314,6 +314,18 @@ public final class ServerConfig {
 
     public int groupInitialRebalanceDelayMs() { return value(GROUP_INITIAL_REBALANCE_DELAY_MS); }
 
+    public int groupMinSessionTimeoutMs() { return value(GROUP_MIN_SESSION_TIMEOUT_MS); }
+
+    public int groupMaxSessionTimeoutMs() { return value(GROUP_MAX_SESSION_TIMEOUT_MS); }
+
+    public int groupMaxSize() { return value(GROUP_MAX_SIZE); }
+
+    public int offsetMetadataMaxBytes() { return value(OFFSET_METADATA_MAX_BYTES); }
+
+    public long offsetsRetentionMs() { return 60_000L * this.<Integer>value(OFFSETS_RETENTION_MINUTES); }
+
+    public long offsetsRetentionCheckIntervalMs() { return value(OFFSETS_RETENTION_CHECK_INTERVAL_MS); }
+
     // ---- threads and requests ----
 
     public int numNetworkThreads() { return value(NUM_NETWORK_THREADS); }

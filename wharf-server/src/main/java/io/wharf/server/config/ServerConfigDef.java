@@ -69,6 +69,12 @@ final class ServerConfigDef {
     static final String TRANSACTION_STATE_LOG_REPLICATION_FACTOR = "transaction.state.log.replication.factor";
     static final String TRANSACTION_STATE_LOG_MIN_ISR = "transaction.state.log.min.isr";
     static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+    static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+    static final String GROUP_MAX_SIZE = "group.max.size";
+    static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
+    static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
+    static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsets.retention.check.interval.ms";
     static final String NUM_NETWORK_THREADS = "num.network.threads";
     static final String NUM_IO_THREADS = "num.io.threads";
     static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
@@ -204,6 +210,18 @@ final class ServerConfigDef {
                     "`min.insync.replicas` of `__transaction_state`. Kafka's default is 2; Wharf's is 1.")
             .define(GROUP_INITIAL_REBALANCE_DELAY_MS, INT, "3000", atLeast(0),
                     "How long a new consumer group waits for more members before its first rebalance.")
+            .define(GROUP_MIN_SESSION_TIMEOUT_MS, INT, "6000", atLeast(1),
+                    "The smallest session.timeout.ms a consumer may ask for.")
+            .define(GROUP_MAX_SESSION_TIMEOUT_MS, INT, "1800000", atLeast(1),
+                    "The largest session.timeout.ms a consumer may ask for.")
+            .define(GROUP_MAX_SIZE, INT, "2147483647", atLeast(1),
+                    "The most members one consumer group may have.")
+            .define(OFFSET_METADATA_MAX_BYTES, INT, "4096", atLeast(0),
+                    "The largest metadata string a committed offset may carry.")
+            .define(OFFSETS_RETENTION_MINUTES, INT, "10080", atLeast(1),
+                    "How long the committed offsets of a group with no members are kept (7 days by default).")
+            .define(OFFSETS_RETENTION_CHECK_INTERVAL_MS, LONG, "600000", atLeast(1),
+                    "How often expired committed offsets and empty groups are removed.")
             .define(NUM_NETWORK_THREADS, INT, "3", atLeast(1),
                     "Threads that read requests from and write responses to the network.")
             .define(NUM_IO_THREADS, INT, "8", atLeast(1),

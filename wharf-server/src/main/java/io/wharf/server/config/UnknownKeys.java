@@ -45,7 +45,7 @@ final class UnknownKeys {
             "log.cleaner.io.buffer.load.factor", "log.cleaner.io.max.bytes.per.second",
             "log.cleaner.min.compaction.lag.ms", "log.cleaner.max.compaction.lag.ms",
             "compression.type", "unclean.leader.election.enable", "auto.leader.rebalance.enable",
-            "offsets.retention.minutes", "offsets.topic.segment.bytes", "offsets.commit.timeout.ms",
+            "offsets.topic.segment.bytes", "offsets.commit.timeout.ms",
             "transaction.state.log.segment.bytes", "transactional.id.expiration.ms",
             "replica.lag.time.max.ms", "replica.fetch.max.bytes", "replica.socket.timeout.ms",
             "controlled.shutdown.enable", "broker.rack", "broker.id.generation.enable", "reserved.broker.max.id",

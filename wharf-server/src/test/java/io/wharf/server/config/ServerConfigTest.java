@@ -68,6 +68,7 @@ class ServerConfigTest {
         assertThat(config.transactionStateLogReplicationFactor()).isEqualTo((short) 1);
         assertThat(config.transactionStateLogMinIsr()).isEqualTo(1);
         assertThat(config.groupInitialRebalanceDelayMs()).isEqualTo(3000);
+        assertThat(config.offsetsRetentionMs()).isEqualTo(7L * 24 * 3600 * 1000);
         assertThat(config.numNetworkThreads()).isEqualTo(3);
         assertThat(config.numIoThreads()).isEqualTo(8);
         assertThat(config.socketRequestMaxBytes()).isEqualTo(104_857_600);
@@ -122,6 +123,12 @@ class ServerConfigTest {
         "transaction.state.log.replication.factor=3",
         "transaction.state.log.min.isr=2",
         "group.initial.rebalance.delay.ms=0",
+        "group.min.session.timeout.ms=1000",
+        "group.max.session.timeout.ms=60000",
+        "group.max.size=50",
+        "offset.metadata.max.bytes=100",
+        "offsets.retention.minutes=60",
+        "offsets.retention.check.interval.ms=5000",
         "num.network.threads=1",
         "num.io.threads=2",
         "socket.request.max.bytes=1024",
@@ -176,6 +183,12 @@ class ServerConfigTest {
         assertThat(config.transactionStateLogReplicationFactor()).isEqualTo((short) 3);
         assertThat(config.transactionStateLogMinIsr()).isEqualTo(2);
         assertThat(config.groupInitialRebalanceDelayMs()).isZero();
+        assertThat(config.groupMinSessionTimeoutMs()).isEqualTo(1000);
+        assertThat(config.groupMaxSessionTimeoutMs()).isEqualTo(60000);
+        assertThat(config.groupMaxSize()).isEqualTo(50);
+        assertThat(config.offsetMetadataMaxBytes()).isEqualTo(100);
+        assertThat(config.offsetsRetentionMs()).isEqualTo(3_600_000L);
+        assertThat(config.offsetsRetentionCheckIntervalMs()).isEqualTo(5000);
         assertThat(config.numNetworkThreads()).isEqualTo(1);
         assertThat(config.numIoThreads()).isEqualTo(2);
         assertThat(config.socketRequestMaxBytes()).isEqualTo(1024);
