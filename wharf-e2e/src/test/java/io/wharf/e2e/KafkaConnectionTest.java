@@ -113,6 +113,16 @@ class KafkaConnectionTest {
 
     @Test
     void garbageUnknownKeysTruncatedAndOversizedFramesCloseOnlyTheirConnection() throws Exception {
+        ProduceFetchSupport.createTopic(broker, "kept", 1, Map.of());
+        try (var producer = ProduceFetchSupport.producer(broker)) {
+            for (int i = 0; i < 100; i++) producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("kept", "v" + i));
+            producer.flush();
+        }
+        var partition = broker.server().broker().topics().partition(new io.wharf.broker.topic.PartitionId("kept", 0))
+            .orElseThrow();
+        long endBefore = partition.logEndOffset();
+        long sizeBefore = partition.log().size();
+        assertThat(endBefore).isEqualTo(100);
         try (Socket healthy = connect()) {
             try (Socket s = connect()) {
                 sendFrame(s, new byte[] {0x7f, 0x7f, 0, 1, 0, 0, 0, 1, 0, 0}); // API key 32639
@@ -141,9 +151,31 @@ class KafkaConnectionTest {
                 sendFrame(s, random);
                 assertThat(closedByPeer(s)).isTrue();
             }
+            try (Socket s = connect()) {
+                // A Produce v9 whose records section is garbage: the request parses, the records do not.
+                byte[] random = new byte[512];
+                new java.util.Random(2).nextBytes(random);
+                random[0] = 0; random[1] = 0; random[2] = 0; random[3] = 9;
+                sendFrame(s, random);
+                DataInputStream in = new DataInputStream(s.getInputStream());
+                try {
+                    in.readInt(); // either an error response or a close; never a stored record
+                } catch (IOException closed) {
+                    // closed: fine
+                }
+            }
             // The first connection was never disturbed.
             sendFrame(healthy, apiVersionsRequest((short) 3, 42));
             assertThat(ResponseHeader.parse(readFrame(healthy), (short) 0).correlationId()).isEqualTo(42);
+        }
+        // Nothing stored changed, and what was stored reads back whole.
+        assertThat(partition.logEndOffset()).isEqualTo(endBefore);
+        assertThat(partition.log().size()).isEqualTo(sizeBefore);
+        try (var consumer = ProduceFetchSupport.consumer(broker)) {
+            consumer.assign(java.util.List.of(new org.apache.kafka.common.TopicPartition("kept", 0)));
+            var records = ProduceFetchSupport.poll(consumer, 100, java.time.Duration.ofSeconds(20));
+            assertThat(records).extracting(r -> r.value()).containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, 100).mapToObj(i -> "v" + i).toList());
         }
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             assertThat(admin).isNotNull();
