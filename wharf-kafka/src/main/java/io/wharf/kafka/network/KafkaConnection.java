@@ -1,12 +1,14 @@
 package io.wharf.kafka.network;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.wharf.kafka.api.ApiRegistry;
 import io.wharf.kafka.api.ApiVersionsHandler;
 import io.wharf.kafka.api.RequestContext;
+import io.wharf.kafka.produce.LegacyProduceRejection;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -30,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * <p>Bad input, as Kafka treats it: a frame larger than {@code socket.request.max.bytes}, an unknown API
  * key, or a header or body that does not parse closes the connection with a log line saying why; a known
  * API at a version this broker does not implement gets UNSUPPORTED_VERSION (ApiVersions replies with the
- * supported table so the client can pick). Other connections are never affected.
+ * supported table so the client can pick). Produce v0-2, advertised for librdkafka's sake but beyond
+ * kafka-clients' parser, is answered UNSUPPORTED_VERSION by {@link LegacyProduceRejection}. Other
+ * connections are never affected.
  *
  * <p>Threading: everything here runs on the channel's event loop; handler futures may complete on any
  * thread and hop back to it.
@@ -47,8 +51,15 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private boolean paused;
 
-    /** A request whose response is due, in arrival order. */
-    private record Pending(RequestHeader header, AbstractRequest request, CompletableFuture<AbstractResponse> response) {
+    /**
+     * A request whose response is due, in arrival order. {@code rawFrame}, when set, is a response already
+     * serialised by hand (Produce v0-2) and is sent as it is.
+     */
+    private record Pending(RequestHeader header, AbstractRequest request, CompletableFuture<AbstractResponse> response,
+                           ByteBuffer rawFrame) {
+        Pending(RequestHeader header, AbstractRequest request, CompletableFuture<AbstractResponse> response) {
+            this(header, request, response, null);
+        }
     }
 
     public KafkaConnection(ApiRegistry registry, ApiVersionsHandler apiVersions, String listenerName) {
@@ -100,6 +111,10 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
             enqueue(header, null, CompletableFuture.completedFuture(null), apiVersions.response(Errors.UNSUPPORTED_VERSION));
             return;
         }
+        if (api == ApiKeys.PRODUCE && LegacyProduceRejection.handles(version)) {
+            rejectLegacyProduce(header, buffer);
+            return;
+        }
         if (!api.isVersionSupported(version)) {
             close(api + " version " + version + " is outside the range this broker can parse (" + api.oldestVersion()
                 + "-" + api.latestVersion() + ")");
@@ -130,11 +145,29 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
         enqueue(header, request, response, null);
     }
 
+    private void rejectLegacyProduce(RequestHeader header, ByteBuffer body) {
+        LegacyProduceRejection rejection = LegacyProduceRejection.parse(header.apiVersion(), body).orElse(null);
+        if (rejection == null) {
+            close("malformed PRODUCE v" + header.apiVersion() + " request (correlation id " + header.correlationId() + ")");
+            return;
+        }
+        LOG.debug("PRODUCE v{} from {} ({} partitions) is below v3; answering UNSUPPORTED_VERSION", header.apiVersion(),
+            ctx.channel().remoteAddress(), rejection.partitionCount());
+        if (!rejection.expectsResponse()) return; // acks=0
+        track(new Pending(header, null, CompletableFuture.completedFuture(null),
+            rejection.responseFrame(header.correlationId())));
+    }
+
     private void enqueue(RequestHeader header, AbstractRequest request, CompletableFuture<AbstractResponse> response,
                          ApiVersionsResponseData apiVersionsFallback) {
         CompletableFuture<AbstractResponse> tracked = apiVersionsFallback == null ? response
             : CompletableFuture.completedFuture(new org.apache.kafka.common.requests.ApiVersionsResponse(apiVersionsFallback));
-        pending.add(new Pending(header, request, tracked));
+        track(new Pending(header, request, tracked));
+    }
+
+    private void track(Pending p) {
+        CompletableFuture<AbstractResponse> tracked = p.response();
+        pending.add(p);
         if (pending.size() >= MAX_IN_FLIGHT && !paused) {
             paused = true;
             ctx.channel().config().setAutoRead(false);
@@ -154,6 +187,11 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
         boolean wrote = false;
         while (!pending.isEmpty() && pending.peek().response().isDone()) {
             Pending p = pending.poll();
+            if (p.rawFrame() != null) {
+                ctx.write(Unpooled.wrappedBuffer(p.rawFrame()), ctx.voidPromise());
+                wrote = true;
+                continue;
+            }
             AbstractResponse response = responseOf(p);
             if (response == null) continue; // acks=0: the client expects nothing
             short version = p.request() == null ? 0 : p.header().apiVersion();
@@ -176,7 +214,12 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
             return p.response().join();
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            LOG.error("{} failed for {}", p.header().apiKey(), ctx.channel().remoteAddress(), cause);
+            if (cause instanceof org.apache.kafka.common.errors.ApiException) {
+                // The client's mistake, answered with its error code: one line, no stack trace.
+                LOG.warn("{} from {} refused: {}", p.header().apiKey(), ctx.channel().remoteAddress(), cause.toString());
+            } else {
+                LOG.error("{} failed for {}", p.header().apiKey(), ctx.channel().remoteAddress(), cause);
+            }
             return p.request() == null ? null : p.request().getErrorResponse(cause);
         }
     }
