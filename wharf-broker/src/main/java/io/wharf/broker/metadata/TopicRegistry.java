@@ -42,7 +42,12 @@ final class TopicRegistry {
         this.client = client;
     }
 
-    TopicMetadata create(String topic, Map<Integer, List<Integer>> assignment, Map<String, String> configs) {
+    /**
+     * Creates the topic, its config and (when given) its partitions' initial state znodes in one
+     * ZooKeeper transaction: one write to ZooKeeper's log however many partitions there are.
+     */
+    TopicMetadata create(String topic, Map<Integer, List<Integer>> assignment, Map<String, String> configs,
+                         Map<Integer, PartitionState> initialStates) {
         KafkaZkPaths.requireLegalTopic(topic);
         ReplicaAssignments.requireValid(topic, assignment);
         TopicZNode.Data data = new TopicZNode.Data(TopicIds.random(), new TreeMap<>(assignment),
@@ -57,11 +62,22 @@ final class TopicRegistry {
                             .forPath(configPath, TopicConfigZNode.encode(configs))
                     : client.transactionOp().setData().withVersion(configStat.getVersion())
                             .forPath(configPath, TopicConfigZNode.encode(configs));
+            java.util.List<CuratorOp> ops = new java.util.ArrayList<>();
+            ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT)
+                    .forPath(topicPath, TopicZNode.encode(data)));
+            ops.add(writeConfig);
+            if (!initialStates.isEmpty()) {
+                ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT)
+                        .forPath(KafkaZkPaths.partitions(topic), new byte[0]));
+                for (Map.Entry<Integer, PartitionState> e : new TreeMap<>(initialStates).entrySet()) {
+                    ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT)
+                            .forPath(KafkaZkPaths.partition(topic, e.getKey()), new byte[0]));
+                    ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT)
+                            .forPath(KafkaZkPaths.partitionState(topic, e.getKey()), PartitionStateZNode.encode(e.getValue())));
+                }
+            }
             try {
-                client.transaction().forOperations(
-                        client.transactionOp().create().withMode(CreateMode.PERSISTENT)
-                                .forPath(topicPath, TopicZNode.encode(data)),
-                        writeConfig);
+                client.transaction().forOperations(ops);
             } catch (KeeperException e) {
                 if (failedOn(e, 0) == KeeperException.Code.NODEEXISTS) {
                     throw new TopicExistsException(topic);

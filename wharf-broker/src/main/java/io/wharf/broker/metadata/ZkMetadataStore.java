@@ -127,7 +127,16 @@ public final class ZkMetadataStore implements AutoCloseable {
      * @throws TopicExistsException when the topic exists
      */
     public TopicMetadata createTopic(String name, Map<Integer, List<Integer>> assignment, Map<String, String> configs) {
-        return topics.create(name, assignment, configs);
+        return topics.create(name, assignment, configs, Map.of());
+    }
+
+    /**
+     * Creates a topic together with its partitions' initial states
+     * ({@code /brokers/topics/<t>/partitions/<p>/state}), all in one ZooKeeper transaction.
+     */
+    public TopicMetadata createTopic(String name, Map<Integer, List<Integer>> assignment, Map<String, String> configs,
+                                     Map<Integer, PartitionState> initialStates) {
+        return topics.create(name, assignment, configs, initialStates);
     }
 
     /** The topic with its assignment and config overrides, empty when it does not exist. */

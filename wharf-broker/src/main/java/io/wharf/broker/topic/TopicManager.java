@@ -92,13 +92,18 @@ public final class TopicManager {
                 openLocal(id, replicas, config);
                 if (state.isEmpty()) {
                     // No controller elects leaders yet: the preferred replica leads, alone in the ISR.
-                    PartitionState initial = new PartitionState(replicas.get(0), 0, List.of(replicas.get(0)), 1);
+                    PartitionState initial = initialState(replicas);
                     metadata.setPartitionState(topic.name(), p, initial);
                     state = Optional.of(initial);
                 }
             }
             state.ifPresentOrElse(s -> leadership.put(id, s), () -> leadership.remove(id));
         });
+    }
+
+    /** A new partition's state: its first replica leads, alone in the ISR, at leader epoch 0. */
+    private static PartitionState initialState(List<Integer> replicas) {
+        return new PartitionState(replicas.get(0), 0, List.of(replicas.get(0)), 1);
     }
 
     private void openLocal(PartitionId id, List<Integer> replicas, LogConfig config) {
@@ -152,8 +157,10 @@ public final class TopicManager {
         Map<Integer, List<Integer>> assignment = assign(brokers, 0, count, rf);
         if (validateOnly) return new TopicMetadata(name, "", assignment, configs);
         TopicMetadata created;
+        Map<Integer, PartitionState> initialStates = new TreeMap<>();
+        assignment.forEach((p, replicas) -> initialStates.put(p, initialState(replicas)));
         try {
-            created = metadata.createTopic(name, assignment, configs);
+            created = metadata.createTopic(name, assignment, configs, initialStates);
         } catch (TopicExistsException e) {
             throw new BrokerException(BrokerError.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.", e);
         }
