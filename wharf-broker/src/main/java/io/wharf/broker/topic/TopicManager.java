@@ -83,11 +83,20 @@ public final class TopicManager {
     }
 
     private void apply(TopicMetadata topic) {
+        apply(topic, Map.of());
+    }
+
+    /**
+     * Brings one topic's local partitions in line with {@code topic}; partition states in {@code known}
+     * (just written by this broker) are used as they are instead of being read back from ZooKeeper.
+     */
+    private void apply(TopicMetadata topic, Map<Integer, PartitionState> known) {
         topics.put(topic.name(), topic);
         LogConfig config = logConfig(topic);
         topic.replicaAssignment().forEach((p, replicas) -> {
             PartitionId id = new PartitionId(topic.name(), p);
-            Optional<PartitionState> state = metadata.partitionState(topic.name(), p);
+            Optional<PartitionState> state = known.containsKey(p) ? Optional.of(known.get(p))
+                : metadata.partitionState(topic.name(), p);
             if (replicas.contains(settings.brokerId())) {
                 openLocal(id, replicas, config);
                 if (state.isEmpty()) {
@@ -164,7 +173,7 @@ public final class TopicManager {
         } catch (TopicExistsException e) {
             throw new BrokerException(BrokerError.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.", e);
         }
-        apply(created);
+        apply(created, initialStates);
         LOG.info("Created topic {} with {} partition(s), replication factor {}", name, count, rf);
         return created;
     }
