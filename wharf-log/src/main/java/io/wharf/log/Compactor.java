@@ -70,14 +70,14 @@ final class Compactor {
     long compact(long firstDirty) {
         List<LogSegment> cleanable = cleanableSegments();
         if (cleanable.isEmpty()) return firstDirty;
-        List<LogSegment> all = new ArrayList<>(log.segments());
+        Map<Long, Long> nextBase = nextBases(new ArrayList<>(log.segments()));
         Map<ByteBuffer, Long> lastOffsetOfKey = new HashMap<>();
         long mapEnd = firstDirty;
         List<LogSegment> covered = new ArrayList<>();
         for (LogSegment segment : cleanable) {
-            long nextBase = nextBase(all, segment);
+            long end = nextBase.get(segment.baseOffset());
             covered.add(segment);
-            if (nextBase <= firstDirty) continue;
+            if (end <= firstDirty) continue;
             if (lastOffsetOfKey.size() >= maxKeys) {
                 covered.remove(covered.size() - 1);
                 break;
@@ -88,29 +88,31 @@ final class Compactor {
                     if (r.hasKey()) lastOffsetOfKey.put(copy(r.key()), r.offset());
                 }
             });
-            mapEnd = nextBase;
+            mapEnd = end;
         }
         if (mapEnd <= firstDirty) return firstDirty;
         long deleteHorizon = log.time().milliseconds() - log.config().deleteRetentionMs();
-        for (List<LogSegment> group : group(covered, all)) {
-            rewrite(group, nextBase(all, group.get(group.size() - 1)), lastOffsetOfKey, deleteHorizon);
+        for (List<LogSegment> group : group(covered, nextBase)) {
+            rewrite(group, nextBase.get(group.get(group.size() - 1).baseOffset()), lastOffsetOfKey, deleteHorizon);
         }
         return mapEnd;
     }
 
-    private static long nextBase(List<LogSegment> all, LogSegment segment) {
-        int i = all.indexOf(segment);
-        return all.get(i + 1).baseOffset();
+    /** Each segment's base offset mapped to the next segment's: the end of the offsets it can hold. */
+    private static Map<Long, Long> nextBases(List<LogSegment> all) {
+        Map<Long, Long> next = new HashMap<>();
+        for (int i = 0; i + 1 < all.size(); i++) next.put(all.get(i).baseOffset(), all.get(i + 1).baseOffset());
+        return next;
     }
 
     /** Consecutive segments whose sizes add up to at most segment.bytes and whose offsets fit one segment. */
-    private List<List<LogSegment>> group(List<LogSegment> segments, List<LogSegment> all) {
+    private List<List<LogSegment>> group(List<LogSegment> segments, Map<Long, Long> nextBase) {
         List<List<LogSegment>> groups = new ArrayList<>();
         List<LogSegment> current = new ArrayList<>();
         long size = 0;
         for (LogSegment s : segments) {
             boolean fits = current.isEmpty() || (size + s.size() <= log.config().segmentBytes()
-                && nextBase(all, s) - 1 - current.get(0).baseOffset() <= Integer.MAX_VALUE);
+                && nextBase.get(s.baseOffset()) - 1 - current.get(0).baseOffset() <= Integer.MAX_VALUE);
             if (!fits) {
                 groups.add(current);
                 current = new ArrayList<>();
