@@ -19,6 +19,7 @@ final class BatchValidator {
         int batches = 0;
         int recordCount = 0;
         long shallowCount = 0;
+        boolean control = false;
         while (it.hasNext()) {
             RecordBatch batch = it.next();
             if (batch.magic() != RecordBatch.MAGIC) {
@@ -43,6 +44,7 @@ final class BatchValidator {
             batches++;
             recordCount += batch.recordCount();
             shallowCount += batch.lastOffsetDelta() + 1L;
+            control |= batch.isControl();
         }
         if (it.validBytes() != records.remaining()) {
             int total = records.remaining();
@@ -60,10 +62,13 @@ final class BatchValidator {
         if (batches == 0) {
             throw new InvalidBatchException(InvalidBatchException.Reason.CORRUPT, "No record batch in the request");
         }
-        return new Summary(batches, recordCount, shallowCount);
+        return new Summary(batches, recordCount, shallowCount, control);
     }
 
-    /** Counts of what was validated. {@code offsetCount} is how many offsets the batches take. */
-    record Summary(int batches, int records, long offsetCount) {
+    /**
+     * Counts of what was validated. {@code offsetCount} is how many offsets the batches take;
+     * {@code hasControlBatch} whether any is a control batch (a transaction marker).
+     */
+    record Summary(int batches, int records, long offsetCount, boolean hasControlBatch) {
     }
 }

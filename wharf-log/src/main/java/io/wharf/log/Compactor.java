@@ -21,12 +21,19 @@ import java.util.function.Consumer;
  * key's tombstone (null value) once its segment is older than {@code delete.retention.ms}. Records
  * without a key and control batches are kept. Offsets never change; compaction only leaves gaps.
  *
- * <p>The pass covers the inactive segments below the high watermark and below any segment younger
- * than {@code min.compaction.lag.ms}. It builds a map of key to last offset over the dirty part (from the
- * previous pass's end), then rewrites groups of consecutive segments (each group at most
- * {@code segment.bytes}) into {@code .cleaned} files, renames them {@code .swap}, and swaps them into the
- * log. A batch whose records all survive is copied byte for byte; otherwise it is rebuilt with the same
- * base offset, producer fields and compression.
+ * <p>Transactions: batches of aborted transactions (known from the transaction indexes of the cleaned
+ * segments and of later ones, since a marker may come segments after its data) are dropped and never
+ * enter the key map, so an aborted value cannot shadow a committed one. Committed transactional records
+ * are compacted like any other. Transaction markers are all kept, with the cleaned segments' transaction
+ * index entries: removing a marker is only safe once no reader can still need it (Kafka's two-pass
+ * marker removal after {@code delete.retention.ms}), which is not done.
+ *
+ * <p>The pass covers the inactive segments below the last stable offset (so below the high watermark and
+ * never into an open transaction) and below any segment younger than {@code min.compaction.lag.ms}. It
+ * builds a map of key to last offset over the dirty part (from the previous pass's end), then rewrites
+ * groups of consecutive segments (each group at most {@code segment.bytes}) into {@code .cleaned} files,
+ * renames them {@code .swap}, and swaps them into the log. A batch whose records all survive is copied byte
+ * for byte; otherwise it is rebuilt with the same base offset, producer fields and compression.
  */
 final class Compactor {
     private final Log log;
@@ -37,17 +44,17 @@ final class Compactor {
         this.maxKeys = maxKeys;
     }
 
-    /** Segments a pass may touch: inactive, wholly below the HW, older than the compaction lag. */
+    /** Segments a pass may touch: inactive, wholly below the LSO, older than the compaction lag. */
     private List<LogSegment> cleanableSegments() {
         List<LogSegment> all = new ArrayList<>(log.segments());
         long now = log.time().milliseconds();
-        long hw = log.highWatermark();
+        long stable = log.lastStableOffset();
         List<LogSegment> result = new ArrayList<>();
         for (int i = 0; i + 1 < all.size(); i++) {
             LogSegment s = all.get(i);
             long nextBase = all.get(i + 1).baseOffset();
             boolean tooYoung = !s.isEmpty() && now - s.largestTimestamp() < log.config().minCompactionLagMs();
-            if (nextBase > hw || tooYoung) break;
+            if (nextBase > stable || tooYoung) break;
             result.add(s);
         }
         return result;
@@ -71,6 +78,8 @@ final class Compactor {
         List<LogSegment> cleanable = cleanableSegments();
         if (cleanable.isEmpty()) return firstDirty;
         Map<Long, Long> nextBase = nextBases(new ArrayList<>(log.segments()));
+        long cleanableEnd = nextBase.get(cleanable.get(cleanable.size() - 1).baseOffset());
+        AbortedBatches aborted = new AbortedBatches(log.abortedTransactions(cleanable.get(0).baseOffset(), cleanableEnd));
         Map<ByteBuffer, Long> lastOffsetOfKey = new HashMap<>();
         long mapEnd = firstDirty;
         List<LogSegment> covered = new ArrayList<>();
@@ -83,7 +92,7 @@ final class Compactor {
                 break;
             }
             forEachBatch(segment, batch -> {
-                if (batch.isControl()) return;
+                if (batch.isControl() || aborted.contains(batch)) return;
                 for (Record r : RecordDecoder.decode(batch)) {
                     if (r.hasKey()) lastOffsetOfKey.put(copy(r.key()), r.offset());
                 }
@@ -93,7 +102,7 @@ final class Compactor {
         if (mapEnd <= firstDirty) return firstDirty;
         long deleteHorizon = log.time().milliseconds() - log.config().deleteRetentionMs();
         for (List<LogSegment> group : group(covered, nextBase)) {
-            rewrite(group, nextBase.get(group.get(group.size() - 1).baseOffset()), lastOffsetOfKey, deleteHorizon);
+            rewrite(group, nextBase.get(group.get(group.size() - 1).baseOffset()), lastOffsetOfKey, aborted, deleteHorizon);
         }
         return mapEnd;
     }
@@ -125,7 +134,8 @@ final class Compactor {
         return groups;
     }
 
-    private void rewrite(List<LogSegment> group, long end, Map<ByteBuffer, Long> lastOffsetOfKey, long deleteHorizon) {
+    private void rewrite(List<LogSegment> group, long end, Map<ByteBuffer, Long> lastOffsetOfKey, AbortedBatches aborted,
+                         long deleteHorizon) {
         Path dir = log.dir();
         long base = group.get(0).baseOffset();
         LogSegment cleaned = LogSegment.open(dir, base, log.config(), Log.CLEANED_SUFFIX, true, log.time().milliseconds());
@@ -133,11 +143,16 @@ final class Compactor {
             for (LogSegment segment : group) {
                 boolean tombstonesExpired = segment.largestTimestamp() < deleteHorizon;
                 forEachBatch(segment, batch -> {
+                    if (aborted.contains(batch)) return;
                     ByteBuffer kept = filter(batch, lastOffsetOfKey, tombstonesExpired);
                     if (kept == null) return;
                     RecordBatch out = RecordBatch.at(kept, kept.position());
                     cleaned.append(out.lastOffset(), out.maxTimestamp(), out.lastOffset(), kept);
                 });
+            }
+            // The markers stay, so their entries do: a read_committed fetch of this range gets the same answer.
+            for (LogSegment segment : group) {
+                for (AbortedTransaction txn : segment.txnIndex().all()) cleaned.txnIndex().append(txn);
             }
             cleaned.flush();
             cleaned.onBecomeInactive();

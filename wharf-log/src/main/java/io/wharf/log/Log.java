@@ -24,13 +24,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Offsets: the <em>log start offset</em> is the first readable offset; the <em>log end offset</em>
  * (LEO) is the offset the next append gets; the <em>high watermark</em> (HW, at most the LEO) bounds what
- * consumers may read; the <em>recovery point</em> is the offset below which everything is flushed to
- * disk, so recovery after a crash starts there.
+ * consumers may read; the <em>last stable offset</em> (LSO, at most the HW) is the first offset of the
+ * oldest transaction still undecided, if that is lower, and bounds what read_committed consumers may read;
+ * the <em>recovery point</em> is the offset below which everything is flushed to disk, so recovery after a
+ * crash starts there.
+ *
+ * <p>Transactions: {@link ProducerStateManager} tracks the open ones, each segment's
+ * {@link TransactionIndex} the aborted ones, and {@link ProducerSnapshots} (written at each roll and at
+ * close) let a restart rebuild that state exactly ({@link ProducerStateLoader}).
  *
  * <p>Thread-safety: one writer at a time — appends, roll, truncation, retention and the cleaner's segment
  * swap hold {@link #lock}. Reads take no lock: the segment map is concurrent, and each read is bounded by
- * an immutable {@link LogOffsetMetadata} (the LEO or the HW) published through a volatile field after the
- * bytes it covers are written.
+ * an immutable {@link LogOffsetMetadata} (the LEO, the HW or the LSO) published through a volatile field
+ * after the bytes it covers are written.
  */
 public final class Log implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Log.class);
@@ -44,17 +50,27 @@ public final class Log implements AutoCloseable {
     private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final ReentrantLock lock = new ReentrantLock();
     private final ProducerStateManager producers = new ProducerStateManager();
+    private final ProducerSnapshots snapshots;
     private volatile LogConfig config;
     private volatile LogOffsetMetadata endOffset;
     private volatile LogOffsetMetadata highWatermark;
+    /**
+     * The first batch of the oldest open transaction (null if none), never below the log start offset;
+     * published under the lock before the LEO moves past it. The LSO is min(HW, this), computed by readers:
+     * that keeps the HW updates lock-free. A reader reads the HW first: a transaction that opens meanwhile
+     * starts at or above the LEO, so above the HW it read, and cannot be missed.
+     */
+    private volatile LogOffsetMetadata firstUnstable;
     private volatile long logStartOffset;
     private volatile long recoveryPoint;
     private volatile long lastFlushMs;
     private long unflushedMessages;
     private volatile boolean closed;
 
+    /** Opened by {@link LogLoader}; producer state is replayed from {@code producerReplayPoint} at least. */
     Log(Path dir, LogConfig config, Time time, ScheduledExecutorService scheduler,
-        ConcurrentSkipListMap<Long, LogSegment> segments, long logStartOffset, long recoveryPoint, long highWatermark) {
+        ConcurrentSkipListMap<Long, LogSegment> segments, long logStartOffset, long recoveryPoint, long highWatermark,
+        long producerReplayPoint) {
         this.dir = dir;
         this.config = config;
         this.time = time;
@@ -66,24 +82,30 @@ public final class Log implements AutoCloseable {
         this.recoveryPoint = Math.min(recoveryPoint, endOffset.offset());
         this.lastFlushMs = time.milliseconds();
         this.highWatermark = endOffset;
+        this.snapshots = new ProducerSnapshots(dir);
+        loadProducerState(producerReplayPoint);
         updateHighWatermark(Math.max(highWatermark, this.logStartOffset));
-        rebuildProducerState();
     }
 
-    /**
-     * Replays the producer ids of the last two segments. Idempotence only needs each producer's last five
-     * batches; a producer not seen there is treated as new (any sequence accepted), as Kafka does once a
-     * producer's state is gone.
-     */
-    private void rebuildProducerState() {
-        java.util.List<LogSegment> all = new java.util.ArrayList<>(segments.values());
-        java.util.List<RecordBatch> batches = new java.util.ArrayList<>();
-        for (LogSegment segment : all.subList(Math.max(0, all.size() - 2), all.size())) {
-            segment.forEachBatchHeader(batch -> {
-                if (batch.hasProducerId()) batches.add(batch);
-            });
-        }
-        producers.rebuild(batches.iterator());
+    /** Rebuilds the producer state from a snapshot and the batches after it. Under the lock (or loading). */
+    private void loadProducerState(long replayPoint) {
+        ProducerStateLoader.load(producers, snapshots, segments, endOffset.offset(), replayPoint);
+        producers.resolvePositions(this::metadataFor);
+        updateFirstUnstable();
+    }
+
+    /** Republishes where the oldest open transaction starts, clamped to the log start. Under the lock. */
+    private void updateFirstUnstable() {
+        LogOffsetMetadata first = producers.firstUnstableOffset();
+        long start = logStartOffset;
+        if (first != null && first.offset() < start) first = metadataFor(start); // retention took its start
+        firstUnstable = first;
+    }
+
+    /** Writes a producer snapshot at {@code offset}, the log end offset. Under the lock. */
+    private void takeSnapshot(long offset) {
+        snapshots.write(offset, producers.snapshot());
+        snapshots.retain(recoveryPoint);
     }
 
     /**
@@ -114,9 +136,15 @@ public final class Log implements AutoCloseable {
 
     public void updateConfig(LogConfig newConfig) { this.config = newConfig; }
 
-    /** Appends producer batches, assigning offsets from the log end offset. */
+    /** Who appends, which decides the checks and whether offsets are assigned (Kafka's AppendOrigin). */
+    private enum Origin { CLIENT, COORDINATOR, REPLICATION }
+
+    /**
+     * Appends producer batches, assigning offsets from the log end offset. Control batches are refused:
+     * only the coordinator writes transaction markers ({@link #appendTransactionMarker}).
+     */
     public LogAppendInfo append(ByteBuffer records) {
-        return append(records, true);
+        return append(records, Origin.CLIENT);
     }
 
     /**
@@ -124,19 +152,40 @@ public final class Log implements AutoCloseable {
      * cleaner's output); offsets must be above the log end offset.
      */
     public LogAppendInfo appendWithOffsets(ByteBuffer records) {
-        return append(records, false);
+        return append(records, Origin.REPLICATION);
     }
 
-    private LogAppendInfo append(ByteBuffer records, boolean assignOffsets) {
+    /**
+     * Writes a transaction marker (a control batch of one record) for {@code producerId}: COMMIT or ABORT
+     * of its open transaction, if any. Refuses a marker from an epoch older than the producer's current one
+     * (INVALID_PRODUCER_EPOCH); a newer epoch becomes the producer's, fencing batches from older ones.
+     * Returns where it landed.
+     */
+    public LogAppendInfo appendTransactionMarker(long producerId, short producerEpoch, ControlType type,
+                                                 int coordinatorEpoch) {
+        ByteBuffer marker = new TransactionMarker(type, coordinatorEpoch).toBatch(producerId, producerEpoch,
+            time.milliseconds());
+        return append(marker, Origin.COORDINATOR);
+    }
+
+    private LogAppendInfo append(ByteBuffer records, Origin origin) {
         LogConfig cfg = config;
         BatchValidator.Summary summary = BatchValidator.validate(records, cfg.maxMessageBytes());
+        if (origin == Origin.CLIENT && summary.hasControlBatch()) {
+            throw new InvalidBatchException(InvalidBatchException.Reason.INVALID_RECORD,
+                "Client produce requests may not contain control batches (log " + dir + ")");
+        }
+        boolean assignOffsets = origin != Origin.REPLICATION;
         lock.lock();
         try {
             checkOpen();
             long now = time.milliseconds();
-            if (assignOffsets) {
+            if (origin == Origin.CLIENT) {
                 LogAppendInfo duplicate = checkProducer(records, summary);
                 if (duplicate != null) return duplicate;
+            } else if (origin == Origin.COORDINATOR) {
+                RecordBatch marker = RecordBatch.at(records, records.position());
+                producers.checkMarker(marker.producerId(), marker.producerEpoch());
             }
             long nextOffset = endOffset.offset();
             long firstOffset = -1;
@@ -161,10 +210,14 @@ public final class Log implements AutoCloseable {
                 }
             }
             int size = records.remaining();
-            for (RecordBatch batch : RecordBatchIterator.batches(records)) producers.update(batch);
+            int start = records.position();
             LogSegment segment = maybeRoll(size, firstOffset, lastOffset, now);
             if (segment.isEmpty()) segment.setCreatedMs(now);
+            int position = segment.size();
             segment.append(lastOffset, maxTimestamp, offsetOfMaxTimestamp, records);
+            records.position(start);
+            // Before the LEO moves: a reader must not see the new batches without their transaction.
+            if (updateProducers(records, segment, position)) updateFirstUnstable();
             endOffset = new LogOffsetMetadata(nextOffset, segment.baseOffset(), segment.size());
             unflushedMessages += summary.offsetCount();
             if (unflushedMessages >= cfg.flushIntervalMessages()) flush(nextOffset);
@@ -173,6 +226,22 @@ public final class Log implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Feeds appended batches, starting at byte {@code position} of {@code segment}, to the producer state,
+     * and indexes the transactions they abort. Returns whether any was transactional (open transactions
+     * may have changed); plain batches cost a few header reads.
+     */
+    private boolean updateProducers(ByteBuffer records, LogSegment segment, int position) {
+        boolean transactional = false;
+        int start = records.position();
+        for (RecordBatch batch : RecordBatchIterator.batches(records)) {
+            AbortedTransaction aborted = producers.update(batch, segment.baseOffset(), position + batch.start() - start);
+            if (aborted != null) segment.txnIndex().append(aborted);
+            transactional |= batch.isTransactional() || batch.isControl();
+        }
+        return transactional;
     }
 
     /**
@@ -221,6 +290,7 @@ public final class Log implements AutoCloseable {
             previous.closeAndDelete();
         } else {
             previous.onBecomeInactive();
+            takeSnapshot(start);
         }
         Path file = LogSegment.logFile(dir, start);
         try {
@@ -247,19 +317,26 @@ public final class Log implements AutoCloseable {
 
     /**
      * Reads from {@code startOffset}: up to {@code maxBytes} of whole batches (at least one with
-     * {@code minOneBatch}), bounded by the LEO or the HW. Reading exactly at the bound returns nothing;
-     * below the log start offset or above the LEO throws {@link OffsetOutOfRangeException}.
+     * {@code minOneBatch}), bounded by the LEO, the HW or the LSO. Reading exactly at the bound returns
+     * nothing; below the log start offset or above the LEO throws {@link OffsetOutOfRangeException}.
      */
     public LogReadInfo read(long startOffset, int maxBytes, Isolation isolation, boolean minOneBatch) {
         LogOffsetMetadata leo = endOffset;
         LogOffsetMetadata hw = highWatermark;
+        LogOffsetMetadata lso = lastStable(hw);
         long start = logStartOffset;
         if (startOffset < start || startOffset > leo.offset()) {
             throw new OffsetOutOfRangeException("Offset " + startOffset + " is out of range for " + dir
                 + ": log start offset " + start + ", log end offset " + leo.offset());
         }
-        LogOffsetMetadata bound = isolation == Isolation.LOG_END ? leo : hw;
-        if (startOffset >= bound.offset()) return new LogReadInfo(FileSlice.EMPTY, hw.offset(), start, leo.offset());
+        LogOffsetMetadata bound = switch (isolation) {
+            case LOG_END -> leo;
+            case HIGH_WATERMARK -> hw;
+            case LAST_STABLE -> lso;
+        };
+        if (startOffset >= bound.offset()) {
+            return new LogReadInfo(FileSlice.EMPTY, hw.offset(), lso.offset(), start, leo.offset());
+        }
         Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
         if (entry == null) entry = segments.firstEntry();
         while (entry != null) {
@@ -267,10 +344,10 @@ public final class Log implements AutoCloseable {
             if (segment.baseOffset() > bound.segmentBaseOffset()) break;
             int maxPosition = segment.baseOffset() == bound.segmentBaseOffset() ? bound.position() : segment.size();
             FileSlice slice = segment.read(startOffset, maxBytes, maxPosition, minOneBatch);
-            if (slice != null) return new LogReadInfo(slice, hw.offset(), start, leo.offset());
+            if (slice != null) return new LogReadInfo(slice, hw.offset(), lso.offset(), start, leo.offset());
             entry = segments.higherEntry(entry.getKey());
         }
-        return new LogReadInfo(FileSlice.EMPTY, hw.offset(), start, leo.offset());
+        return new LogReadInfo(FileSlice.EMPTY, hw.offset(), lso.offset(), start, leo.offset());
     }
 
     /**
@@ -327,6 +404,37 @@ public final class Log implements AutoCloseable {
         return Optional.of(SegmentTimeLookup.firstRecordWithTimestamp(best, batchEnd.offset(), batchEnd.timestamp()).orElse(batchEnd));
     }
 
+    /**
+     * The last stable offset: the high watermark, or the first offset of the oldest undecided transaction
+     * if that is lower. read_committed readers see only below it.
+     */
+    public long lastStableOffset() {
+        return lastStable(highWatermark).offset();
+    }
+
+    /** The LSO given the HW {@code hw}, read first (see {@link #firstUnstable}). */
+    private LogOffsetMetadata lastStable(LogOffsetMetadata hw) {
+        LogOffsetMetadata first = firstUnstable;
+        return first != null && first.offset() < hw.offset() ? first : hw;
+    }
+
+    /**
+     * The aborted transactions a read_committed reader needs to filter a read from {@code fetchOffset}
+     * up to (not including) {@code upperBoundOffset}: those whose marker is at or after {@code fetchOffset}
+     * and whose first offset is below {@code upperBoundOffset}, in marker order.
+     */
+    public List<AbortedTransaction> abortedTransactions(long fetchOffset, long upperBoundOffset) {
+        Long from = segments.floorKey(fetchOffset);
+        List<AbortedTransaction> found = null;
+        for (LogSegment segment : (from == null ? segments : segments.tailMap(from, true)).values()) {
+            TransactionIndex index = segment.txnIndex();
+            if (index.isEmpty()) continue;
+            if (found == null) found = new ArrayList<>();
+            if (index.collect(fetchOffset, upperBoundOffset, found)) break;
+        }
+        return found == null ? List.of() : found;
+    }
+
     /** Flushes everything appended so far. */
     public void flush() { flush(endOffset.offset()); }
 
@@ -374,6 +482,8 @@ public final class Log implements AutoCloseable {
             for (LogSegment segment : doomed) removeAndScheduleDelete(segment);
             long newStart = segments.firstKey();
             if (newStart > logStartOffset) logStartOffset = newStart;
+            snapshots.deleteBelow(newStart);
+            updateFirstUnstable();
             LOG.info("Deleted {} segment(s) of {} by retention; log start offset is now {}", doomed.size(), dir,
                 logStartOffset);
             return doomed.size();
@@ -394,6 +504,7 @@ public final class Log implements AutoCloseable {
                     + ": above the high watermark " + highWatermark.offset());
             }
             if (offset > logStartOffset) logStartOffset = offset;
+            updateFirstUnstable();
             return logStartOffset;
         } finally {
             lock.unlock();
@@ -409,6 +520,7 @@ public final class Log implements AutoCloseable {
                 truncateFullyAndStartAt(offset);
                 return;
             }
+            snapshots.deleteAbove(offset); // first: a crash must not leave a snapshot of what is cut
             for (LogSegment segment : new ArrayList<>(segments.tailMap(offset, true).values())) {
                 removeAndScheduleDelete(segment);
             }
@@ -416,9 +528,10 @@ public final class Log implements AutoCloseable {
             last.truncateTo(offset);
             last.onBecomeActive(config);
             endOffset = new LogOffsetMetadata(last.readNextOffset(), last.baseOffset(), last.size());
+            // Before the HW comes down: transactions whose marker was cut are open again.
+            loadProducerState(endOffset.offset());
             if (highWatermark.offset() > endOffset.offset()) highWatermark = endOffset;
             recoveryPoint = Math.min(recoveryPoint, endOffset.offset());
-            rebuildProducerState();
         } finally {
             lock.unlock();
         }
@@ -428,6 +541,7 @@ public final class Log implements AutoCloseable {
     public void truncateFullyAndStartAt(long offset) {
         lock.lock();
         try {
+            snapshots.deleteAll();
             for (LogSegment segment : new ArrayList<>(segments.values())) removeAndScheduleDelete(segment);
             LogSegment fresh = LogSegment.open(dir, offset, config, "", true, time.milliseconds());
             segments.put(offset, fresh);
@@ -436,6 +550,7 @@ public final class Log implements AutoCloseable {
             logStartOffset = offset;
             recoveryPoint = offset;
             producers.clear();
+            firstUnstable = null;
         } finally {
             lock.unlock();
         }
@@ -458,10 +573,17 @@ public final class Log implements AutoCloseable {
                     return;
                 }
             }
-            for (LogSegment segment : old) removeAndScheduleDelete(segment);
+            // The old files make way first (the replacement takes the first one's names), but the replacement
+            // enters the map before the old segments leave it: a reader never finds the range missing (it
+            // would skip to the next segment), nor a read_committed fetch its aborted transactions.
+            for (LogSegment segment : old) segment.changeSuffix("", DELETED_SUFFIX);
             replacement.changeSuffix(SWAP_SUFFIX, "");
             deleteQuietly(swapEndMarker);
             segments.put(replacement.baseOffset(), replacement);
+            for (LogSegment segment : old) {
+                segments.remove(segment.baseOffset(), segment);
+                scheduleDelete(segment);
+            }
         } finally {
             lock.unlock();
         }
@@ -479,6 +601,10 @@ public final class Log implements AutoCloseable {
     private void removeAndScheduleDelete(LogSegment segment) {
         segments.remove(segment.baseOffset(), segment);
         segment.changeSuffix("", DELETED_SUFFIX);
+        scheduleDelete(segment);
+    }
+
+    private void scheduleDelete(LogSegment segment) {
         long delay = config.fileDeleteDelayMs();
         if (scheduler == null || delay <= 0) {
             segment.closeAndDelete();
@@ -502,6 +628,7 @@ public final class Log implements AutoCloseable {
         try {
             if (closed) return;
             flush();
+            takeSnapshot(endOffset.offset()); // the next clean start then replays nothing
             activeSegment().onBecomeInactive();
             closed = true;
             for (LogSegment segment : segments.values()) segment.close();

@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  *   <li>After an unclean shutdown, every segment from the one holding the recovery point onwards is
  *       recovered ({@link LogSegment#recover}): the first torn or corrupt batch and everything after it,
  *       in that segment and all later ones, is removed. Nothing below the recovery point is touched.</li>
+ *   <li>The log then loads its producer state ({@link ProducerStateLoader}): after a clean shutdown from
+ *       the snapshot taken at close, after an unclean one by replaying from the recovery point, which also
+ *       restores the transaction index entries of recovered segments.</li>
  * </ol>
  */
 final class LogLoader {
@@ -62,8 +65,8 @@ final class LogLoader {
             long base = LogFiles.baseOffsetOf(f);
             if (base >= 0 && name.endsWith(LogSegment.LOG_SUFFIX)) {
                 bases.add(base);
-            } else if (base >= 0 && (name.endsWith(LogSegment.INDEX_SUFFIX) || name.endsWith(LogSegment.TIME_INDEX_SUFFIX))
-                && !Files.exists(LogSegment.logFile(dir, base))) {
+            } else if (base >= 0 && (name.endsWith(LogSegment.INDEX_SUFFIX) || name.endsWith(LogSegment.TIME_INDEX_SUFFIX)
+                || name.endsWith(LogSegment.TXN_INDEX_SUFFIX)) && !Files.exists(LogSegment.logFile(dir, base))) {
                 delete(f); // an index whose segment is gone
             }
         }
@@ -97,8 +100,9 @@ final class LogLoader {
         LogSegment active = segments.lastEntry().getValue();
         for (LogSegment segment : segments.headMap(active.baseOffset(), false).values()) segment.onBecomeInactive();
         active.onBecomeActive(config);
+        long producerReplayPoint = cleanShutdown ? Long.MAX_VALUE : checkpoints.recoveryPoint();
         return new Log(dir, config, time, scheduler, segments, checkpoints.logStartOffset(),
-            checkpoints.recoveryPoint(), checkpoints.highWatermark());
+            checkpoints.recoveryPoint(), checkpoints.highWatermark(), producerReplayPoint);
     }
 
     private static void recover(Path dir, ConcurrentSkipListMap<Long, LogSegment> segments, long recoveryPoint) {
@@ -138,9 +142,12 @@ final class LogLoader {
         for (Path f : list(dir)) {
             String name = f.getFileName().toString();
             long b = LogFiles.baseOffsetOf(f);
-            if (b >= base && b < end && !name.endsWith(Log.SWAP_SUFFIX) && !name.endsWith(SWAP_END_SUFFIX)) delete(f);
+            boolean replaced = !name.endsWith(Log.SWAP_SUFFIX) && !name.endsWith(SWAP_END_SUFFIX)
+                && !name.endsWith(ProducerSnapshotFile.SUFFIX); // snapshots describe offsets, not files
+            if (b >= base && b < end && replaced) delete(f);
         }
-        for (String suffix : new String[] {LogSegment.LOG_SUFFIX, LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX}) {
+        for (String suffix : new String[] {LogSegment.LOG_SUFFIX, LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX,
+            LogSegment.TXN_INDEX_SUFFIX}) {
             Path swap = dir.resolve(LogSegment.fileStem(base) + suffix + Log.SWAP_SUFFIX);
             if (Files.exists(swap)) {
                 try {
@@ -150,7 +157,8 @@ final class LogLoader {
                 }
             }
         }
-        // The swapped-in indexes may not have been flushed: drop them so the segment is re-indexed.
+        // The swapped-in indexes may not have been flushed: drop them so the segment is re-indexed. Its
+        // transaction index was flushed with the cleaned log and stays.
         delete(LogSegment.indexFile(dir, base));
         delete(LogSegment.timeIndexFile(dir, base));
         delete(marker);

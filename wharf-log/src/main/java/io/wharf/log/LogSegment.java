@@ -12,7 +12,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * One segment of a log: {@code <base offset, 20 digits>.log} holding record batches (format v2) end to
- * end, with its sparse {@link OffsetIndex} ({@code .index}) and {@link TimeIndex} ({@code .timeindex}).
+ * end, with its sparse {@link OffsetIndex} ({@code .index}) and {@link TimeIndex} ({@code .timeindex}), and
+ * the {@link TransactionIndex} ({@code .txnindex}) of the transactions aborted by markers it holds.
  *
  * <p>Invariants: batches are whole and their offsets increase; every offset is at least the base offset
  * and within 2^31 of it; {@link #size()} is the length of the complete batches, so a reader bounded by it
@@ -27,12 +28,14 @@ public final class LogSegment {
     static final String LOG_SUFFIX = ".log";
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
+    static final String TXN_INDEX_SUFFIX = ".txnindex";
 
     private final long baseOffset;
     private final int indexIntervalBytes;
     private final FileChannel channel;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    private final TransactionIndex txnIndex;
     private volatile Path logFile;
     private volatile int size;
     private volatile long maxTimestamp = RecordBatch.NO_TIMESTAMP;
@@ -41,12 +44,13 @@ public final class LogSegment {
     private long createdMs;
 
     private LogSegment(Path logFile, long baseOffset, FileChannel channel, OffsetIndex offsetIndex, TimeIndex timeIndex,
-                       int indexIntervalBytes, long createdMs) throws IOException {
+                       TransactionIndex txnIndex, int indexIntervalBytes, long createdMs) throws IOException {
         this.logFile = logFile;
         this.baseOffset = baseOffset;
         this.channel = channel;
         this.offsetIndex = offsetIndex;
         this.timeIndex = timeIndex;
+        this.txnIndex = txnIndex;
         this.indexIntervalBytes = indexIntervalBytes;
         this.size = (int) Math.min(Integer.MAX_VALUE, channel.size());
         this.offsetOfMaxTimestamp = baseOffset;
@@ -60,6 +64,7 @@ public final class LogSegment {
     public static Path logFile(Path dir, long baseOffset) { return dir.resolve(fileStem(baseOffset) + LOG_SUFFIX); }
     static Path indexFile(Path dir, long baseOffset) { return dir.resolve(fileStem(baseOffset) + INDEX_SUFFIX); }
     static Path timeIndexFile(Path dir, long baseOffset) { return dir.resolve(fileStem(baseOffset) + TIME_INDEX_SUFFIX); }
+    static Path txnIndexFile(Path dir, long baseOffset) { return dir.resolve(fileStem(baseOffset) + TXN_INDEX_SUFFIX); }
 
     /**
      * Opens (or creates) the segment whose files in {@code dir} start with {@code baseOffset}, with the
@@ -76,8 +81,9 @@ public final class LogSegment {
                 config.maxIndexSize(), writable);
             TimeIndex times = new TimeIndex(Path.of(timeIndexFile(dir, baseOffset) + suffix), baseOffset,
                 config.maxIndexSize(), writable);
+            TransactionIndex aborted = new TransactionIndex(Path.of(txnIndexFile(dir, baseOffset) + suffix));
             long created = channel.size() == 0 ? nowMs : Files.getLastModifiedTime(log).toMillis();
-            return new LogSegment(log, baseOffset, channel, index, times, config.indexIntervalBytes(), created);
+            return new LogSegment(log, baseOffset, channel, index, times, aborted, config.indexIntervalBytes(), created);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open segment " + log, e);
         }
@@ -89,6 +95,7 @@ public final class LogSegment {
     public FileChannel channel() { return channel; }
     public OffsetIndex offsetIndex() { return offsetIndex; }
     public TimeIndex timeIndex() { return timeIndex; }
+    TransactionIndex txnIndex() { return txnIndex; }
     public boolean isEmpty() { return size == 0; }
 
     /** The largest timestamp of any batch, or the file's modification time if no batch has one. */
@@ -196,23 +203,6 @@ public final class LogSegment {
         return new FileSlice(channel, start.position(), length);
     }
 
-    /**
-     * Calls {@code action} with a view of each batch's header (the first {@value RecordBatch#HEADER_SIZE}
-     * bytes: offsets, producer fields, timestamps; not the records), in offset order. Each view has its
-     * own buffer, so the caller may keep it.
-     */
-    public void forEachBatchHeader(java.util.function.Consumer<RecordBatch> action) {
-        int end = size;
-        int position = 0;
-        while (position + RecordBatch.HEADER_SIZE <= end) {
-            ByteBuffer header = ByteBuffer.allocate(RecordBatch.HEADER_SIZE);
-            if (!readAt(header, position)) break;
-            RecordBatch batch = RecordBatch.at(header, 0);
-            action.accept(batch);
-            position += batch.sizeInBytes();
-        }
-    }
-
     /** The offset after the last batch, or the base offset if the segment is empty. */
     public long readNextOffset() {
         int end = size;
@@ -232,9 +222,9 @@ public final class LogSegment {
     }
 
     /**
-     * Rebuilds the indexes by scanning every batch, and cuts the file at the first batch that is torn
-     * (shorter than its length field), has a bad length or magic, fails its CRC, or whose offsets do not
-     * increase. Returns the number of bytes cut.
+     * Rebuilds the offset and time indexes by scanning every batch, and cuts the file at the first batch that
+     * is torn (shorter than its length field), has a bad length or magic, fails its CRC, or whose offsets do
+     * not increase; transaction index entries of markers cut away go too. Returns the number of bytes cut.
      */
     public int recover(int maxBatchSize) {
         offsetIndex.reset();
@@ -285,6 +275,8 @@ public final class LogSegment {
         int truncated = (int) (fileSize - position);
         if (truncated > 0) truncateFile(position);
         size = position;
+        // Entries of markers still here stay valid; the log's replay re-adds any whose write a crash lost.
+        txnIndex.truncateTo(previousLastOffset + 1);
         return truncated;
     }
 
@@ -339,6 +331,7 @@ public final class LogSegment {
         int removed = size - position;
         offsetIndex.truncateTo(offset);
         timeIndex.truncateTo(offset);
+        txnIndex.truncateTo(offset);
         truncateFile(position);
         size = position;
         bytesSinceLastIndexEntry = 0;
@@ -372,6 +365,7 @@ public final class LogSegment {
             channel.force(false);
             offsetIndex.flush();
             timeIndex.flush();
+            txnIndex.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot flush " + logFile, e);
         }
@@ -385,6 +379,7 @@ public final class LogSegment {
             logFile = target;
             offsetIndex.renameTo(Path.of(strip(offsetIndex.file(), oldSuffix) + newSuffix));
             timeIndex.renameTo(Path.of(strip(timeIndex.file(), oldSuffix) + newSuffix));
+            txnIndex.renameTo(Path.of(strip(txnIndex.file(), oldSuffix) + newSuffix));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot rename segment " + logFile, e);
         }
@@ -414,6 +409,7 @@ public final class LogSegment {
         }
         offsetIndex.deleteIfExists();
         timeIndex.deleteIfExists();
+        txnIndex.deleteIfExists();
     }
 
     @Override

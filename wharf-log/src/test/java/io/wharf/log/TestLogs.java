@@ -59,8 +59,31 @@ final class TestLogs {
             .build();
     }
 
+    /**
+     * A transactional batch of {@code producerId} at {@code epoch} from sequence {@code firstSeq}: one record
+     * per value, each with {@code key} (null for none).
+     */
+    static ByteBuffer transactional(long producerId, short epoch, int firstSeq, String key, String... values) {
+        RecordBatchBuilder b = RecordBatchBuilder.newBatch(Compression.NONE).producer(producerId, epoch, firstSeq)
+            .transactional(true);
+        for (String value : values) {
+            b.append(1, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+        }
+        return b.build();
+    }
+
     /** Every record of the log from {@code from}, reading in slices of {@code chunk} bytes. */
     static List<Record> readAll(Log log, long from, Isolation isolation) {
+        return read(log, from, isolation, true);
+    }
+
+    /** As {@link #readAll}, without the records of control batches (transaction markers). */
+    static List<Record> readData(Log log, long from, Isolation isolation) {
+        return read(log, from, isolation, false);
+    }
+
+    private static List<Record> read(Log log, long from, Isolation isolation, boolean withControl) {
         List<Record> out = new ArrayList<>();
         long next = from;
         while (true) {
@@ -78,7 +101,7 @@ final class TestLogs {
                 RecordBatch batch = it.next();
                 assertThat(batch.isChecksumValid()).as("CRC of batch at %d", batch.baseOffset()).isTrue();
                 for (Record r : RecordDecoder.decode(batch)) {
-                    if (r.offset() >= next) out.add(r);
+                    if (r.offset() >= next && (withControl || !batch.isControl())) out.add(r);
                 }
                 next = batch.nextOffset();
                 progressed = true;
