@@ -1,5 +1,6 @@
 package io.wharf.kafka;
 
+import io.wharf.broker.group.OffsetStore;
 import io.wharf.kafka.admin.AdminApis;
 import io.wharf.kafka.api.ApiRegistry;
 import io.wharf.kafka.api.ApiVersionsHandler;
@@ -20,10 +21,13 @@ public final class KafkaApis {
         registry.register(ApiKeys.API_VERSIONS, 0, new ApiVersionsHandler(registry));
         MetadataApis.register(registry, context);
         AdminApis.register(registry, context);
-        ProduceApis.register(registry, context);
+        // Shared by the group and transaction coordinators: transaction markers settle transactional commits.
+        OffsetStore offsets = new OffsetStore(context.broker().topics(), context.settings().offsetsTopicNumPartitions(),
+            context.settings().offsetsTopicReplicationFactor());
+        TxnApis.Transactions transactions = TxnApis.register(registry, context, offsets);
+        ProduceApis.register(registry, context, transactions.verifier());
         FetchApis.register(registry, context);
-        GroupApis.register(registry, context);
-        TxnApis.register(registry, context);
+        GroupApis.register(registry, context, offsets, transactions.verifier(), transactions.start());
         return registry;
     }
 }

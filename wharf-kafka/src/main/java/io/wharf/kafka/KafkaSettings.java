@@ -1,11 +1,13 @@
 package io.wharf.kafka;
 
+import io.wharf.kafka.txn.TransactionConfig;
+
 /**
  * The broker settings the Kafka APIs consult, from {@code server.properties} (Kafka's key names).
  */
 public record KafkaSettings(boolean autoCreateTopics, int numPartitions, short defaultReplicationFactor,
                             int messageMaxBytes, int offsetsTopicNumPartitions, short offsetsTopicReplicationFactor,
-                            int transactionStateLogNumPartitions, short transactionStateLogReplicationFactor,
+                            TransactionConfig transactions,
                             int groupInitialRebalanceDelayMs, int groupMinSessionTimeoutMs,
                             int groupMaxSessionTimeoutMs, int groupMaxSize, int offsetMetadataMaxBytes,
                             long offsetsRetentionMs, long offsetsRetentionCheckIntervalMs) {

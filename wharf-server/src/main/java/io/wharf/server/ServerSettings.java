@@ -2,6 +2,7 @@ package io.wharf.server;
 
 import io.wharf.broker.BrokerSettings;
 import io.wharf.kafka.KafkaSettings;
+import io.wharf.kafka.txn.TransactionConfig;
 import io.wharf.log.LogConfig;
 import io.wharf.log.LogManagerSettings;
 import io.wharf.server.config.ServerConfig;
@@ -52,9 +53,15 @@ final class ServerSettings {
     static KafkaSettings kafka(ServerConfig c) {
         return new KafkaSettings(c.autoCreateTopicsEnable(), c.numPartitions(), c.defaultReplicationFactor(),
             c.messageMaxBytes(), c.offsetsTopicNumPartitions(), c.offsetsTopicReplicationFactor(),
-            c.transactionStateLogNumPartitions(), c.transactionStateLogReplicationFactor(),
+            transactions(c),
             c.groupInitialRebalanceDelayMs(), c.groupMinSessionTimeoutMs(), c.groupMaxSessionTimeoutMs(),
             c.groupMaxSize(), c.offsetMetadataMaxBytes(), c.offsetsRetentionMs(), c.offsetsRetentionCheckIntervalMs());
+    }
+
+    static TransactionConfig transactions(ServerConfig c) {
+        return new TransactionConfig(c.transactionStateLogNumPartitions(), c.transactionStateLogReplicationFactor(),
+            c.transactionMaxTimeoutMs(), c.transactionalIdExpirationMs(), c.transactionAbortTimedOutIntervalMs(),
+            c.transactionRemoveExpiredIntervalMs());
     }
 
     static BrokerSettings broker(ServerConfig c) {

@@ -1,101 +1,114 @@
 package io.wharf.broker.group;
 
+import io.wharf.broker.topic.InternalTopic;
 import io.wharf.broker.topic.Partition;
 import io.wharf.broker.topic.PartitionId;
-import io.wharf.broker.topic.TopicManager;
-import io.wharf.log.Isolation;
-import io.wharf.log.LogReadInfo;
+import io.wharf.broker.txn.ControlRecords;
+import io.wharf.log.ControlType;
 import io.wharf.log.record.Record;
 import io.wharf.log.record.RecordBatch;
-import io.wharf.log.record.RecordBatchIterator;
 import io.wharf.log.record.RecordDecoder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rebuilds the committed offsets from the partitions of {@value OffsetsTopic#NAME}: reads each local
- * partition from its log start to its log end, whole batches at a time, and replays every record in offset
- * order — a value replaces the key's offset, a tombstone removes it. Records it cannot decode are logged and
- * skipped (one bad record must not cost every group its offsets); control batches carry no offsets.
+ * Rebuilds the committed offsets from the partitions of {@value OffsetsTopic#NAME}: replays every record in
+ * offset order — a value replaces the key's offset, a tombstone removes it. Records of a transaction are held
+ * back per producer until its marker: a commit applies them, an abort drops them, and those of a transaction
+ * still open at the end of the partition stay pending. Records it cannot decode are logged and skipped (one
+ * bad record must not cost every group its offsets).
  *
- * <p>Not thread-safe: one loader fills one map before anyone else reads it.
+ * <p>Not thread-safe: one loader fills the maps before anyone else reads them.
  */
 final class OffsetLoader {
     private static final Logger LOG = LoggerFactory.getLogger(OffsetLoader.class);
-    /** Kafka's {@code offsets.load.buffer.size}. */
-    private static final int LOAD_BUFFER_BYTES = 5 * 1024 * 1024;
-
-    /** How much a load read and kept. */
-    record Result(long records, long offsets) {
-    }
 
     private final Map<String, Map<PartitionId, CommittedOffset>> offsets;
+    private final Map<Long, Map<String, Map<PartitionId, CommittedOffset>>> pending;
     private long records;
 
-    OffsetLoader(Map<String, Map<PartitionId, CommittedOffset>> offsets) {
+    OffsetLoader(Map<String, Map<PartitionId, CommittedOffset>> offsets,
+                 Map<Long, Map<String, Map<PartitionId, CommittedOffset>>> pending) {
         this.offsets = offsets;
+        this.pending = pending;
     }
 
-    Result loadAll(TopicManager topics, int partitionCount) {
-        for (int p = 0; p < partitionCount; p++) {
-            PartitionId id = new PartitionId(OffsetsTopic.NAME, p);
-            Partition partition = topics.partition(id).orElse(null);
-            if (partition == null) continue; // hosted by another broker
-            load(partition);
-        }
-        long kept = offsets.values().stream().mapToLong(Map::size).sum();
-        return new Result(records, kept);
-    }
+    long records() { return records; }
 
-    private void load(Partition partition) {
-        long offset = partition.logStartOffset();
-        long end = partition.logEndOffset();
-        while (offset < end) {
-            LogReadInfo read = partition.read(offset, LOAD_BUFFER_BYTES, Isolation.LOG_END, true);
-            if (read.records().isEmpty()) break;
-            ByteBuffer buffer;
-            try {
-                buffer = read.records().readFully();
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot read " + partition.id() + " at offset " + offset, e);
+    long keptOffsets() { return offsets.values().stream().mapToLong(Map::size).sum(); }
+
+    void load(Partition partition) {
+        // Transactions of this partition not decided yet: producer id to group to offsets.
+        Map<Long, Map<String, Map<PartitionId, CommittedOffset>>> open = new HashMap<>();
+        InternalTopic.replay(partition, batch -> {
+            if (batch.isControl()) {
+                Optional<ControlType> marker = ControlRecords.markerType(batch);
+                Map<String, Map<PartitionId, CommittedOffset>> txn = open.remove(batch.producerId());
+                if (txn != null && marker.orElse(null) == ControlType.COMMIT) {
+                    txn.forEach((group, committed) -> committed.forEach((p, o) -> put(offsets, group, p, o)));
+                }
+            } else if (batch.isTransactional()) {
+                Map<String, Map<PartitionId, CommittedOffset>> txn = open.computeIfAbsent(batch.producerId(),
+                    id -> new HashMap<>());
+                RecordDecoder.forEach(batch, r -> replayTransactional(partition.id(), r, txn));
+            } else {
+                RecordDecoder.forEach(batch, r -> replay(partition.id(), r));
             }
-            long next = offset;
-            RecordBatchIterator batches = new RecordBatchIterator(buffer);
-            while (batches.hasNext()) {
-                RecordBatch batch = batches.next();
-                if (!batch.isControl()) RecordDecoder.forEach(batch, r -> replay(partition.id(), r));
-                next = batch.nextOffset();
-            }
-            if (next <= offset) {
-                LOG.warn("Loading {} made no progress at offset {} (log end {}); stopping there", partition.id(), offset, end);
-                break;
-            }
-            offset = next;
-        }
+        });
+        open.forEach((producerId, byGroup) -> byGroup.forEach((group, committed) ->
+            committed.forEach((p, o) -> pending.computeIfAbsent(producerId, id -> new ConcurrentHashMap<>())
+                .computeIfAbsent(group, g -> new ConcurrentHashMap<>()).put(p, o))));
     }
 
     private void replay(PartitionId source, Record record) {
         records++;
-        if (!record.hasKey()) return;
-        try {
-            if (!(OffsetRecords.decodeKey(record.key()) instanceof OffsetRecords.OffsetKey key)) return;
-            if (!record.hasValue()) {
-                Map<PartitionId, CommittedOffset> group = offsets.get(key.group());
-                if (group != null) {
-                    group.remove(key.partition());
-                    if (group.isEmpty()) offsets.remove(key.group());
-                }
-            } else {
-                CommittedOffset value = OffsetRecords.decodeOffsetValue(record.value());
-                offsets.computeIfAbsent(key.group(), g -> new ConcurrentHashMap<>()).put(key.partition(), value);
+        OffsetRecords.OffsetKey key = offsetKey(source, record);
+        if (key == null) return;
+        if (!record.hasValue()) {
+            Map<PartitionId, CommittedOffset> group = offsets.get(key.group());
+            if (group != null) {
+                group.remove(key.partition());
+                if (group.isEmpty()) offsets.remove(key.group());
             }
+            return;
+        }
+        CommittedOffset value = decodeValue(source, record);
+        if (value != null) put(offsets, key.group(), key.partition(), value);
+    }
+
+    private void replayTransactional(PartitionId source, Record record, Map<String, Map<PartitionId, CommittedOffset>> txn) {
+        records++;
+        OffsetRecords.OffsetKey key = offsetKey(source, record);
+        if (key == null || !record.hasValue()) return;
+        CommittedOffset value = decodeValue(source, record);
+        if (value != null) txn.computeIfAbsent(key.group(), g -> new HashMap<>()).put(key.partition(), value);
+    }
+
+    private static void put(Map<String, Map<PartitionId, CommittedOffset>> into, String group, PartitionId p,
+                            CommittedOffset o) {
+        into.computeIfAbsent(group, g -> new ConcurrentHashMap<>()).put(p, o);
+    }
+
+    private static OffsetRecords.OffsetKey offsetKey(PartitionId source, Record record) {
+        if (!record.hasKey()) return null;
+        try {
+            return OffsetRecords.decodeKey(record.key()) instanceof OffsetRecords.OffsetKey key ? key : null;
         } catch (IllegalArgumentException e) {
-            LOG.warn("Skipping an undecodable record at {} offset {}: {}", source, record.offset(), e.getMessage());
+            LOG.warn("Skipping an undecodable key at {} offset {}: {}", source, record.offset(), e.getMessage());
+            return null;
+        }
+    }
+
+    private static CommittedOffset decodeValue(PartitionId source, Record record) {
+        try {
+            return OffsetRecords.decodeOffsetValue(record.value());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Skipping an undecodable value at {} offset {}: {}", source, record.offset(), e.getMessage());
+            return null;
         }
     }
 }

@@ -1,24 +1,20 @@
 package io.wharf.broker.group;
 
-import io.wharf.broker.BrokerError;
 import io.wharf.broker.BrokerException;
-import io.wharf.broker.metadata.TopicMetadata;
+import io.wharf.broker.topic.InternalTopic;
 import io.wharf.broker.topic.Partition;
 import io.wharf.broker.topic.PartitionId;
 import io.wharf.broker.topic.TopicManager;
 import io.wharf.log.record.Compression;
+import io.wharf.log.record.RecordBatch;
 import io.wharf.log.record.RecordBatchBuilder;
+import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +23,15 @@ import org.slf4j.LoggerFactory;
  * and persisted in the compacted topic {@value OffsetsTopic#NAME} (record layout in {@link OffsetRecords}),
  * where the last record of a key wins and a tombstone deletes it.
  *
- * <p>Life cycle: {@link #start()} creates the topic if it does not exist yet (with
- * {@code offsets.topic.num.partitions} partitions, compacted), then scans every local partition of it from
- * the log start to the log end to rebuild the map, on a thread of its own. Until that is done the store is
- * not {@link #isActive() active} and must not be read or written; callers answer "loading" meanwhile.
- * A failed start (ZooKeeper unreachable, a broken log) leaves the store startable again.
+ * <p>Life cycle ({@link InternalTopic}): {@link #start()} creates the topic if it does not exist yet (with
+ * {@code offsets.topic.num.partitions} partitions, compacted), then scans every local partition of it to
+ * rebuild the map, on a thread of its own. Until that is done the store is not {@link #isActive() active}
+ * and must not be read or written; callers answer "loading" meanwhile.
+ *
+ * <p>Transactional commits (Kafka's TxnOffsetCommit) are appended as transactional batches of their
+ * producer and stay <em>pending</em> — invisible to reads — until the transaction coordinator writes the
+ * transaction's marker to the group's offsets partition and calls {@link #completeTransaction}: a commit
+ * marker makes them committed offsets, an abort drops them.
  *
  * <p>Invariant: the map holds exactly what a load of the topic would give. Each write appends its records
  * and then updates the map under the lock of its offsets partition, so the log order and the map order of
@@ -42,110 +42,56 @@ import org.slf4j.LoggerFactory;
 public final class OffsetStore {
     private static final Logger LOG = LoggerFactory.getLogger(OffsetStore.class);
 
-    /** Where the store is in its life cycle. */
-    public enum State { NOT_STARTED, CREATING_TOPIC, LOADING, ACTIVE }
-
-    private final TopicManager topics;
-    private final int configuredPartitions;
-    private final short replicationFactor;
-    private final Executor loader;
+    private final InternalTopic topic;
     private final Map<String, Map<PartitionId, CommittedOffset>> offsets = new ConcurrentHashMap<>();
-    private volatile State state = State.NOT_STARTED;
-    private volatile int partitionCount;
-    /** One lock per partition of the offsets topic; see the class comment. */
-    private volatile Object[] partitionLocks;
-    private CompletableFuture<Void> topicReady;
-    private CompletableFuture<Void> loaded;
+    /** Transactional commits not decided yet: producer id to group to offsets. */
+    private final Map<Long, Map<String, Map<PartitionId, CommittedOffset>>> pending = new ConcurrentHashMap<>();
 
     /**
      * @param configuredPartitions {@code offsets.topic.num.partitions}, used only if the topic must be created
      * @param replicationFactor    {@code offsets.topic.replication.factor}, likewise
      */
     public OffsetStore(TopicManager topics, int configuredPartitions, short replicationFactor) {
-        this.topics = topics;
-        this.configuredPartitions = configuredPartitions;
-        this.replicationFactor = replicationFactor;
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "wharf-offsets-loader");
-            t.setDaemon(true);
-            return t;
-        });
-        pool.allowCoreThreadTimeOut(true); // nothing to shut down: the thread ends when idle
-        this.loader = pool;
+        this.topic = new InternalTopic(topics, OffsetsTopic.NAME, configuredPartitions, replicationFactor,
+            OffsetsTopic.configs());
     }
 
-    public State state() { return state; }
+    public InternalTopic.State state() { return topic.state(); }
 
-    public boolean isActive() { return state == State.ACTIVE; }
+    public boolean isActive() { return topic.isActive(); }
 
     /** Whether {@value OffsetsTopic#NAME} exists already, so that a start only loads. */
-    public boolean topicExists() { return topics.topic(OffsetsTopic.NAME).isPresent(); }
+    public boolean topicExists() { return topic.exists(); }
 
-    /**
-     * Starts the store unless it is started or starting. The first future completes when the topic exists
-     * (the coordinator can be named), the second when the offsets are loaded; both fail if the start fails.
-     */
-    public synchronized Starting start() {
-        if (state == State.NOT_STARTED) {
-            state = State.CREATING_TOPIC;
-            topicReady = new CompletableFuture<>();
-            loaded = new CompletableFuture<>();
-            CompletableFuture<Void> ready = topicReady;
-            CompletableFuture<Void> done = loaded;
-            loader.execute(() -> createAndLoad(ready, done));
-        }
-        return new Starting(topicReady, loaded);
-    }
-
-    /** The futures of {@link #start()}. */
-    public record Starting(CompletableFuture<Void> topicReady, CompletableFuture<Void> loaded) {
-    }
-
-    private void createAndLoad(CompletableFuture<Void> ready, CompletableFuture<Void> done) {
-        try {
-            TopicMetadata topic = topics.topic(OffsetsTopic.NAME).orElseGet(this::createTopic);
-            int count = topic.partitionCount();
-            Object[] locks = new Object[count];
-            for (int i = 0; i < count; i++) locks[i] = new Object();
-            partitionLocks = locks;
-            partitionCount = count;
-            state = State.LOADING;
-            ready.complete(null);
-            long begin = System.nanoTime();
-            OffsetLoader.Result result = new OffsetLoader(offsets).loadAll(topics, count);
-            state = State.ACTIVE;
-            LOG.info("Loaded {} committed offset(s) of {} group(s) from {} in {} ms ({} record(s) read)", result.offsets(),
-                offsets.size(), OffsetsTopic.NAME, (System.nanoTime() - begin) / 1_000_000, result.records());
-            done.complete(null);
-        } catch (RuntimeException e) {
-            LOG.error("Could not start the offset store on {}; it will be retried on the next group request",
-                OffsetsTopic.NAME, e);
-            offsets.clear();
-            synchronized (this) {
-                state = State.NOT_STARTED;
+    /** Starts the store unless it is started or starting; see {@link InternalTopic#start}. */
+    public InternalTopic.Starting start() {
+        return topic.start(new InternalTopic.Loader() {
+            @Override
+            public void load(InternalTopic t) {
+                long begin = System.nanoTime();
+                OffsetLoader loader = new OffsetLoader(offsets, pending);
+                // Under the partition's lock: a transaction completing meanwhile then either finds its marker
+                // replayed or its pending commits in place (see completeTransaction).
+                t.forEachLocalPartition(partition -> {
+                    synchronized (t.lock(partition.id().partition())) {
+                        loader.load(partition);
+                    }
+                });
+                LOG.info("Loaded {} committed offset(s) of {} group(s) from {} in {} ms ({} record(s) read)",
+                    loader.keptOffsets(), offsets.size(), OffsetsTopic.NAME, (System.nanoTime() - begin) / 1_000_000,
+                    loader.records());
             }
-            ready.completeExceptionally(e);
-            done.completeExceptionally(e);
-        }
-    }
 
-    private TopicMetadata createTopic() {
-        try {
-            return topics.createTopic(OffsetsTopic.NAME, configuredPartitions, replicationFactor, OffsetsTopic.configs(), false);
-        } catch (BrokerException e) {
-            if (e.error() != BrokerError.TOPIC_ALREADY_EXISTS) throw e;
-            // Created meanwhile (another broker): ZooKeeper has it even if our topic cache does not yet.
-            topics.refresh();
-            return topics.topic(OffsetsTopic.NAME).orElseThrow(() -> e);
-        }
+            @Override
+            public void reset() {
+                offsets.clear();
+                pending.clear();
+            }
+        });
     }
 
     /** The partition of the offsets topic that holds {@code group}; only once the topic exists. */
-    public int partitionFor(String group) {
-        int count = partitionCount;
-        if (count == 0) throw new IllegalStateException("The offsets topic is not known yet (state " + state + ")");
-        return OffsetsTopic.partitionFor(group, count);
-    }
+    public int partitionFor(String group) { return topic.partitionFor(group); }
 
     /** The committed offset of {@code partition} in {@code group}, if any. */
     public Optional<CommittedOffset> offset(String group, PartitionId partition) {
@@ -164,6 +110,15 @@ public final class OffsetStore {
         return g != null && !g.isEmpty();
     }
 
+    /** Whether an undecided transaction has committed an offset for {@code partition} in {@code group}. */
+    public boolean hasPendingTransactionalOffset(String group, PartitionId partition) {
+        for (Map<String, Map<PartitionId, CommittedOffset>> byGroup : pending.values()) {
+            Map<PartitionId, CommittedOffset> g = byGroup.get(group);
+            if (g != null && g.containsKey(partition)) return true;
+        }
+        return false;
+    }
+
     /** The groups that have at least one committed offset. */
     public Set<String> groups() { return Set.copyOf(offsets.keySet()); }
 
@@ -175,14 +130,57 @@ public final class OffsetStore {
     public void commit(String group, Map<PartitionId, CommittedOffset> commits) {
         if (commits.isEmpty()) return;
         int p = requireActive(group);
-        RecordBatchBuilder batch = RecordBatchBuilder.newBatch(Compression.NONE);
+        ByteBuffer records = offsetBatch(RecordBatchBuilder.newBatch(Compression.NONE), group, commits);
+        Partition log = topic.localPartition(p);
+        synchronized (topic.lock(p)) {
+            log.appendAsLeader(records);
+            offsets.computeIfAbsent(group, g -> new ConcurrentHashMap<>()).putAll(commits);
+        }
+    }
+
+    /**
+     * Stores {@code commits} of producer {@code producerId}'s open transaction as a transactional batch; they
+     * stay pending until {@link #completeTransaction}. Throws as {@link #commit}.
+     */
+    public void commitTransactional(String group, long producerId, short producerEpoch,
+                                    Map<PartitionId, CommittedOffset> commits) {
+        if (commits.isEmpty()) return;
+        int p = requireActive(group);
+        RecordBatchBuilder builder = RecordBatchBuilder.newBatch(Compression.NONE)
+            .producer(producerId, producerEpoch, RecordBatch.NO_SEQUENCE)
+            .transactional(true);
+        ByteBuffer records = offsetBatch(builder, group, commits);
+        Partition log = topic.localPartition(p);
+        synchronized (topic.lock(p)) {
+            log.appendAsLeader(records);
+            pending.computeIfAbsent(producerId, id -> new ConcurrentHashMap<>())
+                .computeIfAbsent(group, g -> new ConcurrentHashMap<>()).putAll(commits);
+        }
+    }
+
+    private static ByteBuffer offsetBatch(RecordBatchBuilder batch, String group, Map<PartitionId, CommittedOffset> commits) {
         long now = System.currentTimeMillis();
         commits.forEach((partition, offset) ->
             batch.append(now, OffsetRecords.offsetKey(group, partition), OffsetRecords.offsetValue(offset)));
-        Partition log = localPartition(p);
-        synchronized (partitionLocks[p]) {
-            log.appendAsLeader(batch.build());
-            offsets.computeIfAbsent(group, g -> new ConcurrentHashMap<>()).putAll(commits);
+        return batch.build();
+    }
+
+    /**
+     * Called once the marker of producer {@code producerId}'s transaction is in offsets partition
+     * {@code offsetsPartition}: its pending commits of the groups in that partition become committed offsets
+     * ({@code commit}) or are dropped.
+     */
+    public void completeTransaction(long producerId, int offsetsPartition, boolean commit) {
+        if (!topic.isActive() && topic.state() != InternalTopic.State.LOADING) return;
+        synchronized (topic.lock(offsetsPartition)) {
+            Map<String, Map<PartitionId, CommittedOffset>> byGroup = pending.get(producerId);
+            if (byGroup == null) return;
+            byGroup.entrySet().removeIf(e -> {
+                if (topic.partitionFor(e.getKey()) != offsetsPartition) return false;
+                if (commit) offsets.computeIfAbsent(e.getKey(), g -> new ConcurrentHashMap<>()).putAll(e.getValue());
+                return true;
+            });
+            if (byGroup.isEmpty()) pending.remove(producerId, byGroup);
         }
     }
 
@@ -192,7 +190,7 @@ public final class OffsetStore {
      */
     public int deleteOffsets(String group, Collection<PartitionId> partitions) {
         int p = requireActive(group);
-        synchronized (partitionLocks[p]) {
+        synchronized (topic.lock(p)) {
             Map<PartitionId, CommittedOffset> g = offsets.get(group);
             if (g == null) return 0;
             List<PartitionId> present = partitions.stream().distinct().filter(g::containsKey).toList();
@@ -207,7 +205,7 @@ public final class OffsetStore {
     /** Deletes every committed offset of {@code group} (tombstones); returns how many were deleted. */
     public int deleteGroup(String group) {
         int p = requireActive(group);
-        synchronized (partitionLocks[p]) {
+        synchronized (topic.lock(p)) {
             Map<PartitionId, CommittedOffset> g = offsets.get(group);
             if (g == null || g.isEmpty()) {
                 offsets.remove(group);
@@ -224,19 +222,14 @@ public final class OffsetStore {
         RecordBatchBuilder batch = RecordBatchBuilder.newBatch(Compression.NONE);
         long now = System.currentTimeMillis();
         for (PartitionId partition : partitions) batch.append(now, OffsetRecords.offsetKey(group, partition), null);
-        localPartition(p).appendAsLeader(batch.build());
+        topic.localPartition(p).appendAsLeader(batch.build());
     }
 
     private int requireActive(String group) {
-        if (state != State.ACTIVE) {
-            throw new IllegalStateException("The offset store is " + state + "; group " + group + " cannot be written yet");
+        if (!topic.isActive()) {
+            throw new IllegalStateException("The offset store is " + topic.state() + "; group " + group
+                + " cannot be written yet");
         }
-        return partitionFor(group);
-    }
-
-    private Partition localPartition(int p) {
-        PartitionId id = new PartitionId(OffsetsTopic.NAME, p);
-        return topics.partition(id).orElseThrow(() -> new BrokerException(BrokerError.NOT_LEADER_OR_FOLLOWER,
-            "Partition " + id + " of the offsets topic is not hosted on this broker"));
+        return topic.partitionFor(group);
     }
 }

@@ -1,5 +1,6 @@
 package io.wharf.broker.group;
 
+import io.wharf.broker.topic.InternalTopic;
 import io.wharf.log.LogConfig;
 import java.util.Map;
 
@@ -18,9 +19,7 @@ public final class OffsetsTopic {
 
     /** The partition of {@value #NAME} that holds {@code groupId}'s offsets. */
     public static int partitionFor(String groupId, int partitionCount) {
-        int hash = groupId.hashCode();
-        int abs = hash == Integer.MIN_VALUE ? 0 : Math.abs(hash);
-        return abs % partitionCount;
+        return InternalTopic.partitionFor(groupId, partitionCount);
     }
 
     /** The topic configuration the broker creates it with: compacted, as Kafka does. */

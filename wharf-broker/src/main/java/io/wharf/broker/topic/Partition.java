@@ -2,6 +2,8 @@ package io.wharf.broker.topic;
 
 import io.wharf.broker.BrokerError;
 import io.wharf.broker.BrokerException;
+import io.wharf.log.AbortedTransaction;
+import io.wharf.log.ControlType;
 import io.wharf.log.InvalidBatchException;
 import io.wharf.log.Isolation;
 import io.wharf.log.Log;
@@ -53,8 +55,8 @@ public final class Partition {
     public List<Integer> inSyncReplicas() { return List.of(leader()); }
     public int leaderEpoch() { return INITIAL_LEADER_EPOCH; }
     public long highWatermark() { return log.highWatermark(); }
-    /** The last stable offset: the high watermark until transactions can leave records undecided. */
-    public long lastStableOffset() { return log.highWatermark(); }
+    /** The last stable offset: the high watermark, or the first offset of the oldest undecided transaction. */
+    public long lastStableOffset() { return log.lastStableOffset(); }
     public long logEndOffset() { return log.logEndOffset(); }
     public long logStartOffset() { return log.logStartOffset(); }
 
@@ -82,21 +84,48 @@ public final class Partition {
             info = log.append(records);
             log.highWatermarkToLogEnd();
         } catch (InvalidBatchException e) {
-            BrokerError error = switch (e.reason()) {
-                case CORRUPT -> BrokerError.CORRUPT_MESSAGE;
-                case TOO_LARGE -> BrokerError.MESSAGE_TOO_LARGE;
-                case INVALID_RECORD -> BrokerError.INVALID_RECORD;
-                case UNSUPPORTED_MAGIC -> BrokerError.UNSUPPORTED_FOR_MESSAGE_FORMAT;
-                case INVALID_PRODUCER_EPOCH -> BrokerError.INVALID_PRODUCER_EPOCH;
-                case OUT_OF_ORDER_SEQUENCE -> BrokerError.OUT_OF_ORDER_SEQUENCE_NUMBER;
-            };
-            throw new BrokerException(error, id + ": " + e.getMessage(), e);
+            throw translate(e);
         }
         wakeReadWaiters();
         return info;
     }
 
-    /** Reads for a consumer: bounded by the high watermark. */
+    /**
+     * Writes the marker that ends producer {@code producerId}'s transaction in this partition (the
+     * transaction coordinator's write); INVALID_PRODUCER_EPOCH if the producer has a newer epoch here.
+     * Read_committed readers waiting on the last stable offset are woken.
+     */
+    public LogAppendInfo appendTransactionMarker(long producerId, short producerEpoch, ControlType type,
+                                                 int coordinatorEpoch) {
+        LogAppendInfo info;
+        try {
+            info = log.appendTransactionMarker(producerId, producerEpoch, type, coordinatorEpoch);
+            log.highWatermarkToLogEnd();
+        } catch (InvalidBatchException e) {
+            throw translate(e);
+        }
+        wakeReadWaiters();
+        return info;
+    }
+
+    /** The aborted transactions a read_committed read from {@code fetchOffset} below {@code upperBound} must skip. */
+    public List<AbortedTransaction> abortedTransactions(long fetchOffset, long upperBound) {
+        return log.abortedTransactions(fetchOffset, upperBound);
+    }
+
+    private BrokerException translate(InvalidBatchException e) {
+        BrokerError error = switch (e.reason()) {
+            case CORRUPT -> BrokerError.CORRUPT_MESSAGE;
+            case TOO_LARGE -> BrokerError.MESSAGE_TOO_LARGE;
+            case INVALID_RECORD -> BrokerError.INVALID_RECORD;
+            case UNSUPPORTED_MAGIC -> BrokerError.UNSUPPORTED_FOR_MESSAGE_FORMAT;
+            case INVALID_PRODUCER_EPOCH -> BrokerError.INVALID_PRODUCER_EPOCH;
+            case OUT_OF_ORDER_SEQUENCE -> BrokerError.OUT_OF_ORDER_SEQUENCE_NUMBER;
+        };
+        return new BrokerException(error, id + ": " + e.getMessage(), e);
+    }
+
+    /** Reads up to the bound {@code isolation} names (the high watermark or the last stable offset for consumers). */
     public LogReadInfo read(long offset, int maxBytes, Isolation isolation, boolean minOneBatch) {
         try {
             return log.read(offset, maxBytes, isolation, minOneBatch);

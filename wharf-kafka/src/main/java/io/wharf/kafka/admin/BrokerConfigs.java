@@ -48,8 +48,8 @@ final class BrokerConfigs {
             null, ConfigType.LIST);
         add("offsets.topic.num.partitions", k.offsetsTopicNumPartitions(), "50", ConfigType.INT);
         add("offsets.topic.replication.factor", k.offsetsTopicReplicationFactor(), "3", ConfigType.SHORT);
-        add("transaction.state.log.num.partitions", k.transactionStateLogNumPartitions(), "50", ConfigType.INT);
-        add("transaction.state.log.replication.factor", k.transactionStateLogReplicationFactor(), "3", ConfigType.SHORT);
+        add("transaction.state.log.num.partitions", k.transactions().stateLogNumPartitions(), "50", ConfigType.INT);
+        add("transaction.state.log.replication.factor", k.transactions().stateLogReplicationFactor(), "3", ConfigType.SHORT);
         add("group.initial.rebalance.delay.ms", k.groupInitialRebalanceDelayMs(), "3000", ConfigType.INT);
         // The broker keys behind every topic-level key (log.retention.ms, log.segment.bytes, ...).
         for (TopicConfigs.Value v : TopicConfigs.describe(b.defaultLogConfig(), b.minInsyncReplicas(), Map.of())) {

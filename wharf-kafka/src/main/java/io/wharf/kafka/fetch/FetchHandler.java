@@ -31,8 +31,8 @@ import org.apache.kafka.common.requests.FetchResponse;
  * (index lookups only; records are sent later straight from the file), the waiting holds no thread.
  *
  * <p>Topics are named by name up to v12 and by topic id from v13 (an unknown id is UNKNOWN_TOPIC_ID).
- * READ_COMMITTED is accepted and reads to the last stable offset, which equals the high watermark until
- * transactions exist. Fetch sessions (KIP-227) are declined: every response carries session id 0, which
+ * READ_COMMITTED reads to the last stable offset (the oldest undecided transaction) and lists the aborted
+ * transactions in the data read, which the consumer filters out. Fetch sessions (KIP-227) are declined: every response carries session id 0, which
  * tells the client to keep sending full fetches; a request for an incremental fetch in a session this
  * broker never created gets FETCH_SESSION_ID_NOT_FOUND, as from a broker whose session cache is full.
  * Follower fetches (replica id >= 0) are served like a consumer's until replication exists.

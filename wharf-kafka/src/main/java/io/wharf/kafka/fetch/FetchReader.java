@@ -5,6 +5,7 @@ import io.wharf.broker.topic.PartitionId;
 import io.wharf.broker.topic.PartitionLeaders;
 import io.wharf.kafka.api.ErrorMapping;
 import io.wharf.kafka.network.LogSliceRecords;
+import io.wharf.log.AbortedTransaction;
 import io.wharf.log.FileSlice;
 import io.wharf.log.Isolation;
 import io.wharf.log.LogReadInfo;
@@ -103,21 +104,37 @@ final class FetchReader {
         return new Result(response, bytes, hasError);
     }
 
+    /**
+     * The aborted transactions a read_committed consumer must filter out of data read from {@code fetchOffset}:
+     * bounded by the last stable offset, which the data never passes.
+     */
+    private static List<FetchResponseData.AbortedTransaction> abortedTransactions(Partition partition, long fetchOffset,
+                                                                                  long lastStableOffset) {
+        List<AbortedTransaction> aborted = partition.abortedTransactions(fetchOffset, lastStableOffset);
+        List<FetchResponseData.AbortedTransaction> result = new ArrayList<>(aborted.size());
+        for (AbortedTransaction a : aborted) {
+            result.add(new FetchResponseData.AbortedTransaction().setProducerId(a.producerId())
+                .setFirstOffset(a.firstOffset()));
+        }
+        return result;
+    }
+
     private FetchResponseData.PartitionData readPartition(String topic, FetchTarget.PartitionTarget p, int maxBytes,
                                                           boolean minOneBatch) {
         PartitionId id = new PartitionId(topic, p.partition());
         try {
             Partition partition = leaders.leader(id);
-            LogReadInfo info = partition.read(p.fetchOffset(), Math.max(0, maxBytes), Isolation.HIGH_WATERMARK,
-                minOneBatch);
+            LogReadInfo info = partition.read(p.fetchOffset(), Math.max(0, maxBytes),
+                readCommitted ? Isolation.LAST_STABLE : Isolation.HIGH_WATERMARK, minOneBatch);
             FileSlice slice = info.records();
             return new FetchResponseData.PartitionData()
                 .setPartitionIndex(p.partition())
                 .setErrorCode(Errors.NONE.code())
                 .setHighWatermark(info.highWatermark())
-                .setLastStableOffset(info.highWatermark()) // no transactions yet: LSO = HW
+                .setLastStableOffset(info.lastStableOffset())
                 .setLogStartOffset(info.logStartOffset())
-                .setAbortedTransactions(readCommitted ? new ArrayList<>() : null)
+                .setAbortedTransactions(!readCommitted ? null : slice.isEmpty() ? new ArrayList<>()
+                    : abortedTransactions(partition, p.fetchOffset(), info.lastStableOffset()))
                 .setRecords(slice.isEmpty() ? MemoryRecords.EMPTY : new LogSliceRecords(slice));
         } catch (RuntimeException e) {
             Errors error = ErrorMapping.forException(e);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
@@ -19,27 +20,32 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorResponse;
 
 /**
- * FindCoordinator for consumer groups: this broker coordinates every group, so the answer is this broker's
+ * FindCoordinator for consumer groups and transactional ids: this broker coordinates every group and every
+ * transaction, so the answer is this broker's
  * endpoint on the listener the request came in on — once {@code __consumer_offsets} exists. The first
  * request for a group creates that topic (off the event loop) and is answered when it is there. From v4 one
  * request names several groups (batched coordinator keys).
  *
- * <p>Transaction coordinators are not implemented yet: a TRANSACTION key gets COORDINATOR_NOT_AVAILABLE;
- * other key types (share groups) INVALID_REQUEST.
+ * <p>Transactional ids (TRANSACTION keys) are answered the same way once {@code __transaction_state}
+ * exists; other key types (share groups) get INVALID_REQUEST.
  */
 final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequest> {
     private static final byte GROUP = FindCoordinatorRequest.CoordinatorType.GROUP.id();
     private static final byte TRANSACTION = FindCoordinatorRequest.CoordinatorType.TRANSACTION.id();
 
     private final KafkaContext context;
-    private final GroupRegistry registry;
+    /** Start the coordinators; each future completes once the coordinator's topic exists. */
+    private final Supplier<CompletableFuture<Void>> groupsReady;
+    private final Supplier<CompletableFuture<Void>> transactionsReady;
     private final BlockingWork blocking = new BlockingWork("find-coordinator", 1);
     /** This broker's endpoint per listener name, read from its ZooKeeper registration once. */
     private final Map<String, Node> self = new ConcurrentHashMap<>();
 
-    FindCoordinatorHandler(KafkaContext context, GroupRegistry registry) {
+    FindCoordinatorHandler(KafkaContext context, Supplier<CompletableFuture<Void>> groupsReady,
+                           Supplier<CompletableFuture<Void>> transactionsReady) {
         this.context = context;
-        this.registry = registry;
+        this.groupsReady = groupsReady;
+        this.transactionsReady = transactionsReady;
     }
 
     @Override
@@ -47,22 +53,18 @@ final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequest>
         FindCoordinatorRequestData d = request.data();
         short version = ctx.apiVersion();
         List<String> keys = version >= FindCoordinatorRequest.MIN_BATCHED_VERSION ? d.coordinatorKeys() : List.of(d.key());
-        if (d.keyType() == TRANSACTION) {
-            return done(response(version, keys, Errors.COORDINATOR_NOT_AVAILABLE, Node.noNode(),
-                "This broker has no transaction coordinator yet"));
-        }
-        if (d.keyType() != GROUP) {
+        if (d.keyType() != GROUP && d.keyType() != TRANSACTION) {
             return done(response(version, keys, Errors.INVALID_REQUEST, Node.noNode(),
                 "Unsupported coordinator key type " + d.keyType()));
         }
-        CompletableFuture<Void> topicReady = registry.start().topicReady();
+        CompletableFuture<Void> topicReady = (d.keyType() == GROUP ? groupsReady : transactionsReady).get();
         Node cached = self.get(ctx.listenerName());
         if (cached != null && topicReady.isDone() && !topicReady.isCompletedExceptionally()) {
             return done(response(version, keys, Errors.NONE, cached, null));
         }
         return topicReady.handle((ok, failure) -> failure)
             .thenCompose(failure -> blocking.submit(() -> failure != null
-                ? response(version, keys, Errors.COORDINATOR_NOT_AVAILABLE, Node.noNode(), "The offsets topic is not available")
+                ? response(version, keys, Errors.COORDINATOR_NOT_AVAILABLE, Node.noNode(), "The coordinator's topic is not available")
                 : answer(version, keys, ctx.listenerName())));
     }
 

@@ -3,6 +3,9 @@ package io.wharf.kafka.group;
 import io.wharf.broker.group.OffsetStore;
 import io.wharf.kafka.KafkaContext;
 import io.wharf.kafka.api.ApiRegistry;
+import io.wharf.kafka.txn.TransactionVerifier;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
@@ -15,21 +18,31 @@ public final class GroupApis {
     /** OffsetCommit and OffsetFetch v10 name topics by id and are still unstable in Kafka. */
     private static final int OFFSET_COMMIT_MAX = 9;
     private static final int OFFSET_FETCH_MAX = 9;
+    /** TxnOffsetCommit v5 belongs to transaction protocol 2, which this broker does not advertise. */
+    private static final int TXN_OFFSET_COMMIT_MAX = 4;
 
     private GroupApis() {
     }
 
-    public static void register(ApiRegistry registry, KafkaContext context) {
-        OffsetStore store = new OffsetStore(context.broker().topics(), context.settings().offsetsTopicNumPartitions(),
-            context.settings().offsetsTopicReplicationFactor());
+    /**
+     * @param store        the committed offsets (shared with the transaction coordinator, whose markers settle
+     *                     transactional offset commits)
+     * @param transactions checks TxnOffsetCommit against the producer's transaction
+     * @param transactionCoordinatorReady starts the transaction coordinator; completes once its topic exists
+     *                     (FindCoordinator for a transactional id)
+     */
+    public static void register(ApiRegistry registry, KafkaContext context, OffsetStore store,
+                                TransactionVerifier transactions,
+                                Supplier<CompletableFuture<Void>> transactionCoordinatorReady) {
         GroupRegistry groups = new GroupRegistry(store);
         GroupConfig config = GroupConfig.from(context.settings());
         MembershipCoordinator membership = new MembershipCoordinator(groups, config, context.scheduler());
         MembershipHandlers members = new MembershipHandlers(membership, new MemberRequests(groups, membership));
         GroupAdminHandlers admin = new GroupAdminHandlers(new GroupAdmin(groups));
-        OffsetHandlers offsets = new OffsetHandlers(new OffsetCoordinator(groups, context.broker().topics(), config));
+        OffsetHandlers offsets = new OffsetHandlers(new OffsetCoordinator(groups, context.broker().topics(), config, transactions));
 
-        registry.register(ApiKeys.FIND_COORDINATOR, 0, new FindCoordinatorHandler(context, groups));
+        registry.register(ApiKeys.FIND_COORDINATOR, 0, new FindCoordinatorHandler(context, () -> groups.start().topicReady(),
+            transactionCoordinatorReady));
         registry.register(ApiKeys.JOIN_GROUP, 0, members::joinGroup);
         registry.register(ApiKeys.SYNC_GROUP, 0, members::syncGroup);
         registry.register(ApiKeys.HEARTBEAT, 0, members::heartbeat);
@@ -40,6 +53,7 @@ public final class GroupApis {
         registry.register(ApiKeys.OFFSET_COMMIT, 0, OFFSET_COMMIT_MAX, offsets::offsetCommit);
         registry.register(ApiKeys.OFFSET_FETCH, 0, OFFSET_FETCH_MAX, offsets::offsetFetch);
         registry.register(ApiKeys.OFFSET_DELETE, 0, offsets::offsetDelete);
+        registry.register(ApiKeys.TXN_OFFSET_COMMIT, 0, TXN_OFFSET_COMMIT_MAX, offsets::txnOffsetCommit);
 
         new GroupCleaner(groups, config).schedule(context.scheduler());
         if (store.topicExists()) groups.start();

@@ -1,6 +1,7 @@
 package io.wharf.kafka.group;
 
 import io.wharf.broker.group.OffsetStore;
+import io.wharf.broker.topic.InternalTopic;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +37,8 @@ final class GroupRegistry {
      * Starts the offset store (creating {@code __consumer_offsets} if needed) unless it is started; the groups
      * become available once it has loaded.
      */
-    OffsetStore.Starting start() {
-        OffsetStore.Starting starting = store.start();
+    InternalTopic.Starting start() {
+        InternalTopic.Starting starting = store.start();
         if (!ready) starting.loaded().thenRun(this::onLoaded);
         return starting;
     }
@@ -56,9 +57,9 @@ final class GroupRegistry {
      */
     Errors availability() {
         if (ready) return Errors.NONE;
-        OffsetStore.State state = store.state();
-        if (state == OffsetStore.State.NOT_STARTED) start();
-        return state == OffsetStore.State.LOADING || state == OffsetStore.State.ACTIVE
+        InternalTopic.State state = store.state();
+        if (state == InternalTopic.State.NOT_STARTED) start();
+        return state == InternalTopic.State.LOADING || state == InternalTopic.State.ACTIVE
             ? Errors.COORDINATOR_LOAD_IN_PROGRESS : Errors.COORDINATOR_NOT_AVAILABLE;
     }
 

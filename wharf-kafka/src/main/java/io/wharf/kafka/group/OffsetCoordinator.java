@@ -3,15 +3,18 @@ package io.wharf.kafka.group;
 import io.wharf.broker.BrokerException;
 import io.wharf.broker.group.CommittedOffset;
 import io.wharf.broker.group.OffsetStore;
+import io.wharf.broker.group.OffsetsTopic;
 import io.wharf.broker.metadata.TopicMetadata;
 import io.wharf.broker.topic.PartitionId;
 import io.wharf.broker.topic.TopicManager;
+import io.wharf.kafka.txn.TransactionVerifier;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,10 +33,12 @@ import org.slf4j.LoggerFactory;
  */
 final class OffsetCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(OffsetCoordinator.class);
+    private static final short FIRST_TXN_OFFSET_COMMIT_VERSION_WITH_TRANSACTION_ABORTABLE = 4;
 
     private final GroupRegistry registry;
     private final TopicManager topics;
     private final GroupConfig config;
+    private final TransactionVerifier transactions;
 
     /** One partition's offset to commit. */
     record Commit(PartitionId partition, long offset, int leaderEpoch, String metadata) {
@@ -51,10 +56,11 @@ final class OffsetCoordinator {
     record DeleteResult(Errors error, Map<PartitionId, Errors> partitions) {
     }
 
-    OffsetCoordinator(GroupRegistry registry, TopicManager topics, GroupConfig config) {
+    OffsetCoordinator(GroupRegistry registry, TopicManager topics, GroupConfig config, TransactionVerifier transactions) {
         this.registry = registry;
         this.topics = topics;
         this.config = config;
+        this.transactions = transactions;
     }
 
     /** Commits {@code commits}; returns each partition's error, by partition. */
@@ -74,7 +80,39 @@ final class OffsetCoordinator {
             if (invalid != null) return allFailed(commits, invalid);
             GroupMember member = memberId == null ? null : group.get(memberId);
             if (member != null) member.heartbeat();
-            return store(groupId, commits);
+            return store(groupId, commits, valid -> registry.store().commit(groupId, valid));
+        }
+    }
+
+    /**
+     * TxnOffsetCommit: stores {@code commits} as part of the producer's transaction, which must be ongoing
+     * and include the group's offsets partition (AddOffsetsToTxn). They become committed offsets when the
+     * transaction commits. A commit carrying member information (v3+, from a consumer's group metadata) is
+     * checked against the group like OffsetCommit; one without is accepted whatever the group's members.
+     */
+    Map<PartitionId, Errors> commitTransactional(short version, String transactionalId, long producerId, short producerEpoch,
+                                                 String groupId, int generationId, String memberId,
+                                                 String groupInstanceId, List<Commit> commits) {
+        Errors unavailable = registry.availability();
+        if (unavailable != Errors.NONE) return allFailed(commits, unavailable);
+        if (groupId == null || groupId.isEmpty()) return allFailed(commits, Errors.INVALID_GROUP_ID);
+        PartitionId offsetsPartition = new PartitionId(OffsetsTopic.NAME, registry.store().partitionFor(groupId));
+        Errors invalidTxn = TransactionVerifier.notInTransaction(
+            transactions.verify(transactionalId, producerId, producerEpoch, offsetsPartition), version,
+            FIRST_TXN_OFFSET_COMMIT_VERSION_WITH_TRANSACTION_ABORTABLE);
+        if (invalidTxn != Errors.NONE) return allFailed(commits, invalidTxn);
+        ClassicGroup group = registry.getOrCreate(groupId);
+        synchronized (group) {
+            if (group.is(GroupState.DEAD)) return allFailed(commits, Errors.COORDINATOR_NOT_AVAILABLE);
+            boolean hasMemberInfo = generationId >= 0 || (memberId != null && !memberId.isEmpty()) || groupInstanceId != null;
+            if (hasMemberInfo) {
+                Errors invalid = MembershipCoordinator.validateCurrentMember(group, memberId == null ? "" : memberId,
+                    groupInstanceId);
+                if (invalid == null && generationId != group.generationId()) invalid = Errors.ILLEGAL_GENERATION;
+                if (invalid != null) return allFailed(commits, invalid);
+            }
+            return store(groupId, commits, valid -> registry.store().commitTransactional(groupId, producerId,
+                producerEpoch, valid));
         }
     }
 
@@ -92,7 +130,8 @@ final class OffsetCoordinator {
         return group.is(GroupState.COMPLETING_REBALANCE) ? Errors.REBALANCE_IN_PROGRESS : null;
     }
 
-    private Map<PartitionId, Errors> store(String groupId, List<Commit> commits) {
+    private Map<PartitionId, Errors> store(String groupId, List<Commit> commits,
+                                           Consumer<Map<PartitionId, CommittedOffset>> write) {
         Map<PartitionId, Errors> errors = new LinkedHashMap<>();
         Map<PartitionId, CommittedOffset> valid = new LinkedHashMap<>();
         long now = System.currentTimeMillis();
@@ -108,7 +147,7 @@ final class OffsetCoordinator {
         }
         Errors outcome = Errors.NONE;
         try {
-            registry.store().commit(groupId, valid);
+            write.accept(valid);
         } catch (BrokerException e) {
             outcome = storeError(e);
             LOG.warn("Storing {} offset(s) of group {} failed: {}", valid.size(), groupId, e.getMessage());
@@ -133,7 +172,7 @@ final class OffsetCoordinator {
     }
 
     /** The committed offsets of {@code partitions} in the group, or all of them when {@code partitions} is null. */
-    FetchResult fetch(String groupId, List<PartitionId> partitions) {
+    FetchResult fetch(String groupId, List<PartitionId> partitions, boolean requireStable) {
         Errors unavailable = registry.availability();
         if (unavailable != Errors.NONE) return new FetchResult(unavailable, List.of());
         if (groupId == null) return new FetchResult(Errors.INVALID_GROUP_ID, List.of());
@@ -145,6 +184,11 @@ final class OffsetCoordinator {
             for (Map.Entry<PartitionId, CommittedOffset> e : all) fetched.add(fetchedOf(e.getKey(), e.getValue()));
         } else {
             for (PartitionId p : partitions) {
+                if (requireStable && store.hasPendingTransactionalOffset(groupId, p)) {
+                    // A transaction has committed an offset here that is not decided yet: the client retries.
+                    fetched.add(new Fetched(p, -1L, CommittedOffset.NO_LEADER_EPOCH, "", Errors.UNSTABLE_OFFSET_COMMIT));
+                    continue;
+                }
                 fetched.add(store.offset(groupId, p).map(o -> fetchedOf(p, o))
                     .orElse(new Fetched(p, -1L, CommittedOffset.NO_LEADER_EPOCH, "", Errors.NONE)));
             }

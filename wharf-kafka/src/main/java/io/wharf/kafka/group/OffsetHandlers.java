@@ -7,12 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitResponseData;
 import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetDeleteResponseData;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.OffsetCommitRequest;
@@ -21,6 +23,8 @@ import org.apache.kafka.common.requests.OffsetDeleteRequest;
 import org.apache.kafka.common.requests.OffsetDeleteResponse;
 import org.apache.kafka.common.requests.OffsetFetchRequest;
 import org.apache.kafka.common.requests.OffsetFetchResponse;
+import org.apache.kafka.common.requests.TxnOffsetCommitRequest;
+import org.apache.kafka.common.requests.TxnOffsetCommitResponse;
 
 /**
  * OffsetCommit, OffsetFetch (the single-group form before v8 and the multi-group form from v8) and
@@ -59,6 +63,26 @@ final class OffsetHandlers {
         return CompletableFuture.completedFuture(new OffsetCommitResponse(response));
     }
 
+    /** TxnOffsetCommit v0–4 (v5 belongs to transaction protocol 2, which this broker does not advertise). */
+    CompletableFuture<AbstractResponse> txnOffsetCommit(RequestContext context, TxnOffsetCommitRequest request) {
+        TxnOffsetCommitRequestData d = request.data();
+        List<OffsetCoordinator.Commit> commits = new ArrayList<>();
+        for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic t : d.topics()) {
+            for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition p : t.partitions()) {
+                commits.add(new OffsetCoordinator.Commit(new PartitionId(t.name(), p.partitionIndex()), p.committedOffset(),
+                    p.committedLeaderEpoch(), p.committedMetadata()));
+            }
+        }
+        Map<PartitionId, Errors> errors = offsets.commitTransactional(context.apiVersion(), d.transactionalId(), d.producerId(), d.producerEpoch(),
+            d.groupId(), d.generationId(), d.memberId(), d.groupInstanceId(), commits);
+        Map<TopicPartition, Errors> byPartition = new LinkedHashMap<>();
+        for (OffsetCoordinator.Commit c : commits) {
+            byPartition.put(new TopicPartition(c.partition().topic(), c.partition().partition()),
+                errors.getOrDefault(c.partition(), Errors.UNKNOWN_SERVER_ERROR));
+        }
+        return CompletableFuture.completedFuture(new TxnOffsetCommitResponse(0, byPartition));
+    }
+
     CompletableFuture<AbstractResponse> offsetFetch(RequestContext context, OffsetFetchRequest request) {
         List<OffsetFetchResponseData.OffsetFetchResponseGroup> groups = new ArrayList<>();
         for (OffsetFetchRequestData.OffsetFetchRequestGroup g : request.groups()) {
@@ -69,7 +93,7 @@ final class OffsetHandlers {
                     for (int p : t.partitionIndexes()) partitions.add(new PartitionId(t.name(), p));
                 }
             }
-            groups.add(fetchedGroup(g.groupId(), offsets.fetch(g.groupId(), partitions)));
+            groups.add(fetchedGroup(g.groupId(), offsets.fetch(g.groupId(), partitions, request.data().requireStable())));
         }
         // The builder turns the groups into the single-group layout of versions before 8.
         return CompletableFuture.completedFuture(new OffsetFetchResponse.Builder(groups).build(context.apiVersion()));

@@ -8,7 +8,9 @@ import io.wharf.kafka.api.ApiHandler;
 import io.wharf.kafka.api.ErrorMapping;
 import io.wharf.kafka.api.RequestContext;
 import io.wharf.kafka.api.TopicIdCodec;
+import io.wharf.kafka.txn.TransactionVerifier;
 import io.wharf.log.LogAppendInfo;
+import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
@@ -17,6 +19,8 @@ import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
@@ -32,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * {@link ProduceRequest#validateRecords}), internal topics are written only by the broker's own admin
  * client (INVALID_TOPIC_EXCEPTION), this broker must lead the partition (NOT_LEADER_OR_FOLLOWER), acks=all
  * needs {@code min.insync.replicas} in sync (NOT_ENOUGH_REPLICAS), and then the log validates the batch
- * (CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, INVALID_RECORD, UNSUPPORTED_FOR_MESSAGE_FORMAT).
+ * (CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, INVALID_RECORD, UNSUPPORTED_FOR_MESSAGE_FORMAT). Transactional records
+ * must belong to an ongoing transaction that includes the partition (INVALID_TXN_STATE, TRANSACTION_ABORTABLE
+ * from v11, INVALID_PRODUCER_EPOCH for a fenced producer), as Kafka verifies since KIP-890.
  *
  * <p>acks: with a single replica the leader is the whole ISR, so 1 and -1 both answer once the append is
  * done — synchronously, on the event loop, because an append is a buffered file write. acks=0 completes
@@ -43,13 +49,16 @@ final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(ProduceHandler.class);
     /** Kafka's AdminUtils.ADMIN_CLIENT_ID: the only client allowed to append to internal topics. */
     private static final String ADMIN_CLIENT_ID = "__admin_client";
+    private static final short FIRST_VERSION_WITH_TRANSACTION_ABORTABLE = 11;
 
     private final TopicManager topics;
     private final PartitionLeaders leaders;
+    private final TransactionVerifier transactions;
 
-    ProduceHandler(TopicManager topics, PartitionLeaders leaders) {
+    ProduceHandler(TopicManager topics, PartitionLeaders leaders, TransactionVerifier transactions) {
         this.topics = topics;
         this.leaders = leaders;
+        this.transactions = transactions;
     }
 
     @Override
@@ -70,7 +79,7 @@ final class ProduceHandler implements ApiHandler<ProduceRequest> {
                     result = error(partition.index(), context.apiVersion() >= 13 ? Errors.UNKNOWN_TOPIC_ID
                         : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
                 } else {
-                    result = append(context, name, partition, acks);
+                    result = append(context, name, partition, acks, data.transactionalId());
                 }
                 topicResponse.partitionResponses().add(result);
             }
@@ -98,7 +107,7 @@ final class ProduceHandler implements ApiHandler<ProduceRequest> {
 
     private ProduceResponseData.PartitionProduceResponse append(RequestContext context, String topic,
                                                                 ProduceRequestData.PartitionProduceData partition,
-                                                                short acks) {
+                                                                short acks, String transactionalId) {
         int index = partition.index();
         PartitionId id = new PartitionId(topic, index);
         try {
@@ -108,6 +117,11 @@ final class ProduceHandler implements ApiHandler<ProduceRequest> {
             ProduceRequest.validateRecords(context.apiVersion(), records);
             if (Topic.isInternal(topic) && !ADMIN_CLIENT_ID.equals(context.clientId())) {
                 return error(index, Errors.INVALID_TOPIC_EXCEPTION, "Cannot append to internal topic " + topic);
+            }
+            Errors notInTransaction = verifyTransaction(context.apiVersion(), records, transactionalId, id);
+            if (notInTransaction != Errors.NONE) {
+                return error(index, notInTransaction, "Transactional records for " + id
+                    + " outside an ongoing transaction that includes the partition");
             }
             Partition leader = leaders.leader(id);
             int minIsr = acks == -1 ? leaders.minInsyncReplicas(topic) : 1;
@@ -129,6 +143,22 @@ final class ProduceHandler implements ApiHandler<ProduceRequest> {
             }
             return error(index, error, e.getMessage());
         }
+    }
+
+    /**
+     * NONE unless the records are transactional and their transaction does not include the partition. While
+     * the coordinator loads, the producer is told NOT_ENOUGH_REPLICAS, which it retries, as Kafka does.
+     */
+    private Errors verifyTransaction(short version, MemoryRecords records, String transactionalId, PartitionId id) {
+        Iterator<MutableRecordBatch> batches = records.batches().iterator();
+        if (!batches.hasNext()) return Errors.NONE;
+        RecordBatch batch = batches.next();
+        if (!batch.isTransactional()) return Errors.NONE;
+        Errors error = transactions.verify(transactionalId, batch.producerId(), batch.producerEpoch(), id);
+        if (error == Errors.COORDINATOR_LOAD_IN_PROGRESS || error == Errors.COORDINATOR_NOT_AVAILABLE) {
+            return Errors.NOT_ENOUGH_REPLICAS;
+        }
+        return TransactionVerifier.notInTransaction(error, version, FIRST_VERSION_WITH_TRANSACTION_ABORTABLE);
     }
 
     private static ProduceResponseData.PartitionProduceResponse error(int index, Errors error, String message) {

@@ -3,24 +3,13 @@ package io.wharf.kafka.group;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wharf.broker.Broker;
-import io.wharf.broker.BrokerSettings;
 import io.wharf.broker.group.CommittedOffset;
 import io.wharf.broker.group.OffsetStore;
-import io.wharf.broker.metadata.BrokerRegistration;
-import io.wharf.broker.metadata.EmbeddedZooKeeper;
-import io.wharf.broker.metadata.Endpoint;
-import io.wharf.broker.metadata.ZkMetadataStore;
 import io.wharf.broker.topic.PartitionId;
-import io.wharf.log.LogConfig;
-import io.wharf.log.LogManager;
-import io.wharf.log.LogManagerSettings;
-import io.wharf.log.Time;
-import java.net.InetSocketAddress;
+import io.wharf.kafka.BrokerCore;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,9 +37,7 @@ class GroupCleanerTest {
     @TempDir
     Path dir;
 
-    private EmbeddedZooKeeper zk;
-    private LogManager logs;
-    private ZkMetadataStore metadata;
+    private BrokerCore core;
     private Broker broker;
     private ScheduledExecutorService scheduler;
     private GroupRegistry registry;
@@ -58,20 +45,13 @@ class GroupCleanerTest {
 
     @BeforeEach
     void start() throws Exception {
-        zk = EmbeddedZooKeeper.start(dir.resolve("zk"), new InetSocketAddress("127.0.0.1", 0));
-        logs = new LogManager(List.of(dir.resolve("logs")), LogConfig.defaults(), LogManagerSettings.defaults(), Time.SYSTEM);
-        logs.startup();
-        metadata = new ZkMetadataStore(zk.connectString(), Duration.ofSeconds(10), Duration.ofSeconds(5));
-        metadata.start();
-        broker = new Broker(new BrokerSettings(0, 1, (short) 1, false, true, 1, LogConfig.defaults()), metadata, logs);
-        broker.start();
-        broker.register(new BrokerRegistration(0, List.of(new Endpoint("PLAINTEXT", "PLAINTEXT", "127.0.0.1", 9092)),
-            Optional.empty()));
+        core = BrokerCore.start(dir);
+        broker = core.broker();
         broker.topics().createTopic("t", 2, (short) 1, Map.of(), false);
         broker.topics().createTopic("u", 1, (short) 1, Map.of(), false);
         scheduler = Executors.newSingleThreadScheduledExecutor();
         registry = loadedRegistry();
-        offsets = new OffsetCoordinator(registry, broker.topics(), CONFIG);
+        offsets = new OffsetCoordinator(registry, broker.topics(), CONFIG, (id, pid, epoch, p) -> Errors.INVALID_TXN_STATE);
     }
 
     private GroupRegistry loadedRegistry() throws Exception {
@@ -86,10 +66,7 @@ class GroupCleanerTest {
     @AfterEach
     void stop() {
         scheduler.shutdownNow();
-        broker.close();
-        metadata.close();
-        logs.close();
-        zk.close();
+        core.close();
     }
 
     @Test

@@ -19,7 +19,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -311,6 +310,14 @@ public final class ServerConfig {
     }
 
     public int transactionStateLogMinIsr() { return value(TRANSACTION_STATE_LOG_MIN_ISR); }
+
+    public int transactionMaxTimeoutMs() { return value(TRANSACTION_MAX_TIMEOUT_MS); }
+
+    public int transactionalIdExpirationMs() { return value(TRANSACTIONAL_ID_EXPIRATION_MS); }
+
+    public int transactionAbortTimedOutIntervalMs() { return value(TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS); }
+
+    public int transactionRemoveExpiredIntervalMs() { return value(TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS); }
 
     public int groupInitialRebalanceDelayMs() { return value(GROUP_INITIAL_REBALANCE_DELAY_MS); }
 

@@ -68,6 +68,12 @@ final class ServerConfigDef {
     static final String TRANSACTION_STATE_LOG_NUM_PARTITIONS = "transaction.state.log.num.partitions";
     static final String TRANSACTION_STATE_LOG_REPLICATION_FACTOR = "transaction.state.log.replication.factor";
     static final String TRANSACTION_STATE_LOG_MIN_ISR = "transaction.state.log.min.isr";
+    static final String TRANSACTION_MAX_TIMEOUT_MS = "transaction.max.timeout.ms";
+    static final String TRANSACTIONAL_ID_EXPIRATION_MS = "transactional.id.expiration.ms";
+    static final String TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS =
+            "transaction.abort.timed.out.transaction.cleanup.interval.ms";
+    static final String TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS =
+            "transaction.remove.expired.transaction.cleanup.interval.ms";
     static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
     static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
     static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
@@ -208,6 +214,16 @@ final class ServerConfigDef {
                             + "single broker works out of the box.")
             .define(TRANSACTION_STATE_LOG_MIN_ISR, INT, "1", atLeast(1),
                     "`min.insync.replicas` of `__transaction_state`. Kafka's default is 2; Wharf's is 1.")
+            .define(TRANSACTION_MAX_TIMEOUT_MS, INT, "900000", atLeast(1),
+                    "The longest `transaction.timeout.ms` a producer may ask for; longer gets "
+                            + "INVALID_TRANSACTION_TIMEOUT.")
+            .define(TRANSACTIONAL_ID_EXPIRATION_MS, INT, "604800000", atLeast(1),
+                    "How long the coordinator keeps a transactional id that has no transaction in progress "
+                            + "and no activity.")
+            .define(TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS, INT, "10000", atLeast(1),
+                    "How often transactions older than their timeout are aborted (and their producer fenced).")
+            .define(TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS, INT, "3600000", atLeast(1),
+                    "How often expired transactional ids are removed.")
             .define(GROUP_INITIAL_REBALANCE_DELAY_MS, INT, "3000", atLeast(0),
                     "How long a new consumer group waits for more members before its first rebalance.")
             .define(GROUP_MIN_SESSION_TIMEOUT_MS, INT, "6000", atLeast(1),

@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +45,7 @@ final class UnknownKeys {
             "log.cleaner.min.compaction.lag.ms", "log.cleaner.max.compaction.lag.ms",
             "compression.type", "unclean.leader.election.enable", "auto.leader.rebalance.enable",
             "offsets.topic.segment.bytes", "offsets.commit.timeout.ms",
-            "transaction.state.log.segment.bytes", "transactional.id.expiration.ms",
+            "transaction.state.log.segment.bytes",
             "replica.lag.time.max.ms", "replica.fetch.max.bytes", "replica.socket.timeout.ms",
             "controlled.shutdown.enable", "broker.rack", "broker.id.generation.enable", "reserved.broker.max.id",
             "zookeeper.set.acl", "zookeeper.max.in.flight.requests",

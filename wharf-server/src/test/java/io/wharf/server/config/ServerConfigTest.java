@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,6 +121,10 @@ class ServerConfigTest {
         "transaction.state.log.num.partitions=5",
         "transaction.state.log.replication.factor=3",
         "transaction.state.log.min.isr=2",
+        "transaction.max.timeout.ms=60000",
+        "transactional.id.expiration.ms=86400000",
+        "transaction.abort.timed.out.transaction.cleanup.interval.ms=500",
+        "transaction.remove.expired.transaction.cleanup.interval.ms=60000",
         "group.initial.rebalance.delay.ms=0",
         "group.min.session.timeout.ms=1000",
         "group.max.session.timeout.ms=60000",
@@ -182,6 +185,10 @@ class ServerConfigTest {
         assertThat(config.transactionStateLogNumPartitions()).isEqualTo(5);
         assertThat(config.transactionStateLogReplicationFactor()).isEqualTo((short) 3);
         assertThat(config.transactionStateLogMinIsr()).isEqualTo(2);
+        assertThat(config.transactionMaxTimeoutMs()).isEqualTo(60000);
+        assertThat(config.transactionalIdExpirationMs()).isEqualTo(86_400_000);
+        assertThat(config.transactionAbortTimedOutIntervalMs()).isEqualTo(500);
+        assertThat(config.transactionRemoveExpiredIntervalMs()).isEqualTo(60000);
         assertThat(config.groupInitialRebalanceDelayMs()).isZero();
         assertThat(config.groupMinSessionTimeoutMs()).isEqualTo(1000);
         assertThat(config.groupMaxSessionTimeoutMs()).isEqualTo(60000);
