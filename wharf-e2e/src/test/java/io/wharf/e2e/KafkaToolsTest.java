@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,5 +93,27 @@ class KafkaToolsTest {
         assertThat(delete.exit()).as(delete.out()).isZero();
         Result after = kafka("org.apache.kafka.tools.TopicCommand", null, "--bootstrap-server", bs, "--list");
         assertThat(after.out().lines()).doesNotContain("quickstart-events");
+    }
+
+    @Test
+    void kafkaTransactionsListsAndDescribesAnOpenTransaction() throws Exception {
+        String bs = broker.bootstrapServers();
+        ProduceFetchSupport.createTopic(broker, "txn-tool", 1, Map.of());
+        try (KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker, "transactional.id", "tool-txn")) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("txn-tool", 0, null, "open"));
+            producer.flush();
+
+            Result list = kafka("org.apache.kafka.tools.TransactionsCommand", null, "--bootstrap-server", bs, "list");
+            assertThat(list.exit()).as(list.out()).isZero();
+            assertThat(list.out()).contains("tool-txn").contains("Ongoing");
+
+            Result describe = kafka("org.apache.kafka.tools.TransactionsCommand", null, "--bootstrap-server", bs,
+                "describe", "--transactional-id", "tool-txn");
+            assertThat(describe.exit()).as(describe.out()).isZero();
+            assertThat(describe.out()).contains("tool-txn").contains("Ongoing").contains("txn-tool-0");
+            producer.commitTransaction();
+        }
     }
 }
