@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Committed offsets with the real consumer: commitSync, commitAsync and auto-commit; a new member of the
  * group resumes exactly at the committed offsets, also after the broker restarted (the offsets are reloaded
  * from {@code __consumer_offsets}); a consumer without group management (assign) commits as generation -1;
- * a deleted group's offsets stay deleted after a restart (tombstones).
+ * a deleted group's offsets stay deleted after a restart (tombstones), and so do a deleted topic's.
  */
 class OffsetCommitTest {
     private static final String TOPIC = "events";
@@ -212,6 +212,32 @@ class OffsetCommitTest {
             assertThat(groupOffsets(admin, "kept")).containsEntry(P0, new OffsetAndMetadata(2));
             assertThatThrownBy(() -> admin.deleteConsumerGroups(List.of("doomed")).all().get(30, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(GroupIdNotFoundException.class);
+        }
+    }
+
+    @Test
+    void deletingATopicRemovesItsCommittedOffsets() throws Exception {
+        GroupTestSupport.createTopic(broker, "short-lived", 1);
+        TopicPartition gone = new TopicPartition("short-lived", 0);
+        try (KafkaConsumer<String, String> consumer = consumer(broker, "watcher")) {
+            consumer.assign(List.of(P0, gone));
+            consumer.commitSync(Map.of(P0, new OffsetAndMetadata(3), gone, new OffsetAndMetadata(1)));
+        }
+        try (Admin admin = GroupTestSupport.admin(broker)) {
+            assertThat(groupOffsets(admin, "watcher")).containsOnlyKeys(P0, gone);
+            admin.deleteTopics(List.of("short-lived")).all().get(30, TimeUnit.SECONDS);
+            waitUntil("the deleted topic's offsets are removed", () -> {
+                try {
+                    return !groupOffsets(admin, "watcher").containsKey(gone);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, () -> "still committed");
+            assertThat(groupOffsets(admin, "watcher")).containsOnlyKeys(P0);
+        }
+        broker.restart();
+        try (Admin admin = GroupTestSupport.admin(broker)) {
+            assertThat(groupOffsets(admin, "watcher")).as("after a restart").containsOnlyKeys(P0);
         }
     }
 }

@@ -20,6 +20,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,11 +46,21 @@ public final class TopicManager {
     private final Map<String, TopicMetadata> topics = new ConcurrentHashMap<>();
     /** Leader, epoch and ISR of every partition of every topic (not only local ones), as ZooKeeper last said. */
     private final Map<PartitionId, PartitionState> leadership = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> deletionListeners = new CopyOnWriteArrayList<>();
 
     public TopicManager(BrokerSettings settings, ZkMetadataStore metadata, LogManager logs) {
         this.settings = settings;
         this.metadata = metadata;
         this.logs = logs;
+    }
+
+    /**
+     * Calls {@code listener} with the name of every topic deleted from now on (here or by another broker),
+     * after its partitions are gone. It runs under this manager's lock: it must be quick and must not call
+     * back into the manager (hand the work to another thread).
+     */
+    public void onTopicDeleted(Consumer<String> listener) {
+        deletionListeners.add(listener);
     }
 
     /** Loads every topic, finishes pending deletions if allowed, and opens the local partitions. */
@@ -269,6 +281,13 @@ public final class TopicManager {
         }
         // Logs left on disk by a deletion that happened while this broker was down.
         logs.allLogs().keySet().stream().filter(l -> l.name().equals(name)).toList().forEach(logs::deleteLog);
+        for (Consumer<String> listener : deletionListeners) {
+            try {
+                listener.accept(name);
+            } catch (RuntimeException e) {
+                LOG.error("A topic deletion listener failed for {}", name, e);
+            }
+        }
     }
 
     private TopicMetadata requireTopic(String name) {

@@ -7,6 +7,8 @@ import io.wharf.kafka.txn.TransactionVerifier;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Registers the Kafka APIs of the {@code group} feature: the classic consumer group protocol and committed
@@ -15,6 +17,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * offsets and empty groups are cleaned up periodically ({@link GroupCleaner}).
  */
 public final class GroupApis {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupApis.class);
     /** OffsetCommit and OffsetFetch v10 name topics by id and are still unstable in Kafka. */
     private static final int OFFSET_COMMIT_MAX = 9;
     private static final int OFFSET_FETCH_MAX = 9;
@@ -55,7 +58,15 @@ public final class GroupApis {
         registry.register(ApiKeys.OFFSET_DELETE, 0, offsets::offsetDelete);
         registry.register(ApiKeys.TXN_OFFSET_COMMIT, 0, TXN_OFFSET_COMMIT_MAX, offsets::txnOffsetCommit);
 
-        new GroupCleaner(groups, config).schedule(context.scheduler());
+        GroupCleaner cleaner = new GroupCleaner(groups, config, context.broker().topics());
+        cleaner.schedule(context.scheduler());
+        context.broker().topics().onTopicDeleted(topic -> context.scheduler().execute(() -> {
+            try {
+                cleaner.removeOffsetsOf(topic);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not remove the committed offsets of deleted topic {}; the next clean-up will", topic, e);
+            }
+        }));
         if (store.topicExists()) groups.start();
     }
 }

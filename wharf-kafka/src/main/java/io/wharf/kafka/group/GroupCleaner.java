@@ -2,9 +2,11 @@ package io.wharf.kafka.group;
 
 import io.wharf.broker.group.CommittedOffset;
 import io.wharf.broker.topic.PartitionId;
-import java.util.ArrayList;
+import io.wharf.broker.topic.TopicManager;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
@@ -23,7 +25,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A Stable consumer group loses, by commit time, only the offsets of topics no member subscribes to.</li>
  * </ul>
  *
- * Expired offsets get tombstones in {@code __consumer_offsets}, like deleted ones.
+ * Expired offsets get tombstones in {@code __consumer_offsets}, like deleted ones. The offsets of a deleted
+ * topic are removed as soon as it is deleted ({@link #removeOffsetsOf}), and by the next pass if the topic
+ * went while this broker was down or the offsets were not loaded yet — as Kafka does.
  *
  * <p>Threading: runs on the broker's scheduler and takes one group's monitor at a time.
  */
@@ -32,10 +36,28 @@ final class GroupCleaner {
 
     private final GroupRegistry registry;
     private final GroupConfig config;
+    private final TopicManager topics;
 
-    GroupCleaner(GroupRegistry registry, GroupConfig config) {
+    GroupCleaner(GroupRegistry registry, GroupConfig config, TopicManager topics) {
         this.registry = registry;
         this.config = config;
+        this.topics = topics;
+    }
+
+    /** Removes every group's committed offsets of {@code topic}, which was deleted; returns how many. */
+    int removeOffsetsOf(String topic) {
+        if (!registry.isReady()) return 0;
+        int removed = 0;
+        for (ClassicGroup group : registry.all()) {
+            synchronized (group) {
+                if (group.is(GroupState.DEAD)) continue;
+                List<PartitionId> gone = registry.store().offsets(group.groupId).keySet().stream()
+                    .filter(p -> p.topic().equals(topic)).toList();
+                if (!gone.isEmpty()) removed += registry.store().deleteOffsets(group.groupId, gone);
+            }
+        }
+        if (removed > 0) LOG.info("Removed {} committed offset(s) of deleted topic {}", removed, topic);
+        return removed;
     }
 
     void schedule(ScheduledExecutorService scheduler) {
@@ -77,7 +99,10 @@ final class GroupCleaner {
     private List<PartitionId> expiring(ClassicGroup group, long nowMs) {
         long retention = config.offsetsRetentionMs();
         Map<PartitionId, CommittedOffset> offsets = registry.store().offsets(group.groupId);
-        List<PartitionId> expiring = new ArrayList<>();
+        Set<PartitionId> expiring = new LinkedHashSet<>();
+        for (PartitionId p : offsets.keySet()) {
+            if (topics.topic(p.topic()).isEmpty()) expiring.add(p); // deleted while the offsets were not loaded
+        }
         if (group.is(GroupState.EMPTY)) {
             long emptySince = group.emptySinceMs();
             if (emptySince >= 0) {
@@ -92,6 +117,6 @@ final class GroupCleaner {
                 if (nowMs - o.commitTimestamp() >= retention && !group.isSubscribedToTopic(p.topic())) expiring.add(p);
             });
         }
-        return expiring;
+        return List.copyOf(expiring);
     }
 }

@@ -74,7 +74,7 @@ class GroupCleanerTest {
         long before = System.currentTimeMillis();
         assertThat(offsets.commit("simple", -1, "", null, List.of(new OffsetCoordinator.Commit(T0, 5, -1, ""))))
             .containsEntry(T0, Errors.NONE);
-        GroupCleaner cleaner = new GroupCleaner(registry, CONFIG);
+        GroupCleaner cleaner = new GroupCleaner(registry, CONFIG, broker.topics());
 
         assertThat(cleaner.clean(before + RETENTION_MS - 1_000)).isZero();
         assertThat(registry.get("simple")).isNotNull();
@@ -93,7 +93,7 @@ class GroupCleanerTest {
         // As after a restart: the group comes back from the log, with no idea when it became empty.
         GroupRegistry reloaded = loadedRegistry();
         assertThat(reloaded.get("old").emptySinceMs()).isEqualTo(-1);
-        assertThat(new GroupCleaner(reloaded, CONFIG).clean(now)).isEqualTo(1);
+        assertThat(new GroupCleaner(reloaded, CONFIG, broker.topics()).clean(now)).isEqualTo(1);
         assertThat(reloaded.store().offsets("old")).containsOnlyKeys(T1);
         assertThat(reloaded.get("old")).isNotNull();
     }
@@ -115,8 +115,26 @@ class GroupCleanerTest {
             new OffsetCoordinator.Commit(T0, 3, -1, ""), new OffsetCoordinator.Commit(U0, 4, -1, ""))))
             .containsEntry(T0, Errors.NONE).containsEntry(U0, Errors.NONE);
 
-        assertThat(new GroupCleaner(registry, CONFIG).clean(System.currentTimeMillis() + RETENTION_MS)).isEqualTo(1);
+        assertThat(new GroupCleaner(registry, CONFIG, broker.topics()).clean(System.currentTimeMillis() + RETENTION_MS)).isEqualTo(1);
         assertThat(registry.store().offsets("stable")).containsOnlyKeys(T0);
         assertThat(registry.get("stable").state()).isEqualTo(GroupState.STABLE);
+    }
+
+    @Test
+    void theOffsetsOfADeletedTopicAreRemovedAndOthersKept() {
+        long now = System.currentTimeMillis();
+        assertThat(offsets.commit("g", -1, "", null, List.of(new OffsetCoordinator.Commit(T0, 5, -1, ""),
+            new OffsetCoordinator.Commit(U0, 7, -1, "")))).containsEntry(T0, Errors.NONE).containsEntry(U0, Errors.NONE);
+        GroupCleaner cleaner = new GroupCleaner(registry, CONFIG, broker.topics());
+
+        broker.topics().deleteTopic("u");
+        assertThat(cleaner.removeOffsetsOf("u")).isEqualTo(1);
+        assertThat(registry.store().offsets("g")).containsOnlyKeys(T0);
+        assertThat(cleaner.removeOffsetsOf("u")).isZero();
+
+        // Deleted while the offsets were not watched (a restart): the next pass removes them.
+        registry.store().commit("g", Map.of(new PartitionId("gone", 0), new CommittedOffset(1, -1, "", now)));
+        assertThat(cleaner.clean(now)).isEqualTo(1);
+        assertThat(registry.store().offsets("g")).containsOnlyKeys(T0);
     }
 }
