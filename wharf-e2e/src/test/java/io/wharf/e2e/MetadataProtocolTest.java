@@ -7,11 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
+import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponsePartition;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DescribeTopicPartitionsRequest;
+import org.apache.kafka.common.requests.DescribeTopicPartitionsResponse;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.MetadataResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -132,5 +136,57 @@ class MetadataProtocolTest {
         // The whole-cluster listing never creates anything.
         MetadataResponse all = metadata(new MetadataRequestData().setTopics(null).setAllowAutoTopicCreation(true), (short) 12);
         assertThat(all.topicsByError(Errors.NONE)).isEqualTo(Set.of("known", "__internal", "fresh"));
+    }
+
+    private DescribeTopicPartitionsResponseData describePartitions(int limit, String cursorTopic, int cursorPartition,
+                                                                   String... names) throws Exception {
+        DescribeTopicPartitionsRequestData data = new DescribeTopicPartitionsRequestData().setResponsePartitionLimit(limit);
+        for (String name : names) data.topics().add(new DescribeTopicPartitionsRequestData.TopicRequest().setName(name));
+        if (cursorTopic != null) {
+            data.setCursor(new DescribeTopicPartitionsRequestData.Cursor().setTopicName(cursorTopic)
+                .setPartitionIndex(cursorPartition));
+        }
+        DescribeTopicPartitionsResponse response = raw.send(new DescribeTopicPartitionsRequest(data, (short) 0));
+        return response.data();
+    }
+
+    private static List<String> partitionsOf(DescribeTopicPartitionsResponseData page) {
+        List<String> seen = new java.util.ArrayList<>();
+        page.topics().forEach(t -> t.partitions().forEach(p -> seen.add(t.name() + "-" + p.partitionIndex())));
+        return seen;
+    }
+
+    @Test
+    void describeTopicPartitionsPagesThroughTheTopicsInNameOrder() throws Exception {
+        DescribeTopicPartitionsResponseData all = describePartitions(2000, null, 0);
+        assertThat(all.topics()).extracting(t -> t.name()).containsExactly("__internal", "known");
+        DescribeTopicPartitionsResponseData.DescribeTopicPartitionsResponseTopic known = all.topics().find("known");
+        assertThat(known.topicId()).isEqualTo(knownId());
+        assertThat(known.partitions()).allSatisfy(p -> {
+            assertThat(p.errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(p.leaderId()).isZero();
+            assertThat(p.leaderEpoch()).isZero();
+            assertThat(p.replicaNodes()).containsExactly(0);
+            assertThat(p.isrNodes()).containsExactly(0);
+            assertThat(p.offlineReplicas()).isEmpty();
+        });
+        assertThat(all.topics().find("__internal").isInternal()).isTrue();
+        assertThat(all.nextCursor()).isNull();
+
+        DescribeTopicPartitionsResponseData first = describePartitions(2, null, 0, "known", "__internal");
+        assertThat(partitionsOf(first)).containsExactly("__internal-0", "known-0");
+        assertThat(first.nextCursor().topicName()).isEqualTo("known");
+        assertThat(first.nextCursor().partitionIndex()).isEqualTo(1);
+        DescribeTopicPartitionsResponseData second = describePartitions(2, "known", 1, "known", "__internal");
+        assertThat(partitionsOf(second)).containsExactly("known-1", "known-2");
+        assertThat(second.nextCursor()).isNull();
+
+        DescribeTopicPartitionsResponseData unknown = describePartitions(10, null, 0, "absent");
+        assertThat(unknown.topics().find("absent").errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        DescribeTopicPartitionsResponse badCursor = raw.send(new DescribeTopicPartitionsRequest(
+            new DescribeTopicPartitionsRequestData().setTopics(new java.util.ArrayList<>(List.of(
+                new DescribeTopicPartitionsRequestData.TopicRequest().setName("known"))))
+                .setCursor(new DescribeTopicPartitionsRequestData.Cursor().setTopicName("other")), (short) 0));
+        assertThat(badCursor.data().topics()).isNotEmpty().allSatisfy(t -> assertThat(t.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code()));
     }
 }

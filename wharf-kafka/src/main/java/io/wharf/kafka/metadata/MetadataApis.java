@@ -15,5 +15,7 @@ public final class MetadataApis {
         BlockingWork work = new BlockingWork("kafka-metadata", 2);
         // Every version kafka-clients parses: Kafka 4 still serves Metadata from version 0.
         registry.register(ApiKeys.METADATA, 0, new MetadataHandler(context, work));
+        registry.register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0,
+            new DescribeTopicPartitionsHandler(context.broker().topics(), context.broker().metadata(), work));
     }
 }

@@ -3,7 +3,6 @@ package io.wharf.kafka.metadata;
 import io.wharf.broker.BrokerException;
 import io.wharf.broker.metadata.PartitionState;
 import io.wharf.broker.metadata.TopicMetadata;
-import io.wharf.broker.topic.PartitionId;
 import io.wharf.broker.topic.TopicManager;
 import io.wharf.broker.metadata.TopicNames;
 import io.wharf.kafka.KafkaContext;
@@ -156,17 +155,11 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
                                                   String listener, short version) {
         List<MetadataResponsePartition> partitions = new ArrayList<>(topic.partitionCount());
         for (Map.Entry<Integer, List<Integer>> e : topic.replicaAssignment().entrySet()) {
-            PartitionState state = topics.leadership(new PartitionId(topic.name(), e.getKey()))
-                .orElseGet(() -> preferredLeader(e.getValue()));
+            PartitionState state = PartitionLeadership.of(topics, topic, e.getKey(), e.getValue());
             partitions.add(partition(e.getKey(), e.getValue(), state, brokers, listener, version));
         }
         return new MetadataResponseTopic().setName(topic.name()).setTopicId(TopicIdCodec.toUuid(topic.topicId()))
             .setErrorCode(Errors.NONE.code()).setIsInternal(TopicNames.isInternal(topic.name())).setPartitions(partitions);
-    }
-
-    /** What the first broker hosting a partition will write as its state: the preferred replica leads. */
-    private static PartitionState preferredLeader(List<Integer> replicas) {
-        return new PartitionState(replicas.get(0), 0, List.of(replicas.get(0)), 0);
     }
 
     private static MetadataResponsePartition partition(int index, List<Integer> replicas, PartitionState state,
