@@ -24,5 +24,7 @@ public enum BrokerError {
     POLICY_VIOLATION,
     INVALID_PRODUCER_EPOCH,
     OUT_OF_ORDER_SEQUENCE_NUMBER,
+    /** A record timestamp outside the topic's {@code message.timestamp.before/after.max.ms} window. */
+    INVALID_TIMESTAMP,
     UNKNOWN
 }

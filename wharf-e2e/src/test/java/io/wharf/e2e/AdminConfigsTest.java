@@ -124,6 +124,63 @@ class AdminConfigsTest {
         assertThat(some.get("retention.ms").synonyms()).isEmpty();
     }
 
+    /** kafka-topics.sh --create --config with Kafka 4.1's newer keys: accepted, described, and real where Wharf can. */
+    @Test
+    void kafkaTopicKeysWharfHadRefusedAreAcceptedAndDescribed() throws Exception {
+        Map<String, String> configs = Map.ofEntries(Map.entry("cleanup.policy", "compact"),
+            Map.entry("max.compaction.lag.ms", "86400000"), Map.entry("segment.jitter.ms", "60000"),
+            Map.entry("follower.replication.throttled.replicas", "0:0"),
+            Map.entry("leader.replication.throttled.replicas", "*"), Map.entry("local.retention.ms", "3600000"),
+            Map.entry("local.retention.bytes", "1048576"), Map.entry("remote.storage.enable", "false"),
+            Map.entry("remote.log.copy.disable", "true"), Map.entry("remote.log.delete.on.disable", "true"),
+            Map.entry("compression.type", "lz4"), Map.entry("compression.lz4.level", "12"),
+            Map.entry("compression.gzip.level", "5"), Map.entry("compression.zstd.level", "-1"),
+            Map.entry("message.timestamp.before.max.ms", "604800000"),
+            Map.entry("message.timestamp.after.max.ms", "60000"));
+        get(admin.createTopics(List.of(new NewTopic("kafka41", 1, (short) 1).configs(configs))).all());
+        Config config = describe(topic("kafka41"));
+        configs.forEach((key, value) -> {
+            assertThat(config.get(key).value()).as(key).isEqualTo(value);
+            assertThat(config.get(key).source()).as(key).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+        });
+        assertThat(config.get("leader.replication.throttled.replicas").type()).isEqualTo(ConfigEntry.ConfigType.LIST);
+        assertThat(config.get("remote.log.copy.disable").type()).isEqualTo(ConfigEntry.ConfigType.BOOLEAN);
+        // A key without a broker synonym lists only its override.
+        assertThat(config.get("follower.replication.throttled.replicas").synonyms())
+            .extracting(ConfigEntry.ConfigSynonym::name).containsExactly("follower.replication.throttled.replicas");
+        assertThat(config.get("local.retention.ms").synonyms()).extracting(ConfigEntry.ConfigSynonym::name)
+            .containsExactly("local.retention.ms", "log.local.retention.ms");
+
+        LogConfig log = logConfig("kafka41");
+        assertThat(log.maxCompactionLagMs()).isEqualTo(86_400_000L);
+        assertThat(log.segmentJitterMs()).isEqualTo(60_000L);
+        assertThat(log.compressionLevel()).isEqualTo(12);
+        assertThat(log.timestampBeforeMaxMs()).isEqualTo(604_800_000L);
+        assertThat(log.timestampAfterMaxMs()).isEqualTo(60_000L);
+
+        get(admin.createTopics(List.of(new NewTopic("plain-defaults", 1, (short) 1))).all());
+        Config defaults = describe(topic("plain-defaults"));
+        ConfigEntry throttled = defaults.get("follower.replication.throttled.replicas");
+        assertThat(throttled.value()).isEmpty();
+        assertThat(throttled.source()).isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
+        assertThat(throttled.synonyms()).isEmpty();
+        assertThat(defaults.get("message.timestamp.after.max.ms").value()).isEqualTo("3600000");
+        assertThat(defaults.get("compression.type").value()).isEqualTo("producer");
+        assertThat(defaults.get("local.retention.bytes").value()).isEqualTo("-2");
+    }
+
+    @Test
+    void remoteStorageIsRefusedAsOnAKafkaBrokerWithoutTieredStorage() throws Exception {
+        assertFails(admin.createTopics(List.of(new NewTopic("tiered", 1, (short) 1)
+            .configs(Map.of("remote.storage.enable", "true")))).all(), InvalidConfigurationException.class);
+        get(admin.createTopics(List.of(new NewTopic("local-only", 1, (short) 1))).all());
+        assertFails(admin.incrementalAlterConfigs(Map.of(topic("local-only"),
+            List.of(op("remote.storage.enable", "true", AlterConfigOp.OpType.SET)))).all(), InvalidConfigurationException.class);
+        assertFails(admin.incrementalAlterConfigs(Map.of(topic("local-only"),
+            List.of(op("max.compaction.lag.ms", "0", AlterConfigOp.OpType.SET)))).all(), InvalidConfigurationException.class);
+        assertThat(broker.server().broker().topics().overrides("local-only")).isEmpty();
+    }
+
     @Test
     void describingAMissingTopicOrAnUnsupportedResourceFails() {
         assertFails(admin.describeConfigs(List.of(topic("missing"))).all(), UnknownTopicOrPartitionException.class);

@@ -6,8 +6,10 @@ import java.nio.ByteBuffer;
 
 /**
  * Checks batches before they reach the disk: whole batches only, magic 2, CRC-32C, sane offsets and
- * counts, and the size limit. Whatever passes is stored byte for byte (compressed batches included), so
- * a consumer later reads exactly what the producer sent.
+ * counts, and the size limit. These are header checks; the records are not decoded here. Whatever passes
+ * is stored byte for byte (compressed batches included), so a consumer later reads exactly what the
+ * producer sent, unless the log's {@code compression.type} asks for another codec ({@link Recompressor}).
+ * Timestamp bounds are {@link TimestampValidator}'s.
  */
 final class BatchValidator {
     private BatchValidator() {

@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * marker removal after {@code delete.retention.ms}), which is not done.
  *
  * <p>The pass covers the inactive segments below the last stable offset (so below the high watermark and
- * never into an open transaction) and below any segment younger than {@code min.compaction.lag.ms}. It
+ * never into an open transaction) and below any segment younger than {@code min.compaction.lag.ms}; when a
+ * pass is due is {@link #isDue}'s to say. It
  * builds a map of key to last offset over the dirty part (from the previous pass's end), then rewrites
  * groups of consecutive segments (each group at most {@code segment.bytes}) into {@code .cleaned} files,
  * renames them {@code .swap}, and swaps them into the log. A batch whose records all survive is copied byte
@@ -60,17 +61,57 @@ final class Compactor {
         return result;
     }
 
+    /**
+     * Whether a pass is due: the dirty part is at least {@code min.cleanable.dirty.ratio} of the cleanable
+     * bytes, or it holds a segment whose first batch is older than {@code max.compaction.lag.ms} — then any
+     * dirt will do, since no record may stay uncompacted longer than the lag (Kafka's LogCleanerManager
+     * rule). Records in the active segment become cleanable in time because the log rolls a compacted
+     * log's segment after the lag at the latest ({@link LogConfig#maxSegmentMs()}).
+     */
+    boolean isDue(long firstDirty) {
+        List<LogSegment> segments = cleanableSegments();
+        double ratio = dirtyRatio(segments, firstDirty);
+        return ratio >= log.config().minCleanableDirtyRatio() || (ratio > 0 && pastMaxCompactionLag(segments, firstDirty));
+    }
+
     /** Dirty bytes over cleanable bytes, 0 if nothing is cleanable. */
     double dirtyRatio(long firstDirty) {
+        return dirtyRatio(cleanableSegments(), firstDirty);
+    }
+
+    private static double dirtyRatio(List<LogSegment> segments, long firstDirty) {
         long clean = 0;
         long dirty = 0;
-        List<LogSegment> segments = cleanableSegments();
         for (int i = 0; i < segments.size(); i++) {
             long nextBase = i + 1 < segments.size() ? segments.get(i + 1).baseOffset() : Long.MAX_VALUE;
             if (nextBase <= firstDirty) clean += segments.get(i).size();
             else dirty += segments.get(i).size();
         }
         return clean + dirty == 0 ? 0 : (double) dirty / (clean + dirty);
+    }
+
+    /**
+     * Whether a dirty segment's first batch is older than {@code max.compaction.lag.ms}. The first batch's
+     * maxTimestamp stands for the segment's age, as in Kafka; segments without a timestamp (-1, or 0 from
+     * old clients) do not count.
+     */
+    private boolean pastMaxCompactionLag(List<LogSegment> segments, long firstDirty) {
+        long lag = log.config().maxCompactionLagMs();
+        if (lag == Long.MAX_VALUE) return false;
+        long cleanUntil = log.time().milliseconds() - lag;
+        for (int i = 0; i < segments.size(); i++) {
+            long nextBase = i + 1 < segments.size() ? segments.get(i + 1).baseOffset() : Long.MAX_VALUE;
+            if (nextBase <= firstDirty) continue;
+            long first = firstBatchTimestamp(segments.get(i));
+            if (first > 0 && first < cleanUntil) return true;
+        }
+        return false;
+    }
+
+    private static long firstBatchTimestamp(LogSegment segment) {
+        ByteBuffer header = ByteBuffer.allocate(RecordBatch.HEADER_SIZE);
+        if (segment.size() < RecordBatch.HEADER_SIZE || !segment.readAt(header, 0)) return RecordBatch.NO_TIMESTAMP;
+        return RecordBatch.at(header, 0).maxTimestamp();
     }
 
     /** Runs the pass; returns the offset up to which the log is now clean. */

@@ -1,5 +1,7 @@
 package io.wharf.log;
 
+import io.wharf.log.record.Compression;
+import io.wharf.log.record.CorruptRecordException;
 import io.wharf.log.record.RecordBatch;
 import io.wharf.log.record.RecordBatchIterator;
 import java.io.IOException;
@@ -65,6 +67,8 @@ public final class Log implements AutoCloseable {
     private volatile long recoveryPoint;
     private volatile long lastFlushMs;
     private long unflushedMessages;
+    /** The active segment's share of {@code segment.jitter.ms}, drawn when it became active. Under the lock. */
+    private long activeSegmentJitterMs;
     private volatile boolean closed;
 
     /** Opened by {@link LogLoader}; producer state is replayed from {@code producerReplayPoint} at least. */
@@ -82,6 +86,7 @@ public final class Log implements AutoCloseable {
         this.recoveryPoint = Math.min(recoveryPoint, endOffset.offset());
         this.lastFlushMs = time.milliseconds();
         this.highWatermark = endOffset;
+        this.activeSegmentJitterMs = config.randomSegmentJitterMs();
         this.snapshots = new ProducerSnapshots(dir);
         loadProducerState(producerReplayPoint);
         updateHighWatermark(Math.max(highWatermark, this.logStartOffset));
@@ -134,17 +139,45 @@ public final class Log implements AutoCloseable {
         return total;
     }
 
-    public void updateConfig(LogConfig newConfig) { this.config = newConfig; }
+    /**
+     * Applies new settings to the following appends. A change of {@code segment.jitter.ms} (or of the roll
+     * time it is bounded by) draws the active segment's jitter again, so that a log opened with the broker's
+     * defaults and then given its topic's settings gets the topic's jitter.
+     */
+    public void updateConfig(LogConfig newConfig) {
+        lock.lock();
+        try {
+            LogConfig old = config;
+            config = newConfig;
+            if (old.segmentJitterMs() != newConfig.segmentJitterMs() || old.maxSegmentMs() != newConfig.maxSegmentMs()) {
+                activeSegmentJitterMs = newConfig.randomSegmentJitterMs();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
 
     /** Who appends, which decides the checks and whether offsets are assigned (Kafka's AppendOrigin). */
     private enum Origin { CLIENT, COORDINATOR, REPLICATION }
 
     /**
-     * Appends producer batches, assigning offsets from the log end offset. Control batches are refused:
-     * only the coordinator writes transaction markers ({@link #appendTransactionMarker}).
+     * Appends producer batches, assigning offsets from the log end offset and leaving their partition leader
+     * epochs as sent; see {@link #append(ByteBuffer, int)}.
      */
     public LogAppendInfo append(ByteBuffer records) {
-        return append(records, Origin.CLIENT);
+        return append(records, RecordBatch.NO_PARTITION_LEADER_EPOCH);
+    }
+
+    /**
+     * Appends producer batches as the leader of {@code leaderEpoch}, assigning offsets from the log end
+     * offset and stamping each batch's partitionLeaderEpoch with {@code leaderEpoch}, as Kafka's leader does
+     * (producers send -1; the field is outside the CRC); a negative epoch leaves the field as sent. Record
+     * timestamps must lie within the CreateTime bounds ({@link TimestampValidator}), and batches not in the
+     * log's {@code compression.type} are rebuilt in it ({@link Recompressor}). Control batches are refused:
+     * only the coordinator writes transaction markers ({@link #appendTransactionMarker}).
+     */
+    public LogAppendInfo append(ByteBuffer records, int leaderEpoch) {
+        return append(records, Origin.CLIENT, leaderEpoch);
     }
 
     /**
@@ -152,30 +185,41 @@ public final class Log implements AutoCloseable {
      * cleaner's output); offsets must be above the log end offset.
      */
     public LogAppendInfo appendWithOffsets(ByteBuffer records) {
-        return append(records, Origin.REPLICATION);
+        return append(records, Origin.REPLICATION, RecordBatch.NO_PARTITION_LEADER_EPOCH);
+    }
+
+    /** As {@link #appendTransactionMarker(long, short, ControlType, int, int)}, leaving the marker's leader epoch -1. */
+    public LogAppendInfo appendTransactionMarker(long producerId, short producerEpoch, ControlType type,
+                                                 int coordinatorEpoch) {
+        return appendTransactionMarker(producerId, producerEpoch, type, coordinatorEpoch,
+            RecordBatch.NO_PARTITION_LEADER_EPOCH);
     }
 
     /**
      * Writes a transaction marker (a control batch of one record) for {@code producerId}: COMMIT or ABORT
-     * of its open transaction, if any. Refuses a marker from an epoch older than the producer's current one
-     * (INVALID_PRODUCER_EPOCH); a newer epoch becomes the producer's, fencing batches from older ones.
-     * Returns where it landed.
+     * of its open transaction, if any, stamped with {@code leaderEpoch} as the leader stamps every batch.
+     * Refuses a marker from an epoch older than the producer's current one (INVALID_PRODUCER_EPOCH); a newer
+     * epoch becomes the producer's, fencing batches from older ones. Returns where it landed.
      */
     public LogAppendInfo appendTransactionMarker(long producerId, short producerEpoch, ControlType type,
-                                                 int coordinatorEpoch) {
+                                                 int coordinatorEpoch, int leaderEpoch) {
         ByteBuffer marker = new TransactionMarker(type, coordinatorEpoch).toBatch(producerId, producerEpoch,
             time.milliseconds());
-        return append(marker, Origin.COORDINATOR);
+        return append(marker, Origin.COORDINATOR, leaderEpoch);
     }
 
-    private LogAppendInfo append(ByteBuffer records, Origin origin) {
+    private LogAppendInfo append(ByteBuffer records, Origin origin, int leaderEpoch) {
         LogConfig cfg = config;
         BatchValidator.Summary summary = BatchValidator.validate(records, cfg.maxMessageBytes());
-        if (origin == Origin.CLIENT && summary.hasControlBatch()) {
-            throw new InvalidBatchException(InvalidBatchException.Reason.INVALID_RECORD,
-                "Client produce requests may not contain control batches (log " + dir + ")");
+        if (origin == Origin.CLIENT) {
+            if (summary.hasControlBatch()) {
+                throw new InvalidBatchException(InvalidBatchException.Reason.INVALID_RECORD,
+                    "Client produce requests may not contain control batches (log " + dir + ")");
+            }
+            records = validateClientBatches(records, cfg);
         }
         boolean assignOffsets = origin != Origin.REPLICATION;
+        boolean stampEpoch = origin != Origin.REPLICATION && leaderEpoch >= 0;
         lock.lock();
         try {
             checkOpen();
@@ -200,6 +244,7 @@ public final class Log implements AutoCloseable {
                     throw new InvalidBatchException(InvalidBatchException.Reason.INVALID_RECORD, "Batch base offset "
                         + batch.baseOffset() + " is below the log end offset " + nextOffset + " of " + dir);
                 }
+                if (stampEpoch) batch.setPartitionLeaderEpoch(leaderEpoch);
                 if (logAppendTime) batch.setLogAppendTime(now);
                 if (firstOffset < 0) firstOffset = batch.baseOffset();
                 lastOffset = batch.lastOffset();
@@ -225,6 +270,26 @@ public final class Log implements AutoCloseable {
                 logAppendTime ? now : RecordBatch.NO_TIMESTAMP, logStartOffset, summary.batches(), size);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * What the log does to a producer's batches before the lock: checks their timestamps and, unless
+     * {@code compression.type} is producer, rebuilds those in another codec. Runs outside the lock because
+     * neither depends on offsets, and recompression is the costliest step of an append. Returns the batches
+     * to store: {@code records} itself unless some batch was rebuilt.
+     */
+    private ByteBuffer validateClientBatches(ByteBuffer records, LogConfig cfg) {
+        TimestampValidator timestamps = TimestampValidator.of(cfg, time.milliseconds());
+        Compression codec = cfg.storedCompression().orElse(null);
+        try {
+            if (codec != null && Recompressor.isNeeded(records, codec)) {
+                return Recompressor.recompress(records, codec, cfg.compressionLevel(), cfg.maxMessageBytes(), timestamps);
+            }
+            for (RecordBatch batch : RecordBatchIterator.batches(records)) timestamps.validate(batch);
+            return records;
+        } catch (CorruptRecordException e) {
+            throw new InvalidBatchException(InvalidBatchException.Reason.CORRUPT, e.getMessage() + " (log " + dir + ")");
         }
     }
 
@@ -264,12 +329,15 @@ public final class Log implements AutoCloseable {
         return null;
     }
 
-    /** The segment to append to, rolling a new one if the active segment is full, old, or cannot index. */
+    /**
+     * The segment to append to, rolling a new one if the active segment is full, old, or cannot index. Old
+     * means older than {@link LogConfig#maxSegmentMs()} less the segment's jitter.
+     */
     private LogSegment maybeRoll(int size, long firstOffset, long lastOffset, long now) {
         LogSegment active = activeSegment();
         LogConfig cfg = config;
         boolean full = active.size() > cfg.segmentBytes() - size;
-        boolean old = !active.isEmpty() && now - active.createdMs() >= cfg.segmentMs();
+        boolean old = !active.isEmpty() && now - active.createdMs() >= cfg.maxSegmentMs() - activeSegmentJitterMs;
         boolean indexFull = active.offsetIndex().isFull() || active.timeIndex().isFull();
         boolean overflow = lastOffset - active.baseOffset() > Integer.MAX_VALUE || firstOffset < active.baseOffset();
         if (!active.isEmpty() && (full || old || indexFull || overflow)) {
@@ -300,6 +368,7 @@ public final class Log implements AutoCloseable {
         }
         LogSegment next = LogSegment.open(dir, start, config, "", true, time.milliseconds());
         segments.put(start, next);
+        activeSegmentJitterMs = config.randomSegmentJitterMs();
         if (endOffset.segmentBaseOffset() != start) endOffset = new LogOffsetMetadata(endOffset.offset(), start, 0);
         LOG.debug("Rolled {} to a new segment at offset {}", dir, start);
         return next;
@@ -545,6 +614,7 @@ public final class Log implements AutoCloseable {
             for (LogSegment segment : new ArrayList<>(segments.values())) removeAndScheduleDelete(segment);
             LogSegment fresh = LogSegment.open(dir, offset, config, "", true, time.milliseconds());
             segments.put(offset, fresh);
+            activeSegmentJitterMs = config.randomSegmentJitterMs();
             endOffset = new LogOffsetMetadata(offset, offset, 0);
             highWatermark = endOffset;
             logStartOffset = offset;

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The background thread that compacts logs with {@code cleanup.policy=compact}. Each pass picks the logs
  * whose dirty part (the bytes after the cleaner checkpoint) is at least {@code min.cleanable.dirty.ratio}
- * of their cleanable bytes and runs a {@link Compactor} on each; the offset it reaches is saved in the
+ * of their cleanable bytes, or holds a segment older than {@code max.compaction.lag.ms}
+ * ({@link Compactor#isDue}), and runs a {@link Compactor} on each; the offset it reaches is saved in the
  * directory's {@code cleaner-offset-checkpoint}.
  *
  * <p>It never blocks appends: it reads only inactive, immutable segments without a lock and takes the
@@ -71,7 +72,7 @@ final class LogCleaner {
                 d -> new HashMap<>(manager.cleanerCheckpoint(d).read()));
             long firstDirty = Math.max(checkpoint.getOrDefault(e.getKey(), 0L), log.logStartOffset());
             Compactor compactor = new Compactor(log, maxKeys);
-            if (!force && compactor.dirtyRatio(firstDirty) < log.config().minCleanableDirtyRatio()) continue;
+            if (!force && !compactor.isDue(firstDirty)) continue;
             long cleanedTo = compactor.compact(firstDirty);
             if (cleanedTo != firstDirty) {
                 checkpoint.put(e.getKey(), cleanedTo);

@@ -199,4 +199,46 @@ class CompactionTest {
             assertThat(leftovers).isEmpty();
         }
     }
+
+    /**
+     * max.compaction.lag.ms: a log whose dirty part is far below min.cleanable.dirty.ratio is left alone
+     * until its oldest dirty segment is older than the lag; then the cleaner compacts it anyway.
+     */
+    @Test
+    void theCleanerCompactsBelowTheDirtyRatioOnceDirtOutlivesTheMaxCompactionLag() throws Exception {
+        LogConfig config = compacted().toBuilder().minCleanableDirtyRatio(0.9).maxCompactionLagMs(60_000).build();
+        LogManagerSettings settings = new LogManagerSettings(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, false, 0, 1000);
+        LogManager manager = new LogManager(List.of(dir.resolve("logs")), config, settings, time);
+        manager.startup();
+        try {
+            Log log = manager.getOrCreateLog(new LogId("lagged", 0), config);
+            for (int i = 0; i < 100; i++) log.append(keyed(time.milliseconds(), "key-" + (i % 10), "first-" + i));
+            log.roll();
+            log.highWatermarkToLogEnd();
+            manager.compactNow(); // the whole log is now clean: one record per key
+            long cleanSize = log.size();
+            // A little dirt: a few overwrites, in a segment of their own, well under 90% of the log.
+            for (int i = 0; i < 3; i++) log.append(keyed(time.milliseconds(), "key-" + i, "second-" + i));
+            log.roll();
+            log.append(keyed(time.milliseconds(), "active", "a"));
+            log.highWatermarkToLogEnd();
+            LogCleaner cleaner = new LogCleaner(manager, 0, 1000);
+
+            cleaner.cleanAll(false);
+            assertThat(latestCount(log, "key-0")).as("below the ratio and within the lag: not cleaned").isEqualTo(2);
+
+            time.advance(60_001);
+            cleaner.cleanAll(false);
+            assertThat(latestCount(log, "key-0")).as("past the lag: cleaned").isEqualTo(1);
+            assertThat(latest(readAll(log, 0, Isolation.LOG_END))).containsEntry("key-0", "second-0")
+                .containsEntry("key-5", "first-95");
+            assertThat(log.size()).isLessThan(cleanSize + 200);
+        } finally {
+            manager.close();
+        }
+    }
+
+    private static long latestCount(Log log, String key) {
+        return readAll(log, 0, Isolation.LOG_END).stream().filter(r -> key.equals(string(r.key()))).count();
+    }
 }

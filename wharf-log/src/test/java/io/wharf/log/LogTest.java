@@ -83,6 +83,69 @@ class LogTest {
         }
     }
 
+    /**
+     * segment.jitter.ms: each segment rolls at segment.ms less its own random jitter, never later than
+     * segment.ms and never earlier than segment.ms - jitter, and segments do not all roll at the same age.
+     */
+    @Test
+    void eachSegmentRollsAtSegmentMsLessItsOwnJitter() {
+        LogConfig config = TestLogs.smallConfig().segmentBytes(1 << 20).segmentMs(1000).segmentJitterMs(800).build();
+        java.util.Set<Long> rollAges = new java.util.HashSet<>();
+        try (Log log = TestLogs.open(dir, config, time)) {
+            int offset = 0;
+            for (int segment = 0; segment < 30; segment++) {
+                long start = time.milliseconds();
+                log.append(batch(offset++, 1, time.milliseconds()));
+                int segments = log.numberOfSegments();
+                while (log.numberOfSegments() == segments) {
+                    time.advance(10);
+                    log.append(batch(offset++, 1, time.milliseconds()));
+                }
+                long age = time.milliseconds() - start;
+                assertThat(age).as("roll age of segment %d", segment).isBetween(200L, 1000L);
+                rollAges.add(age);
+            }
+        }
+        assertThat(rollAges).as("jitter differs between segments").hasSizeGreaterThan(3);
+    }
+
+    /** A compacted log rolls after max.compaction.lag.ms if that is sooner than segment.ms. */
+    @Test
+    void aCompactedLogRollsAtTheMaxCompactionLag() {
+        LogConfig config = TestLogs.smallConfig().segmentBytes(1 << 20).segmentMs(10_000)
+            .cleanupPolicy(LogConfig.CleanupPolicy.COMPACT).maxCompactionLagMs(500).build();
+        try (Log log = TestLogs.open(dir, config, time)) {
+            log.append(batch(0, 1, time.milliseconds()));
+            time.advance(499);
+            log.append(batch(1, 1, time.milliseconds()));
+            assertThat(log.numberOfSegments()).isEqualTo(1);
+            time.advance(1);
+            log.append(batch(2, 1, time.milliseconds()));
+            assertThat(log.numberOfSegments()).isEqualTo(2);
+        }
+        LogConfig deleted = config.toBuilder().cleanupPolicy(LogConfig.CleanupPolicy.DELETE).build();
+        assertThat(deleted.maxSegmentMs()).as("the lag only matters to compacted logs").isEqualTo(10_000);
+    }
+
+    /** As Kafka's leader: every appended batch carries the leader epoch (outside the CRC), markers too. */
+    @Test
+    void appendsStampTheLeaderEpoch() throws Exception {
+        try (Log log = TestLogs.open(dir, TestLogs.smallConfig().build(), time)) {
+            ByteBuffer sent = batch(0, 2, time.milliseconds());
+            assertThat(RecordBatch.at(sent, 0).partitionLeaderEpoch()).isEqualTo(RecordBatch.NO_PARTITION_LEADER_EPOCH);
+            log.append(sent, 3);
+            log.append(batch(2, 1, time.milliseconds()));
+            log.append(RecordBatchBuilder.newBatch(Compression.NONE).producer(5, (short) 0, 0).transactional(true)
+                .append(time.milliseconds(), null, new byte[1]).build(), 3);
+            log.appendTransactionMarker(5, (short) 0, ControlType.COMMIT, 0, 4);
+            ByteBuffer stored = log.read(0, 1 << 20, Isolation.LOG_END, true).records().readFully();
+            List<RecordBatch> batches = new java.util.ArrayList<>();
+            io.wharf.log.record.RecordBatchIterator.batches(stored).forEach(batches::add);
+            assertThat(batches).extracting(RecordBatch::partitionLeaderEpoch).containsExactly(3, -1, 3, 4);
+            assertThat(batches).allSatisfy(b -> assertThat(b.isChecksumValid()).isTrue());
+        }
+    }
+
     @Test
     void readsAreBoundedByTheHighWatermark() {
         try (Log log = TestLogs.open(dir, TestLogs.smallConfig().build(), time)) {

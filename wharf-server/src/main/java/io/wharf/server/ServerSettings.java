@@ -5,6 +5,7 @@ import io.wharf.kafka.KafkaSettings;
 import io.wharf.kafka.txn.TransactionConfig;
 import io.wharf.log.LogConfig;
 import io.wharf.log.LogManagerSettings;
+import io.wharf.log.TopicCompression;
 import io.wharf.server.config.ServerConfig;
 
 /** Translates {@code server.properties} into the settings of the broker core and the log. */
@@ -16,16 +17,24 @@ final class ServerSettings {
         LogConfig.Builder b = LogConfig.builder()
             .segmentBytes(c.logSegmentBytes())
             .segmentMs(c.logRollMs())
+            .segmentJitterMs(c.logRollJitterMs())
             .maxIndexSize(c.logIndexSizeMaxBytes())
             .indexIntervalBytes(c.logIndexIntervalBytes())
             .retentionMs(c.logRetentionMs())
             .retentionBytes(c.logRetentionBytes())
             .deleteRetentionMs(c.logCleanerDeleteRetentionMs())
             .minCleanableDirtyRatio(c.logCleanerMinCleanableRatio())
+            .maxCompactionLagMs(c.logCleanerMaxCompactionLagMs())
             .flushIntervalMessages(c.logFlushIntervalMessages())
             .flushIntervalMs(c.logFlushIntervalMs())
             .fileDeleteDelayMs(c.fileDeleteDelayMs())
-            .maxMessageBytes(c.messageMaxBytes());
+            .maxMessageBytes(c.messageMaxBytes())
+            .timestampBeforeMaxMs(c.logMessageTimestampBeforeMaxMs())
+            .timestampAfterMaxMs(c.logMessageTimestampAfterMaxMs())
+            .compressionType(TopicCompression.forName(c.compressionType()))
+            .gzipLevel(c.compressionGzipLevel())
+            .lz4Level(c.compressionLz4Level())
+            .zstdLevel(c.compressionZstdLevel());
         boolean compact = c.logCleanupPolicy().contains("compact");
         boolean delete = c.logCleanupPolicy().contains("delete");
         if (compact && delete) b.cleanupPolicy(LogConfig.CleanupPolicy.COMPACT, LogConfig.CleanupPolicy.DELETE);

@@ -68,9 +68,10 @@ public final class Partition {
     }
 
     /**
-     * Appends producer batches as the leader; translates the log's refusals into broker errors. With
-     * {@code requiredAcks} -1 (all) the append is refused with NOT_ENOUGH_REPLICAS, before anything is
-     * written, while the in-sync replicas are fewer than {@code minInsyncReplicas}, as Kafka does.
+     * Appends producer batches as the leader, stamping them with the current leader epoch; translates the
+     * log's refusals into broker errors. With {@code requiredAcks} -1 (all) the append is refused with
+     * NOT_ENOUGH_REPLICAS, before anything is written, while the in-sync replicas are fewer than
+     * {@code minInsyncReplicas}, as Kafka does.
      */
     public LogAppendInfo appendAsLeader(ByteBuffer records, int requiredAcks, int minInsyncReplicas) {
         int isr = inSyncReplicas().size();
@@ -81,7 +82,7 @@ public final class Partition {
         }
         LogAppendInfo info;
         try {
-            info = log.append(records);
+            info = log.append(records, leaderEpoch());
             log.highWatermarkToLogEnd();
         } catch (InvalidBatchException e) {
             throw translate(e);
@@ -99,7 +100,7 @@ public final class Partition {
                                                  int coordinatorEpoch) {
         LogAppendInfo info;
         try {
-            info = log.appendTransactionMarker(producerId, producerEpoch, type, coordinatorEpoch);
+            info = log.appendTransactionMarker(producerId, producerEpoch, type, coordinatorEpoch, leaderEpoch());
             log.highWatermarkToLogEnd();
         } catch (InvalidBatchException e) {
             throw translate(e);
@@ -121,6 +122,7 @@ public final class Partition {
             case UNSUPPORTED_MAGIC -> BrokerError.UNSUPPORTED_FOR_MESSAGE_FORMAT;
             case INVALID_PRODUCER_EPOCH -> BrokerError.INVALID_PRODUCER_EPOCH;
             case OUT_OF_ORDER_SEQUENCE -> BrokerError.OUT_OF_ORDER_SEQUENCE_NUMBER;
+            case INVALID_TIMESTAMP -> BrokerError.INVALID_TIMESTAMP;
         };
         return new BrokerException(error, id + ": " + e.getMessage(), e);
     }

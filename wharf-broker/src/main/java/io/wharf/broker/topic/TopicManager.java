@@ -140,7 +140,11 @@ public final class TopicManager {
         partitions.put(id, new Partition(id, log, replicas));
     }
 
-    private LogConfig logConfig(TopicMetadata topic) {
+    /**
+     * A topic's effective log settings: the broker's defaults with the topic's overrides on top (the
+     * defaults alone if an override stored in ZooKeeper is invalid).
+     */
+    public LogConfig logConfig(TopicMetadata topic) {
         try {
             return settings.defaultLogConfig().withOverrides(topic.configs());
         } catch (IllegalArgumentException e) {

@@ -53,6 +53,7 @@ final class BrokerConfigs {
         add("group.initial.rebalance.delay.ms", k.groupInitialRebalanceDelayMs(), "3000", ConfigType.INT);
         // The broker keys behind every topic-level key (log.retention.ms, log.segment.bytes, ...).
         for (TopicConfigs.Value v : TopicConfigs.describe(b.defaultLogConfig(), b.minInsyncReplicas(), Map.of())) {
+            if (!v.key().hasBrokerKey()) continue;
             add(v.key().brokerKey(), v.brokerValue(), v.defaultValue(), ConfigDescriptions.type(v.key().type()));
         }
     }

@@ -12,7 +12,8 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
 /**
  * How a config value is described on the wire, shared by DescribeConfigs and CreateTopics (v5+): its
  * source, type and synonyms. A topic's synonyms are, in precedence order, its override, the broker key when
- * {@code server.properties} changed it, and Kafka's default under the broker key — Kafka's own list.
+ * {@code server.properties} changed it, and Kafka's default under the broker key — Kafka's own list (only
+ * the override for the few keys that have no broker key).
  */
 final class ConfigDescriptions {
     private ConfigDescriptions() {
@@ -54,6 +55,8 @@ final class ConfigDescriptions {
         if (v.source() == TopicConfigs.Source.TOPIC) {
             synonyms.add(synonym(v.key().name(), v.value(), ConfigSource.TOPIC_CONFIG));
         }
+        // A key without a broker synonym has only its override: Kafka lists no default synonym for it.
+        if (!v.key().hasBrokerKey()) return synonyms;
         if (!v.brokerValue().equals(v.defaultValue())) {
             synonyms.add(synonym(v.key().brokerKey(), v.brokerValue(), ConfigSource.STATIC_BROKER_CONFIG));
         }

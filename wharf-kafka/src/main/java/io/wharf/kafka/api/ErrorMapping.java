@@ -33,6 +33,7 @@ public final class ErrorMapping {
             case POLICY_VIOLATION -> Errors.POLICY_VIOLATION;
             case INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;
             case OUT_OF_ORDER_SEQUENCE_NUMBER -> Errors.OUT_OF_ORDER_SEQUENCE_NUMBER;
+            case INVALID_TIMESTAMP -> Errors.INVALID_TIMESTAMP;
             case UNKNOWN -> Errors.UNKNOWN_SERVER_ERROR;
         };
     }

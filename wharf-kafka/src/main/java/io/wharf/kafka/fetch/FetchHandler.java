@@ -2,14 +2,13 @@ package io.wharf.kafka.fetch;
 
 import io.wharf.broker.metadata.TopicMetadata;
 import io.wharf.broker.topic.PartitionLeaders;
-import io.wharf.broker.topic.TopicConfigs;
 import io.wharf.broker.topic.TopicManager;
 import io.wharf.kafka.api.ApiHandler;
 import io.wharf.kafka.api.RequestContext;
 import io.wharf.kafka.api.TopicIdCodec;
+import io.wharf.log.TopicCompression;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -96,8 +95,8 @@ final class FetchHandler implements ApiHandler<FetchRequest> {
         return new FetchTarget(name, id, null, partitions);
     }
 
-    private static boolean isZstd(TopicMetadata topic) {
-        String compression = topic.configs().get(TopicConfigs.COMPRESSION_TYPE);
-        return compression != null && compression.trim().toLowerCase(Locale.ROOT).equals("zstd");
+    /** Whether the topic stores zstd: its compression.type, whether overridden or the broker's default. */
+    private boolean isZstd(TopicMetadata topic) {
+        return topics.logConfig(topic).compressionType() == TopicCompression.ZSTD;
     }
 }

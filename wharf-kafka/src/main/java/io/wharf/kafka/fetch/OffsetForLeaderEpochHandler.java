@@ -21,7 +21,11 @@ import org.slf4j.LoggerFactory;
  * to check that its position was not truncated away (KIP-320). No leader epoch cache exists yet: every
  * partition has had one leader, in its first epoch, so that epoch ends at the log end offset; any other
  * epoch is unknown (UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET), as Kafka answers an epoch it has no entry
- * for. The request's current leader epoch is not checked for fencing while epochs never change.
+ * for. This agrees with the log: the leader stamps every batch it appends with that epoch
+ * ({@code Partition.appendAsLeader}), so the epoch a consumer takes from the records it read (and commits
+ * with its offsets) is the one answered here. Batches written before stamping carry -1, which consumers
+ * treat as "no epoch" and never ask about. The request's current leader epoch is not checked for fencing
+ * while epochs never change.
  */
 final class OffsetForLeaderEpochHandler implements ApiHandler<OffsetsForLeaderEpochRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(OffsetForLeaderEpochHandler.class);

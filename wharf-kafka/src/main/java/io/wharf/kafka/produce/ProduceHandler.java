@@ -29,14 +29,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Produce (v3+; kafka-clients cannot parse older versions): each partition's records go to its leader's log
- * exactly as received — compressed or not, with whatever producer id, epoch and sequence they carry.
+ * as received — compressed or not, with whatever producer id, epoch and sequence they carry — except that
+ * the leader stamps its leader epoch on each batch and, when the topic's {@code compression.type} names a
+ * codec, the log rebuilds batches that arrive in another one.
  *
  * <p>Per partition, in Kafka's order: the topic must exist (UNKNOWN_TOPIC_ID for v13+ ids,
  * UNKNOWN_TOPIC_OR_PARTITION), the records must be what the request version allows (one v2 batch;
  * {@link ProduceRequest#validateRecords}), internal topics are written only by the broker's own admin
  * client (INVALID_TOPIC_EXCEPTION), this broker must lead the partition (NOT_LEADER_OR_FOLLOWER), acks=all
  * needs {@code min.insync.replicas} in sync (NOT_ENOUGH_REPLICAS), and then the log validates the batch
- * (CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, INVALID_RECORD, UNSUPPORTED_FOR_MESSAGE_FORMAT). Transactional records
+ * (CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, INVALID_RECORD, UNSUPPORTED_FOR_MESSAGE_FORMAT, and INVALID_TIMESTAMP
+ * for a CreateTime timestamp outside {@code message.timestamp.before/after.max.ms}). Transactional records
  * must belong to an ongoing transaction that includes the partition (INVALID_TXN_STATE, TRANSACTION_ABORTABLE
  * from v11, INVALID_PRODUCER_EPOCH for a fenced producer), as Kafka verifies since KIP-890.
  *

@@ -15,8 +15,10 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
+import net.jpountz.xxhash.XXHashFactory;
 import org.xerial.snappy.SnappyError;
 import org.xerial.snappy.SnappyInputStream;
 import org.xerial.snappy.SnappyOutputStream;
@@ -40,14 +42,27 @@ import org.xerial.snappy.SnappyOutputStream;
  * which emits one extra empty block (3 bytes); without the buffer the bytes would differ, though either
  * form decodes the same.
  *
+ * <p>Levels ({@code compression.gzip.level}, {@code compression.lz4.level}, {@code compression.zstd.level},
+ * KIP-390) have Kafka's ranges and defaults and are applied as Kafka applies them: gzip sets the deflater's
+ * level, lz4 switches from lz4's fast compressor (the default, level 9) to its high compressor at the given
+ * level, zstd passes the level to the library. A level changes only the compressed bytes, never the format:
+ * every reader decodes every level. snappy and none have no levels.
+ *
  * <p>Reading is defensive, since the input may be corrupt: codec failures all surface as
  * {@link IOException}, and snappy's length claims are checked before snappy-java allocates them.
  */
 public enum Compression {
-    NONE(0, "none"), GZIP(1, "gzip"), SNAPPY(2, "snappy"), LZ4(3, "lz4"), ZSTD(4, "zstd");
+    NONE(0, "none", 0, 0, 0),
+    /** -1 is zlib's default level (6), Kafka's default; 1 (fastest) to 9 (smallest) otherwise. */
+    GZIP(1, "gzip", -1, 1, 9),
+    SNAPPY(2, "snappy", 0, 0, 0),
+    LZ4(3, "lz4", 9, 1, 17),
+    /**
+     * zstd's range as zstd-jni reports it (ZSTD_minCLevel is -(1 << 17)); written out so that checking a
+     * level loads no native code.
+     */
+    ZSTD(4, "zstd", 3, -131072, 22);
 
-    /** Kafka's default zstd level (the library's default too). */
-    static final int ZSTD_LEVEL = 3;
     private static final int GZIP_DEFLATE_BUFFER = 8 * 1024;
     private static final int GZIP_INFLATE_BUFFER = 8 * 1024;
     private static final int OUTPUT_BUFFER = 16 * 1024;
@@ -65,14 +80,34 @@ public enum Compression {
 
     private final int id;
     private final String configName;
+    private final int defaultLevel;
+    private final int minLevel;
+    private final int maxLevel;
 
-    Compression(int id, String configName) {
+    Compression(int id, String configName, int defaultLevel, int minLevel, int maxLevel) {
         this.id = id;
         this.configName = configName;
+        this.defaultLevel = defaultLevel;
+        this.minLevel = minLevel;
+        this.maxLevel = maxLevel;
     }
 
     public int id() { return id; }
     public String configName() { return configName; }
+
+    /** The level {@link #wrapForOutput(OutputStream)} compresses at: Kafka's default for the codec. */
+    public int defaultLevel() { return defaultLevel; }
+
+    /** Whether this codec accepts {@code level}: its default, or one in Kafka's range for it. */
+    public boolean isValidLevel(int level) {
+        return level == defaultLevel || (level >= minLevel && level <= maxLevel);
+    }
+
+    /** The accepted levels in words, for error messages and docs ("[1,...,17]"). */
+    public String levelRange() {
+        String range = "[" + minLevel + ",...," + maxLevel + "]";
+        return defaultLevel < minLevel ? range + " or " + defaultLevel : range;
+    }
 
     public static Compression fromId(int id) {
         for (Compression c : values()) if (c.id == id) return c;
@@ -109,22 +144,50 @@ public enum Compression {
     }
 
     /**
-     * A stream that compresses into {@code out}. Closing it finishes the compressed stream and closes
-     * {@code out}. For {@link #NONE} this is {@code out} itself.
+     * A stream that compresses into {@code out} at the default level. Closing it finishes the compressed
+     * stream and closes {@code out}. For {@link #NONE} this is {@code out} itself.
      */
     public OutputStream wrapForOutput(OutputStream out) {
+        return wrapForOutput(out, defaultLevel);
+    }
+
+    /**
+     * As {@link #wrapForOutput(OutputStream)} at {@code level}, which must be {@linkplain #isValidLevel
+     * valid} for this codec.
+     */
+    public OutputStream wrapForOutput(OutputStream out, int level) {
+        if (!isValidLevel(level)) {
+            throw new IllegalArgumentException(configName + " does not support compression level " + level
+                + " (valid: " + levelRange() + ")");
+        }
         try {
             return switch (this) {
                 case NONE -> out;
-                case GZIP -> new BufferedOutputStream(new GZIPOutputStream(out, GZIP_DEFLATE_BUFFER), OUTPUT_BUFFER);
+                case GZIP -> new BufferedOutputStream(new LeveledGzipOutputStream(out, level), OUTPUT_BUFFER);
                 case SNAPPY -> new SnappyOutputStream(out);
-                case LZ4 -> new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB,
-                    LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE);
+                case LZ4 -> level == defaultLevel
+                    ? new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB,
+                        LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE)
+                    : new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB, -1,
+                        LZ4Factory.fastestInstance().highCompressor(level), XXHashFactory.fastestInstance().hash32(),
+                        LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE);
                 case ZSTD -> new BufferedOutputStream(
-                    new ZstdOutputStreamNoFinalizer(out, RecyclingBufferPool.INSTANCE, ZSTD_LEVEL), OUTPUT_BUFFER);
+                    new ZstdOutputStreamNoFinalizer(out, RecyclingBufferPool.INSTANCE, level), OUTPUT_BUFFER);
             };
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + configName + " compression", e);
+        }
+    }
+
+    /**
+     * {@link GZIPOutputStream} with a chosen deflater level. The level is set after the constructor has
+     * written the gzip header, as Kafka's own {@code GzipOutputStream} does, so the header bytes are the
+     * same at every level.
+     */
+    private static final class LeveledGzipOutputStream extends GZIPOutputStream {
+        LeveledGzipOutputStream(OutputStream out, int level) throws IOException {
+            super(out, GZIP_DEFLATE_BUFFER);
+            def.setLevel(level);
         }
     }
 

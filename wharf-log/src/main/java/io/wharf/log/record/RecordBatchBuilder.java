@@ -33,6 +33,7 @@ public final class RecordBatchBuilder {
     private static final int DELETE_HORIZON_MASK = 0x40;
 
     private final Compression compression;
+    private int compressionLevel;
     private long baseOffset = 0;
     private long producerId = RecordBatch.NO_PRODUCER_ID;
     private short producerEpoch = RecordBatch.NO_PRODUCER_EPOCH;
@@ -53,6 +54,7 @@ public final class RecordBatchBuilder {
 
     private RecordBatchBuilder(Compression compression, int initialCapacity) {
         this.compression = compression;
+        this.compressionLevel = compression.defaultLevel();
         this.out = new GrowableBytes(Math.max(RecordBatch.HEADER_SIZE, initialCapacity));
         this.out.size = RecordBatch.HEADER_SIZE;
     }
@@ -72,6 +74,20 @@ public final class RecordBatchBuilder {
         RecordBatchBuilder builder = newBatch(compression);
         for (byte[] value : values) builder.append(timestamp, null, value);
         return builder.build();
+    }
+
+    /**
+     * The level the records section is compressed at (default: the codec's default); it must be valid
+     * for the codec ({@link Compression#isValidLevel}).
+     */
+    public RecordBatchBuilder compressionLevel(int level) {
+        checkOpen();
+        if (!compression.isValidLevel(level)) {
+            throw new IllegalArgumentException(compression.configName() + " does not support compression level "
+                + level + " (valid: " + compression.levelRange() + ")");
+        }
+        this.compressionLevel = level;
+        return this;
     }
 
     /** The offset of the first record; only before the first append, since deltas are relative to it. */
@@ -190,7 +206,7 @@ public final class RecordBatchBuilder {
             int recordsSize = out.size - RecordBatch.HEADER_SIZE;
             batch = new GrowableBytes(RecordBatch.HEADER_SIZE + recordsSize / 2 + 64);
             batch.size = RecordBatch.HEADER_SIZE;
-            try (OutputStream compressed = compression.wrapForOutput(batch)) {
+            try (OutputStream compressed = compression.wrapForOutput(batch, compressionLevel)) {
                 compressed.write(out.bytes, RecordBatch.HEADER_SIZE, recordsSize);
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot " + compression.configName() + "-compress a record batch", e);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * Decodes the records of one v2 batch (see {@link RecordBatch} for the header, {@link Record} for one
@@ -53,6 +54,24 @@ public final class RecordDecoder {
 
     /** Hands each record of {@code batch} to {@code action} in order, without collecting them. */
     public static void forEach(RecordBatch batch, Consumer<Record> action) {
+        Reader reader = reader(batch);
+        if (reader != null) reader.readAll(batch.recordCount(), action);
+    }
+
+    /**
+     * Hands each record's timestamp to {@code action}, in order, reading only each record's length prefix
+     * and timestamp delta: keys, values and headers are skipped, and nothing is allocated for an
+     * uncompressed batch (a compressed one is decompressed first, as for {@link #forEach}). Record count
+     * and lengths are checked as strictly as {@link #forEach} checks them, but not the fields after the
+     * timestamp.
+     */
+    public static void forEachTimestamp(RecordBatch batch, LongConsumer action) {
+        Reader reader = reader(batch);
+        if (reader != null) reader.readTimestamps(batch.recordCount(), action);
+    }
+
+    /** A reader over the batch's uncompressed records section, or null if the batch has no records. */
+    private static Reader reader(RecordBatch batch) {
         long baseOffset = batch.baseOffset();
         ByteBuffer section = recordsSection(batch, baseOffset);
         int count = batch.recordCount();
@@ -65,7 +84,7 @@ public final class RecordDecoder {
                 throw new CorruptRecordException(baseOffset, section.remaining() + " bytes after the header of a batch"
                     + " with no records");
             }
-            return;
+            return null;
         }
         if (compression == Compression.NONE) {
             if (count > section.remaining() / MIN_RECORD_SIZE) {
@@ -75,8 +94,7 @@ public final class RecordDecoder {
         } else {
             section = decompress(section, compression, baseOffset);
         }
-        new Reader(section, baseOffset, batch.baseTimestamp(), batch.isLogAppendTime(), batch.maxTimestamp())
-            .readAll(count, action);
+        return new Reader(section, baseOffset, batch.baseTimestamp(), batch.isLogAppendTime(), batch.maxTimestamp());
     }
 
     /** A view of the bytes after the header, after checking the batch is wholly inside its buffer. */
@@ -167,14 +185,46 @@ public final class RecordDecoder {
             }
         }
 
-        private Record readRecord(int index) {
+        void readTimestamps(int count, LongConsumer action) {
+            for (int i = 0; i < count; i++) {
+                if (!buffer.hasRemaining()) {
+                    throw corrupt("record count mismatch: header says " + count + " records, the section ends after " + i);
+                }
+                int end = recordEnd(i);
+                int sectionLimit = buffer.limit();
+                buffer.limit(end); // fenced in, as in readRecord
+                long timestampDelta;
+                try {
+                    buffer.get(); // attributes
+                    timestampDelta = Varint.readVarlong(buffer);
+                } catch (BufferUnderflowException | IllegalArgumentException e) {
+                    throw corrupt("record " + i + " timestamp delta is cut off or malformed");
+                } finally {
+                    buffer.limit(sectionLimit);
+                }
+                action.accept(logAppendTime ? maxTimestamp : baseTimestamp + timestampDelta);
+                buffer.position(end);
+            }
+            if (buffer.hasRemaining()) {
+                throw corrupt(buffer.remaining() + " trailing bytes after the last of " + count + " records");
+            }
+        }
+
+        /** Reads record {@code index}'s length prefix and returns where the record ends, after checking it fits. */
+        private int recordEnd(int index) {
             int recordStart = buffer.position();
             int length = varint(index, "length");
             if (length < MIN_RECORD_BODY || length > buffer.remaining()) {
                 throw corrupt("record " + index + " at byte " + recordStart + " has length " + length + ", but "
                     + buffer.remaining() + " bytes remain (minimum " + MIN_RECORD_BODY + ")");
             }
-            int end = buffer.position() + length;
+            return buffer.position() + length;
+        }
+
+        private Record readRecord(int index) {
+            int recordStart = buffer.position();
+            int end = recordEnd(index);
+            int length = end - buffer.position();
             int sectionLimit = buffer.limit();
             // Fence the record in: a field that runs past the length prefix fails as underflow right here.
             buffer.limit(end);

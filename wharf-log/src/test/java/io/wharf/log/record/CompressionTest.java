@@ -14,6 +14,7 @@ import org.apache.kafka.common.utils.BufferSupplier;
 import org.apache.kafka.common.utils.ByteBufferOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class CompressionTest {
@@ -81,6 +82,63 @@ class CompressionTest {
         assertThat(compressWithUs(c, data)).isEqualTo(compressWithKafka(c, data));
         byte[] small = KafkaInterop.utf8("a small payload, well under every buffer and block size");
         assertThat(compressWithUs(c, small)).isEqualTo(compressWithKafka(c, small));
+    }
+
+    /**
+     * compression.&lt;codec&gt;.level (KIP-390): at every level the bytes are kafka-clients' at that level, so
+     * the level is applied the way Kafka applies it (gzip's deflater level, lz4's high compressor, zstd's
+     * level). Some levels give the default's bytes on this data (gzip 9 finds gzip 6's matches); level 1
+     * never does.
+     */
+    @ParameterizedTest
+    @CsvSource({"GZIP,1", "GZIP,9", "LZ4,1", "LZ4,17", "ZSTD,-5", "ZSTD,1", "ZSTD,19"})
+    void compressedBytesAtALevelAreIdenticalToKafkas(Compression c, int level) throws IOException {
+        byte[] data = sampleData();
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        try (OutputStream out = c.wrapForOutput(sink, level)) {
+            out.write(data);
+        }
+        byte[] ours = sink.toByteArray();
+        org.apache.kafka.common.compress.Compression kafka = switch (c) {
+            case GZIP -> org.apache.kafka.common.compress.Compression.gzip().level(level).build();
+            case LZ4 -> org.apache.kafka.common.compress.Compression.lz4().level(level).build();
+            case ZSTD -> org.apache.kafka.common.compress.Compression.zstd().level(level).build();
+            default -> throw new IllegalArgumentException(c + " has no levels");
+        };
+        ByteBufferOutputStream theirs = new ByteBufferOutputStream(1024);
+        try (OutputStream out = kafka.wrapForOutput(theirs, RecordBatch.MAGIC_VALUE_V2)) {
+            out.write(data);
+        }
+        ByteBuffer b = theirs.buffer().flip();
+        assertThat(ByteBuffer.wrap(ours)).isEqualTo(b);
+        if (level == 1) assertThat(ours).as("a level changes the output").isNotEqualTo(compressWithUs(c, data));
+        try (InputStream in = c.wrapForInput(ByteBuffer.wrap(ours))) {
+            assertThat(in.readAllBytes()).isEqualTo(data);
+        }
+    }
+
+    @Test
+    void levelsHaveKafkasRanges() {
+        assertThat(Compression.GZIP.isValidLevel(-1)).isTrue();
+        assertThat(Compression.GZIP.isValidLevel(1)).isTrue();
+        assertThat(Compression.GZIP.isValidLevel(9)).isTrue();
+        assertThat(Compression.GZIP.isValidLevel(0)).isFalse();
+        assertThat(Compression.GZIP.isValidLevel(10)).isFalse();
+        assertThat(Compression.LZ4.isValidLevel(1)).isTrue();
+        assertThat(Compression.LZ4.isValidLevel(17)).isTrue();
+        assertThat(Compression.LZ4.isValidLevel(18)).isFalse();
+        assertThat(Compression.ZSTD.isValidLevel(-131072)).isTrue();
+        assertThat(Compression.ZSTD.isValidLevel(22)).isTrue();
+        assertThat(Compression.ZSTD.isValidLevel(23)).isFalse();
+        assertThat(Compression.ZSTD.isValidLevel(-131073)).isFalse();
+        assertThat(Compression.GZIP.defaultLevel()).isEqualTo(-1);
+        assertThat(Compression.LZ4.defaultLevel()).isEqualTo(9);
+        assertThat(Compression.ZSTD.defaultLevel()).isEqualTo(3);
+        assertThat(com.github.luben.zstd.Zstd.minCompressionLevel()).as("zstd-jni's own range").isEqualTo(-131072);
+        assertThat(com.github.luben.zstd.Zstd.maxCompressionLevel()).isEqualTo(22);
+        assertThatThrownBy(() -> Compression.LZ4.wrapForOutput(new ByteArrayOutputStream(), 18))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[1,...,17]");
+        assertThat(Compression.GZIP.levelRange()).isEqualTo("[1,...,9] or -1");
     }
 
     /**

@@ -101,6 +101,59 @@ class RecordDecoderTest {
         assertThat(records).extracting(Record::timestamp).containsExactly(55_555L, 55_555L, 55_555L);
     }
 
+    /** The timestamps-only walk sees exactly what a full decode sees, compressed or not, CreateTime or not. */
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void forEachTimestampSeesTheTimestampsDecodeSees(Compression c) {
+        List<Sample> samples = KafkaInterop.mixedSamples(0, 3);
+        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(256), (byte) 2, KafkaInterop.kafka(c),
+            TimestampType.CREATE_TIME, 0L, -1L, -1L, (short) -1, -1, false, false, -1);
+        samples.forEach(s -> builder.append(s.timestamp(), s.key(), s.value(), s.kafkaHeaders()));
+        RecordBatch batch = onlyBatch(builder.build().buffer());
+        List<Long> timestamps = new ArrayList<>();
+        RecordDecoder.forEachTimestamp(batch, timestamps::add);
+        assertThat(timestamps).containsExactlyElementsOf(samples.stream().map(Sample::timestamp).toList())
+            .as("timestamps go backwards: the first record's is not the smallest")
+            .anySatisfy(t -> assertThat(t).isLessThan(batch.baseTimestamp()));
+
+        MemoryRecordsBuilder appendTime = MemoryRecords.builder(ByteBuffer.allocate(256), (byte) 2, KafkaInterop.kafka(c),
+            TimestampType.LOG_APPEND_TIME, 0L, 55_555L, -1L, (short) -1, -1, false, false, -1);
+        appendTime.append(1L, utf8("a"), utf8("1"));
+        appendTime.append(2L, utf8("b"), utf8("2"));
+        List<Long> stamped = new ArrayList<>();
+        RecordDecoder.forEachTimestamp(onlyBatch(appendTime.build().buffer()), stamped::add);
+        assertThat(stamped).containsExactly(55_555L, 55_555L);
+    }
+
+    @Test
+    void forEachTimestampChecksCountsAndLengthsLikeDecode() {
+        ByteBuffer buffer = uncompressed(3);
+        for (int cut = 1; cut < buffer.remaining() - RecordBatch.HEADER_SIZE; cut++) {
+            assertTimestampWalkCorrupt(withLength(buffer, buffer.remaining() - cut), "");
+        }
+        ByteBuffer more = uncompressed(3);
+        more.putInt(RecordBatch.RECORD_COUNT_OFFSET, 4);
+        assertTimestampWalkCorrupt(more, "record count mismatch");
+        ByteBuffer fewer = uncompressed(3);
+        fewer.putInt(RecordBatch.RECORD_COUNT_OFFSET, 2);
+        assertTimestampWalkCorrupt(fewer, "trailing bytes");
+        ByteBuffer negativeLength = uncompressed(1);
+        negativeLength.put(RecordBatch.RECORDS_OFFSET, (byte) 0x01); // zig-zag -1
+        assertTimestampWalkCorrupt(negativeLength, "has length -1");
+        ByteBuffer badVarlong = handWritten(body -> {
+            body.put((byte) 0);
+            for (int i = 0; i < 11; i++) body.put((byte) 0xFF); // timestampDelta: an 11-byte varlong
+            body.put((byte) 0);
+        });
+        assertTimestampWalkCorrupt(badVarlong, "timestamp delta");
+    }
+
+    private static void assertTimestampWalkCorrupt(ByteBuffer buffer, String reason) {
+        assertThatThrownBy(() -> RecordDecoder.forEachTimestamp(RecordBatch.at(buffer, 0), t -> { }))
+            .isInstanceOf(CorruptRecordException.class)
+            .hasMessageContaining(reason);
+    }
+
     @Test
     void decodesKafkasControlBatch() {
         ByteBuffer buffer = MemoryRecords.withEndTransactionMarker(30L, 1_234L, 0, 5L, (short) 2,
@@ -265,6 +318,11 @@ class RecordDecoderTest {
                 if (random.nextBoolean()) damaged = withLength(damaged, damaged.remaining() - random.nextInt(20));
                 try {
                     RecordDecoder.decode(RecordBatch.at(damaged, 0));
+                } catch (CorruptRecordException expected) {
+                    assertThat(expected.baseOffset()).isZero();
+                }
+                try {
+                    RecordDecoder.forEachTimestamp(RecordBatch.at(damaged, 0), t -> { });
                 } catch (CorruptRecordException expected) {
                     assertThat(expected.baseOffset()).isZero();
                 }

@@ -82,6 +82,13 @@ final class ConfigValidator {
         });
     }
 
+    /** A string that is one of {@code allowed}, exactly (Kafka's ValidString). */
+    static ConfigValidator oneOf(String... allowed) {
+        List<String> options = List.of(allowed);
+        return new ConfigValidator("one of " + String.join(", ", options),
+                value -> options.contains(value) ? null : "must be one of " + String.join(", ", options));
+    }
+
     /**
      * A ZooKeeper connection string, {@code host[:port][,host[:port]...][/chroot]}. Only the form is
      * checked, so that a typo fails at start-up with the key named instead of deep inside the client.

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>Sources, weakest first: the defaults of the key table ({@link #markdownReference()}), the properties
  * file, then {@code --override key=value} pairs. Keys with several spellings resolve as in Kafka:
  * {@code log.retention.ms} beats {@code .minutes} beats {@code .hours}, {@code log.roll.ms} beats
- * {@code log.roll.hours}, {@code log.dirs} beats {@code log.dir}. Getters return the resolved values.
+ * {@code log.roll.hours} (and {@code log.roll.jitter.ms} beats {@code log.roll.jitter.hours}), {@code log.dirs}
+ * beats {@code log.dir}. Getters return the resolved values.
  *
  * <p>Anything wrong fails with one {@link ConfigException} that names the key. Unknown keys are logged and
  * ignored, as Kafka does, unless they look like a typo of a known key; then they are an error. Checks that
@@ -48,6 +49,7 @@ public final class ServerConfig {
     private final List<Path> logDirs;
     private final long logRetentionMs;
     private final long logRollMs;
+    private final long logRollJitterMs;
 
     private ServerConfig(Map<String, String> originals) {
         this.originals = originals;
@@ -57,6 +59,8 @@ public final class ServerConfig {
         this.logRetentionMs = resolveRetentionMs();
         this.logRollMs = isSet(LOG_ROLL_MS) ? this.<Long>value(LOG_ROLL_MS)
                 : this.<Integer>value(LOG_ROLL_HOURS) * MS_PER_HOUR;
+        this.logRollJitterMs = isSet(LOG_ROLL_JITTER_MS) ? this.<Long>value(LOG_ROLL_JITTER_MS)
+                : this.<Integer>value(LOG_ROLL_JITTER_HOURS) * MS_PER_HOUR;
         checkListeners();
         if (logCleanupPolicy().contains(CLEANUP_COMPACT) && !logCleanerEnable()) {
             LOG.warn("'{}' includes compact but '{}' is false: compacted topics will grow without bound",
@@ -262,6 +266,9 @@ public final class ServerConfig {
     /** Roll time resolved from {@code log.roll.ms} or {@code log.roll.hours}. */
     public long logRollMs() { return logRollMs; }
 
+    /** Roll jitter resolved from {@code log.roll.jitter.ms} or {@code log.roll.jitter.hours}. */
+    public long logRollJitterMs() { return logRollJitterMs; }
+
     public int logIndexIntervalBytes() { return value(LOG_INDEX_INTERVAL_BYTES); }
 
     public int logIndexSizeMaxBytes() { return value(LOG_INDEX_SIZE_MAX_BYTES); }
@@ -286,7 +293,22 @@ public final class ServerConfig {
 
     public double logCleanerMinCleanableRatio() { return value(LOG_CLEANER_MIN_CLEANABLE_RATIO); }
 
+    public long logCleanerMaxCompactionLagMs() { return value(LOG_CLEANER_MAX_COMPACTION_LAG_MS); }
+
     public long logCleanerBackoffMs() { return value(LOG_CLEANER_BACKOFF_MS); }
+
+    public long logMessageTimestampBeforeMaxMs() { return value(LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS); }
+
+    public long logMessageTimestampAfterMaxMs() { return value(LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS); }
+
+    /** The topics' default {@code compression.type}: a codec name, {@code uncompressed} or {@code producer}. */
+    public String compressionType() { return value(COMPRESSION_TYPE); }
+
+    public int compressionGzipLevel() { return value(COMPRESSION_GZIP_LEVEL); }
+
+    public int compressionLz4Level() { return value(COMPRESSION_LZ4_LEVEL); }
+
+    public int compressionZstdLevel() { return value(COMPRESSION_ZSTD_LEVEL); }
 
     /** {@code log.segment.delete.delay.ms}, else its topic-level synonym {@code file.delete.delay.ms}. */
     public long fileDeleteDelayMs() {

@@ -13,6 +13,7 @@ import static io.wharf.server.config.ConfigValidator.between;
 import static io.wharf.server.config.ConfigValidator.distinct;
 import static io.wharf.server.config.ConfigValidator.eachOneOf;
 import static io.wharf.server.config.ConfigValidator.nonEmpty;
+import static io.wharf.server.config.ConfigValidator.oneOf;
 
 /**
  * Every key the broker understands. Names and defaults are Kafka's where Kafka has the key, so a Kafka
@@ -49,6 +50,8 @@ final class ServerConfigDef {
     static final String LOG_SEGMENT_BYTES = "log.segment.bytes";
     static final String LOG_ROLL_HOURS = "log.roll.hours";
     static final String LOG_ROLL_MS = "log.roll.ms";
+    static final String LOG_ROLL_JITTER_HOURS = "log.roll.jitter.hours";
+    static final String LOG_ROLL_JITTER_MS = "log.roll.jitter.ms";
     static final String LOG_INDEX_INTERVAL_BYTES = "log.index.interval.bytes";
     static final String LOG_INDEX_SIZE_MAX_BYTES = "log.index.size.max.bytes";
     static final String LOG_FLUSH_INTERVAL_MESSAGES = "log.flush.interval.messages";
@@ -59,10 +62,17 @@ final class ServerConfigDef {
     static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
     static final String LOG_CLEANER_DELETE_RETENTION_MS = "log.cleaner.delete.retention.ms";
     static final String LOG_CLEANER_MIN_CLEANABLE_RATIO = "log.cleaner.min.cleanable.ratio";
+    static final String LOG_CLEANER_MAX_COMPACTION_LAG_MS = "log.cleaner.max.compaction.lag.ms";
     static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
     static final String LOG_SEGMENT_DELETE_DELAY_MS = "log.segment.delete.delay.ms";
     static final String FILE_DELETE_DELAY_MS = "file.delete.delay.ms";
     static final String MESSAGE_MAX_BYTES = "message.max.bytes";
+    static final String LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "log.message.timestamp.before.max.ms";
+    static final String LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS = "log.message.timestamp.after.max.ms";
+    static final String COMPRESSION_TYPE = "compression.type";
+    static final String COMPRESSION_GZIP_LEVEL = "compression.gzip.level";
+    static final String COMPRESSION_LZ4_LEVEL = "compression.lz4.level";
+    static final String COMPRESSION_ZSTD_LEVEL = "compression.zstd.level";
     static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
     static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
     static final String TRANSACTION_STATE_LOG_NUM_PARTITIONS = "transaction.state.log.num.partitions";
@@ -164,6 +174,12 @@ final class ServerConfigDef {
                             + "`log.roll.ms` takes precedence.")
             .define(LOG_ROLL_MS, LONG, null, atLeast(1),
                     "Roll age in milliseconds; takes precedence over `log.roll.hours`.")
+            .define(LOG_ROLL_JITTER_HOURS, INT, "0", atLeast(0),
+                    "Largest random jitter, in hours, subtracted from each segment's roll age, so that "
+                            + "partitions created together do not all roll at once. `log.roll.jitter.ms` takes "
+                            + "precedence.")
+            .define(LOG_ROLL_JITTER_MS, LONG, null, atLeast(0),
+                    "Roll jitter in milliseconds; takes precedence over `log.roll.jitter.hours`.")
             .define(LOG_INDEX_INTERVAL_BYTES, INT, "4096", atLeast(0),
                     "Bytes of records between two entries of the sparse offset index.")
             .define(LOG_INDEX_SIZE_MAX_BYTES, INT, "10485760", atLeast(4),
@@ -191,6 +207,10 @@ final class ServerConfigDef {
                     "How long delete markers (tombstones) are kept in compacted topics.")
             .define(LOG_CLEANER_MIN_CLEANABLE_RATIO, DOUBLE, "0.5", between(0.0, 1.0),
                     "Share of a log that must be uncompacted before the cleaner compacts it.")
+            .define(LOG_CLEANER_MAX_COMPACTION_LAG_MS, LONG, String.valueOf(Long.MAX_VALUE), atLeast(1),
+                    "Longest a record may stay uncompacted in a compacted topic: a log whose uncompacted part "
+                            + "holds an older segment is compacted even below the cleanable ratio, and its "
+                            + "active segment is rolled by then.")
             .define(LOG_CLEANER_BACKOFF_MS, LONG, "15000", atLeast(0),
                     "How long the cleaner sleeps when no log needs cleaning.")
             .define(LOG_SEGMENT_DELETE_DELAY_MS, LONG, "60000", atLeast(0),
@@ -202,6 +222,29 @@ final class ServerConfigDef {
             .define(MESSAGE_MAX_BYTES, INT, "1048588", atLeast(0),
                     "Largest record batch the broker accepts, after compression (1 MiB plus the 12-byte "
                             + "batch log overhead).")
+            .define(LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS, LONG, String.valueOf(Long.MAX_VALUE), atLeast(0),
+                    "With CreateTime timestamps, how far a record's timestamp may lie behind the broker's clock; "
+                            + "a batch holding an older one is refused with INVALID_TIMESTAMP. The default "
+                            + "accepts any age.")
+            .define(LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS, LONG, "3600000", atLeast(0),
+                    "With CreateTime timestamps, how far a record's timestamp may lie ahead of the broker's "
+                            + "clock; a batch holding a later one is refused with INVALID_TIMESTAMP (Kafka 4's "
+                            + "default: one hour).")
+            .define(COMPRESSION_TYPE, STRING, "producer",
+                    oneOf("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"),
+                    "Codec every topic stores its batches in unless it overrides `compression.type`; batches "
+                            + "in another codec are recompressed on arrival. `producer` keeps each batch as its "
+                            + "producer compressed it.")
+            .define(COMPRESSION_GZIP_LEVEL, INT, "-1", ConfigValidator.of("1 to 9, or -1",
+                            value -> {
+                                int level = (Integer) value;
+                                return level == -1 || (level >= 1 && level <= 9) ? null : "must be 1 to 9, or -1";
+                            }),
+                    "Level of gzip when the broker compresses (`compression.type=gzip`); -1 is zlib's default.")
+            .define(COMPRESSION_LZ4_LEVEL, INT, "9", between(1, 17),
+                    "Level of lz4 when the broker compresses (`compression.type=lz4`).")
+            .define(COMPRESSION_ZSTD_LEVEL, INT, "3", between(-131072, 22),
+                    "Level of zstd when the broker compresses (`compression.type=zstd`).")
             .define(OFFSETS_TOPIC_NUM_PARTITIONS, INT, "50", atLeast(1),
                     "Partitions of the internal `__consumer_offsets` topic; fixed once the topic exists.")
             .define(OFFSETS_TOPIC_REPLICATION_FACTOR, INT, "1", REPLICATION_FACTOR,

@@ -94,7 +94,7 @@ class ConfigValidationTest {
                 Map.entry("zookeeper.connect", "localhost:2181"),
                 Map.entry("zookeeper.connection.timeout.ms", "18000"),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
-                Map.entry("log.roll.jitter.hours", "1"),
+                Map.entry("log.cleaner.threads", "1"),
                 Map.entry("log.dir.failure.timeout.ms", "30000"),
                 Map.entry("broker.id.generation.enable", "true"),
                 Map.entry("process.roles", "broker,controller"),
@@ -105,7 +105,7 @@ class ConfigValidationTest {
 
         assertThat(config.ignoredKeys()).containsExactlyInAnyOrder("listener.security.protocol.map",
                 "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "num.recovery.threads.per.data.dir",
-                "log.roll.jitter.hours", "log.dir.failure.timeout.ms", "broker.id.generation.enable",
+                "log.cleaner.threads", "log.dir.failure.timeout.ms", "broker.id.generation.enable",
                 "process.roles", "node.id", "controller.quorum.bootstrap.servers");
     }
 

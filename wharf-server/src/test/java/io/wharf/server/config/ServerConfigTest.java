@@ -48,6 +48,7 @@ class ServerConfigTest {
         assertThat(config.logRetentionCheckIntervalMs()).isEqualTo(300_000L);
         assertThat(config.logSegmentBytes()).isEqualTo(1_073_741_824);
         assertThat(config.logRollMs()).isEqualTo(168 * 3_600_000L);
+        assertThat(config.logRollJitterMs()).isZero();
         assertThat(config.logIndexIntervalBytes()).isEqualTo(4096);
         assertThat(config.logIndexSizeMaxBytes()).isEqualTo(10_485_760);
         assertThat(config.logFlushIntervalMessages()).isEqualTo(Long.MAX_VALUE);
@@ -58,9 +59,16 @@ class ServerConfigTest {
         assertThat(config.logCleanerEnable()).isTrue();
         assertThat(config.logCleanerDeleteRetentionMs()).isEqualTo(86_400_000L);
         assertThat(config.logCleanerMinCleanableRatio()).isEqualTo(0.5);
+        assertThat(config.logCleanerMaxCompactionLagMs()).isEqualTo(Long.MAX_VALUE);
         assertThat(config.logCleanerBackoffMs()).isEqualTo(15_000L);
         assertThat(config.fileDeleteDelayMs()).isEqualTo(60_000L);
         assertThat(config.messageMaxBytes()).isEqualTo(1_048_588);
+        assertThat(config.logMessageTimestampBeforeMaxMs()).isEqualTo(Long.MAX_VALUE);
+        assertThat(config.logMessageTimestampAfterMaxMs()).isEqualTo(3_600_000L);
+        assertThat(config.compressionType()).isEqualTo("producer");
+        assertThat(config.compressionGzipLevel()).isEqualTo(-1);
+        assertThat(config.compressionLz4Level()).isEqualTo(9);
+        assertThat(config.compressionZstdLevel()).isEqualTo(3);
         assertThat(config.offsetsTopicNumPartitions()).isEqualTo(50);
         assertThat(config.offsetsTopicReplicationFactor()).isEqualTo((short) 1);
         assertThat(config.transactionStateLogNumPartitions()).isEqualTo(50);
@@ -102,6 +110,8 @@ class ServerConfigTest {
         "log.segment.bytes=1048576",
         "log.roll.hours=2",
         "log.roll.ms=4000",
+        "log.roll.jitter.hours=1",
+        "log.roll.jitter.ms=500",
         "log.index.interval.bytes=1024",
         "log.index.size.max.bytes=4096",
         "log.flush.interval.messages=10000",
@@ -112,10 +122,17 @@ class ServerConfigTest {
         "log.cleaner.enable=false",
         "log.cleaner.delete.retention.ms=1000",
         "log.cleaner.min.cleanable.ratio=0.25",
+        "log.cleaner.max.compaction.lag.ms=600000",
         "log.cleaner.backoff.ms=100",
         "log.segment.delete.delay.ms=10",
         "file.delete.delay.ms=20",
         "message.max.bytes=2097152",
+        "log.message.timestamp.before.max.ms=86400000",
+        "log.message.timestamp.after.max.ms=60000",
+        "compression.type=zstd",
+        "compression.gzip.level=9",
+        "compression.lz4.level=17",
+        "compression.zstd.level=-5",
         "offsets.topic.num.partitions=10",
         "offsets.topic.replication.factor=3",
         "transaction.state.log.num.partitions=5",
@@ -167,6 +184,7 @@ class ServerConfigTest {
         assertThat(config.logRetentionCheckIntervalMs()).isEqualTo(1000L);
         assertThat(config.logSegmentBytes()).isEqualTo(1_048_576);
         assertThat(config.logRollMs()).isEqualTo(4000L);
+        assertThat(config.logRollJitterMs()).as("ms beats hours").isEqualTo(500L);
         assertThat(config.logIndexIntervalBytes()).isEqualTo(1024);
         assertThat(config.logIndexSizeMaxBytes()).isEqualTo(4096);
         assertThat(config.logFlushIntervalMessages()).isEqualTo(10_000L);
@@ -177,9 +195,16 @@ class ServerConfigTest {
         assertThat(config.logCleanerEnable()).isFalse();
         assertThat(config.logCleanerDeleteRetentionMs()).isEqualTo(1000L);
         assertThat(config.logCleanerMinCleanableRatio()).isEqualTo(0.25);
+        assertThat(config.logCleanerMaxCompactionLagMs()).isEqualTo(600_000L);
         assertThat(config.logCleanerBackoffMs()).isEqualTo(100L);
         assertThat(config.fileDeleteDelayMs()).as("the broker key beats its topic-level synonym").isEqualTo(10L);
         assertThat(config.messageMaxBytes()).isEqualTo(2_097_152);
+        assertThat(config.logMessageTimestampBeforeMaxMs()).isEqualTo(86_400_000L);
+        assertThat(config.logMessageTimestampAfterMaxMs()).isEqualTo(60_000L);
+        assertThat(config.compressionType()).isEqualTo("zstd");
+        assertThat(config.compressionGzipLevel()).isEqualTo(9);
+        assertThat(config.compressionLz4Level()).isEqualTo(17);
+        assertThat(config.compressionZstdLevel()).isEqualTo(-5);
         assertThat(config.offsetsTopicNumPartitions()).isEqualTo(10);
         assertThat(config.offsetsTopicReplicationFactor()).isEqualTo((short) 3);
         assertThat(config.transactionStateLogNumPartitions()).isEqualTo(5);
@@ -268,6 +293,7 @@ class ServerConfigTest {
                 "zookeeper.session.timeout.ms", "45000"));
 
         assertThat(config.logRollMs()).isEqualTo(3 * 3_600_000L);
+        assertThat(ServerConfig.fromMap(Map.of("log.roll.jitter.hours", "2")).logRollJitterMs()).isEqualTo(2 * 3_600_000L);
         assertThat(config.logFlushIntervalMs()).isEqualTo(2000L);
         assertThat(config.zookeeperConnectionTimeoutMs()).isEqualTo(45000);
     }
