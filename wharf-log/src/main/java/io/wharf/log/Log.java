@@ -51,18 +51,10 @@ public final class Log implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final ReentrantLock lock = new ReentrantLock();
-    private final ProducerStateManager producers = new ProducerStateManager();
-    private final ProducerSnapshots snapshots;
+    private final LogProducers producers;
     private volatile LogConfig config;
     private volatile LogOffsetMetadata endOffset;
     private volatile LogOffsetMetadata highWatermark;
-    /**
-     * The first batch of the oldest open transaction (null if none), never below the log start offset;
-     * published under the lock before the LEO moves past it. The LSO is min(HW, this), computed by readers:
-     * that keeps the HW updates lock-free. A reader reads the HW first: a transaction that opens meanwhile
-     * starts at or above the LEO, so above the HW it read, and cannot be missed.
-     */
-    private volatile LogOffsetMetadata firstUnstable;
     private volatile long logStartOffset;
     private volatile long recoveryPoint;
     private volatile long lastFlushMs;
@@ -87,30 +79,9 @@ public final class Log implements AutoCloseable {
         this.lastFlushMs = time.milliseconds();
         this.highWatermark = endOffset;
         this.activeSegmentJitterMs = config.randomSegmentJitterMs();
-        this.snapshots = new ProducerSnapshots(dir);
-        loadProducerState(producerReplayPoint);
+        this.producers = new LogProducers(dir, this::metadataFor);
+        producers.load(segments, endOffset.offset(), producerReplayPoint, this.logStartOffset);
         updateHighWatermark(Math.max(highWatermark, this.logStartOffset));
-    }
-
-    /** Rebuilds the producer state from a snapshot and the batches after it. Under the lock (or loading). */
-    private void loadProducerState(long replayPoint) {
-        ProducerStateLoader.load(producers, snapshots, segments, endOffset.offset(), replayPoint);
-        producers.resolvePositions(this::metadataFor);
-        updateFirstUnstable();
-    }
-
-    /** Republishes where the oldest open transaction starts, clamped to the log start. Under the lock. */
-    private void updateFirstUnstable() {
-        LogOffsetMetadata first = producers.firstUnstableOffset();
-        long start = logStartOffset;
-        if (first != null && first.offset() < start) first = metadataFor(start); // retention took its start
-        firstUnstable = first;
-    }
-
-    /** Writes a producer snapshot at {@code offset}, the log end offset. Under the lock. */
-    private void takeSnapshot(long offset) {
-        snapshots.write(offset, producers.snapshot());
-        snapshots.retain(recoveryPoint);
     }
 
     /**
@@ -225,11 +196,10 @@ public final class Log implements AutoCloseable {
             checkOpen();
             long now = time.milliseconds();
             if (origin == Origin.CLIENT) {
-                LogAppendInfo duplicate = checkProducer(records, summary);
+                LogAppendInfo duplicate = producers.duplicateOf(records, summary, logStartOffset);
                 if (duplicate != null) return duplicate;
             } else if (origin == Origin.COORDINATOR) {
-                RecordBatch marker = RecordBatch.at(records, records.position());
-                producers.checkMarker(marker.producerId(), marker.producerEpoch());
+                producers.checkMarker(records);
             }
             long nextOffset = endOffset.offset();
             long firstOffset = -1;
@@ -261,8 +231,7 @@ public final class Log implements AutoCloseable {
             int position = segment.size();
             segment.append(lastOffset, maxTimestamp, offsetOfMaxTimestamp, records);
             records.position(start);
-            // Before the LEO moves: a reader must not see the new batches without their transaction.
-            if (updateProducers(records, segment, position)) updateFirstUnstable();
+            producers.appended(records, segment, position, logStartOffset); // before the LEO moves
             endOffset = new LogOffsetMetadata(nextOffset, segment.baseOffset(), segment.size());
             unflushedMessages += summary.offsetCount();
             if (unflushedMessages >= cfg.flushIntervalMessages()) flush(nextOffset);
@@ -294,42 +263,6 @@ public final class Log implements AutoCloseable {
     }
 
     /**
-     * Feeds appended batches, starting at byte {@code position} of {@code segment}, to the producer state,
-     * and indexes the transactions they abort. Returns whether any was transactional (open transactions
-     * may have changed); plain batches cost a few header reads.
-     */
-    private boolean updateProducers(ByteBuffer records, LogSegment segment, int position) {
-        boolean transactional = false;
-        int start = records.position();
-        for (RecordBatch batch : RecordBatchIterator.batches(records)) {
-            AbortedTransaction aborted = producers.update(batch, segment.baseOffset(), position + batch.start() - start);
-            if (aborted != null) segment.txnIndex().append(aborted);
-            transactional |= batch.isTransactional() || batch.isControl();
-        }
-        return transactional;
-    }
-
-    /**
-     * Applies the idempotent-producer rules ({@link ProducerStateManager}) to a client's batch: returns
-     * the original append's info for a retried duplicate, null to go on, or throws for a fenced epoch or
-     * a sequence gap. A request from an idempotent producer must hold one batch, as in Kafka.
-     */
-    private LogAppendInfo checkProducer(ByteBuffer records, BatchValidator.Summary summary) {
-        RecordBatch first = RecordBatch.at(records, records.position());
-        if (!first.hasProducerId()) return null;
-        if (summary.batches() != 1) {
-            throw new InvalidBatchException(InvalidBatchException.Reason.INVALID_RECORD, "Idempotent producer "
-                + first.producerId() + " sent " + summary.batches() + " batches for one partition; exactly one is allowed");
-        }
-        if (producers.check(first) instanceof ProducerStateManager.Check.Duplicate dup) {
-            ProducerStateManager.BatchMetadata original = dup.original();
-            return new LogAppendInfo(original.firstOffset(), original.lastOffset(), original.maxTimestamp(),
-                original.lastOffset(), RecordBatch.NO_TIMESTAMP, logStartOffset, 0, 0);
-        }
-        return null;
-    }
-
-    /**
      * The segment to append to, rolling a new one if the active segment is full, old, or cannot index. Old
      * means older than {@link LogConfig#maxSegmentMs()} less the segment's jitter.
      */
@@ -358,7 +291,7 @@ public final class Log implements AutoCloseable {
             previous.closeAndDelete();
         } else {
             previous.onBecomeInactive();
-            takeSnapshot(start);
+            producers.snapshot(start, recoveryPoint);
         }
         Path file = LogSegment.logFile(dir, start);
         try {
@@ -481,10 +414,9 @@ public final class Log implements AutoCloseable {
         return lastStable(highWatermark).offset();
     }
 
-    /** The LSO given the HW {@code hw}, read first (see {@link #firstUnstable}). */
+    /** The LSO given the HW {@code hw}, read first (see {@link LogProducers#lastStable}). */
     private LogOffsetMetadata lastStable(LogOffsetMetadata hw) {
-        LogOffsetMetadata first = firstUnstable;
-        return first != null && first.offset() < hw.offset() ? first : hw;
+        return producers.lastStable(hw);
     }
 
     /**
@@ -502,6 +434,20 @@ public final class Log implements AutoCloseable {
             if (index.collect(fetchOffset, upperBoundOffset, found)) break;
         }
         return found == null ? List.of() : found;
+    }
+
+    /**
+     * Forgets idempotent producers whose last batch is older than {@code producerIdExpirationMs} (by the
+     * batches' timestamps, as Kafka's {@code producer.id.expiration.ms}) and that have no open transaction;
+     * a later batch from one of them is then accepted at any sequence. Returns how many producers are left.
+     */
+    public int expireProducers(long producerIdExpirationMs) {
+        lock.lock();
+        try {
+            return producers.expire(time.milliseconds(), producerIdExpirationMs);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Flushes everything appended so far. */
@@ -551,8 +497,7 @@ public final class Log implements AutoCloseable {
             for (LogSegment segment : doomed) removeAndScheduleDelete(segment);
             long newStart = segments.firstKey();
             if (newStart > logStartOffset) logStartOffset = newStart;
-            snapshots.deleteBelow(newStart);
-            updateFirstUnstable();
+            producers.logStartMoved(logStartOffset, true);
             LOG.info("Deleted {} segment(s) of {} by retention; log start offset is now {}", doomed.size(), dir,
                 logStartOffset);
             return doomed.size();
@@ -573,7 +518,7 @@ public final class Log implements AutoCloseable {
                     + ": above the high watermark " + highWatermark.offset());
             }
             if (offset > logStartOffset) logStartOffset = offset;
-            updateFirstUnstable();
+            producers.logStartMoved(logStartOffset, false);
             return logStartOffset;
         } finally {
             lock.unlock();
@@ -589,7 +534,7 @@ public final class Log implements AutoCloseable {
                 truncateFullyAndStartAt(offset);
                 return;
             }
-            snapshots.deleteAbove(offset); // first: a crash must not leave a snapshot of what is cut
+            producers.truncating(offset);
             for (LogSegment segment : new ArrayList<>(segments.tailMap(offset, true).values())) {
                 removeAndScheduleDelete(segment);
             }
@@ -598,7 +543,7 @@ public final class Log implements AutoCloseable {
             last.onBecomeActive(config);
             endOffset = new LogOffsetMetadata(last.readNextOffset(), last.baseOffset(), last.size());
             // Before the HW comes down: transactions whose marker was cut are open again.
-            loadProducerState(endOffset.offset());
+            producers.load(segments, endOffset.offset(), endOffset.offset(), logStartOffset);
             if (highWatermark.offset() > endOffset.offset()) highWatermark = endOffset;
             recoveryPoint = Math.min(recoveryPoint, endOffset.offset());
         } finally {
@@ -610,7 +555,7 @@ public final class Log implements AutoCloseable {
     public void truncateFullyAndStartAt(long offset) {
         lock.lock();
         try {
-            snapshots.deleteAll();
+            producers.clear();
             for (LogSegment segment : new ArrayList<>(segments.values())) removeAndScheduleDelete(segment);
             LogSegment fresh = LogSegment.open(dir, offset, config, "", true, time.milliseconds());
             segments.put(offset, fresh);
@@ -619,8 +564,6 @@ public final class Log implements AutoCloseable {
             highWatermark = endOffset;
             logStartOffset = offset;
             recoveryPoint = offset;
-            producers.clear();
-            firstUnstable = null;
         } finally {
             lock.unlock();
         }
@@ -698,7 +641,7 @@ public final class Log implements AutoCloseable {
         try {
             if (closed) return;
             flush();
-            takeSnapshot(endOffset.offset()); // the next clean start then replays nothing
+            producers.snapshot(endOffset.offset(), recoveryPoint); // the next clean start then replays nothing
             activeSegment().onBecomeInactive();
             closed = true;
             for (LogSegment segment : segments.values()) segment.close();

@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: every public method may be called from any thread.
  */
 public final class LogManager implements AutoCloseable {
+    /** Kafka's default {@code producer.id.expiration.ms}: one day. */
+    static final long PRODUCER_ID_EXPIRATION_MS = 86_400_000L;
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
     static final String CLEAN_SHUTDOWN_FILE = ".wharf_cleanshutdown";
     static final String LOCK_FILE = ".lock";
@@ -233,11 +235,17 @@ public final class LogManager implements AutoCloseable {
         return true;
     }
 
-    /** Applies retention to every log now (also runs every {@code log.retention.check.interval.ms}). */
+    /**
+     * Applies retention to every log now (also runs every {@code log.retention.check.interval.ms}), and
+     * forgets producers silent for {@value #PRODUCER_ID_EXPIRATION_MS} ms, so that the idempotence state of
+     * short-lived producers does not grow without bound.
+     */
     public int deleteOldSegments() {
         int deleted = 0;
         for (Log log : logs.values()) {
-            if (!log.isClosed()) deleted += log.deleteOldSegments();
+            if (log.isClosed()) continue;
+            deleted += log.deleteOldSegments();
+            log.expireProducers(PRODUCER_ID_EXPIRATION_MS);
         }
         return deleted;
     }

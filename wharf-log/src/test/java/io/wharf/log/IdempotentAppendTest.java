@@ -102,4 +102,15 @@ class IdempotentAppendTest {
                 .extracting(IdempotentAppendTest::reasonOf).isEqualTo(InvalidBatchException.Reason.INVALID_RECORD);
         }
     }
+
+    @Test
+    void aProducerSilentLongerThanTheExpirationIsForgotten() {
+        try (Log log = TestLogs.open(dir, TestLogs.smallConfig().build(), time)) {
+            log.append(batch((short) 0, 0, 5)); // record timestamps are 1 ms after the epoch: long silent
+            assertThat(log.expireProducers(Long.MAX_VALUE)).as("not yet expired").isEqualTo(1);
+            assertThatThrownBy(() -> log.append(batch((short) 0, 9, 1))).isInstanceOf(InvalidBatchException.class);
+            assertThat(log.expireProducers(86_400_000L)).isZero();
+            assertThat(log.append(batch((short) 0, 9, 1)).firstOffset()).as("any sequence once forgotten").isEqualTo(5);
+        }
+    }
 }
