@@ -96,7 +96,7 @@ class KafkaToolsTest {
     }
 
     @Test
-    void kafkaTransactionsListsAndDescribesAnOpenTransaction() throws Exception {
+    void kafkaTransactionsListsAndDescribesAnOpenTransactionAndItsProducer() throws Exception {
         String bs = broker.bootstrapServers();
         ProduceFetchSupport.createTopic(broker, "txn-tool", 1, Map.of());
         try (KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker, "transactional.id", "tool-txn")) {
@@ -113,6 +113,19 @@ class KafkaToolsTest {
                 "describe", "--transactional-id", "tool-txn");
             assertThat(describe.exit()).as(describe.out()).isZero();
             assertThat(describe.out()).contains("tool-txn").contains("Ongoing").contains("txn-tool-0");
+
+            // The partition's producers: one, with its open transaction starting at offset 0.
+            Result producers = kafka("org.apache.kafka.tools.TransactionsCommand", null, "--bootstrap-server", bs,
+                "describe-producers", "--topic", "txn-tool", "--partition", "0");
+            assertThat(producers.exit()).as(producers.out()).isZero();
+            List<String> rows = producers.out().lines().filter(l -> !l.isBlank()).toList();
+            assertThat(rows).as(producers.out()).hasSize(2); // the header and one producer
+            // ProducerId ProducerEpoch LatestCoordinatorEpoch LastSequence LastTimestamp CurrentTransactionStartOffset
+            String[] columns = rows.get(1).trim().split("\\s+");
+            assertThat(columns).as(rows.get(1)).hasSize(6);
+            assertThat(columns[1]).as("epoch").isEqualTo("0");
+            assertThat(columns[3]).as("last sequence").isEqualTo("0");
+            assertThat(columns[5]).as("open transaction's first offset").isEqualTo("0");
             producer.commitTransaction();
         }
     }

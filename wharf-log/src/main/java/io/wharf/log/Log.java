@@ -450,6 +450,16 @@ public final class Log implements AutoCloseable {
         }
     }
 
+    /** The producers this log remembers (idempotence and open transactions), for DescribeProducers. */
+    public List<ActiveProducer> activeProducers() {
+        lock.lock();
+        try {
+            return producers.active();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Flushes everything appended so far. */
     public void flush() { flush(endOffset.offset()); }
 

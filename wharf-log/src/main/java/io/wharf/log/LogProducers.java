@@ -4,6 +4,8 @@ import io.wharf.log.record.RecordBatch;
 import io.wharf.log.record.RecordBatchIterator;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.NavigableMap;
 import java.util.function.LongFunction;
 
@@ -119,6 +121,18 @@ final class LogProducers {
         snapshots.deleteAll();
         state.clear();
         firstUnstable = null;
+    }
+
+    /** Every producer remembered, for DescribeProducers. */
+    List<ActiveProducer> active() {
+        List<ProducerState> states = state.snapshot();
+        List<ActiveProducer> active = new ArrayList<>(states.size());
+        for (ProducerState p : states) {
+            int lastSequence = p.batches().isEmpty() ? -1 : p.batches().get(p.batches().size() - 1).lastSeq();
+            active.add(new ActiveProducer(p.producerId(), p.epoch(), lastSequence, p.lastTimestamp(), p.coordinatorEpoch(),
+                p.openTransactionFirstOffset()));
+        }
+        return active;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.wharf.broker.topic;
 import io.wharf.broker.BrokerError;
 import io.wharf.broker.BrokerException;
 import io.wharf.log.AbortedTransaction;
+import io.wharf.log.ActiveProducer;
 import io.wharf.log.ControlType;
 import io.wharf.log.InvalidBatchException;
 import io.wharf.log.Isolation;
@@ -107,6 +108,11 @@ public final class Partition {
         }
         wakeReadWaiters();
         return info;
+    }
+
+    /** The producers this partition's log remembers (DescribeProducers). */
+    public List<ActiveProducer> activeProducers() {
+        return log.activeProducers();
     }
 
     /** The aborted transactions a read_committed read from {@code fetchOffset} below {@code upperBound} must skip. */

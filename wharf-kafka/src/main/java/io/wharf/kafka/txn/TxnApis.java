@@ -1,6 +1,7 @@
 package io.wharf.kafka.txn;
 
 import io.wharf.broker.group.OffsetStore;
+import io.wharf.broker.topic.PartitionLeaders;
 import io.wharf.broker.txn.ProducerIdManager;
 import io.wharf.broker.txn.TransactionLog;
 import io.wharf.kafka.KafkaContext;
@@ -54,6 +55,8 @@ public final class TxnApis {
         TransactionAdminHandlers admin = new TransactionAdminHandlers(coordinator, System::currentTimeMillis);
         registry.register(ApiKeys.LIST_TRANSACTIONS, 0, admin::listTransactions);
         registry.register(ApiKeys.DESCRIBE_TRANSACTIONS, 0, admin::describeTransactions);
+        registry.register(ApiKeys.DESCRIBE_PRODUCERS, 0, new DescribeProducersHandler(
+            new PartitionLeaders(context.broker().topics(), context.broker().settings())));
 
         schedule(context, "abort timed-out transactions", config.abortTimedOutIntervalMs(),
             coordinator::abortTimedOutTransactions);
