@@ -6,12 +6,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -127,6 +130,34 @@ class KafkaToolsTest {
             assertThat(columns[3]).as("last sequence").isEqualTo("0");
             assertThat(columns[5]).as("open transaction's first offset").isEqualTo("0");
             producer.commitTransaction();
+        }
+    }
+
+    @Test
+    void kafkaTransactionsAbortsAHangingTransaction() throws Exception {
+        String bs = broker.bootstrapServers();
+        ProduceFetchSupport.createTopic(broker, "txn-hang", 1, Map.of());
+        TopicPartition tp = new TopicPartition("txn-hang", 0);
+        KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker, "transactional.id", "hanging",
+            "transaction.timeout.ms", "600000");
+        producer.initTransactions();
+        producer.beginTransaction();
+        producer.send(new ProducerRecord<>("txn-hang", 0, null, "stuck"));
+        producer.flush();
+        producer.close(Duration.ZERO); // gone without ending its transaction
+        try (KafkaProducer<String, String> plain = ProduceFetchSupport.producer(broker);
+             KafkaConsumer<String, String> committed = ProduceFetchSupport.consumer(broker, "isolation.level", "read_committed")) {
+            plain.send(new ProducerRecord<>("txn-hang", 0, null, "after")).get();
+            assertThat(committed.endOffsets(List.of(tp))).as("held by the open transaction").containsEntry(tp, 0L);
+
+            Result abort = kafka("org.apache.kafka.tools.TransactionsCommand", null, "--bootstrap-server", bs,
+                "abort", "--topic", "txn-hang", "--partition", "0", "--start-offset", "0");
+            assertThat(abort.exit()).as(abort.out()).isZero();
+
+            assertThat(committed.endOffsets(List.of(tp))).as("record, plain record, abort marker").containsEntry(tp, 3L);
+            committed.assign(List.of(tp));
+            assertThat(ProduceFetchSupport.poll(committed, 1, Duration.ofSeconds(30))).extracting(r -> r.value())
+                .containsExactly("after");
         }
     }
 }

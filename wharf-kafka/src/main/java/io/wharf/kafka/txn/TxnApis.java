@@ -41,8 +41,9 @@ public final class TxnApis {
         ProducerIdManager producerIds = new ProducerIdManager(context.broker().metadata(), context.brokerId());
         TransactionLog log = new TransactionLog(context.broker().topics(), config.stateLogNumPartitions(),
             config.stateLogReplicationFactor());
-        TransactionCoordinator coordinator = new TransactionCoordinator(log, producerIds,
-            new TransactionMarkers(context.broker().topics(), offsets), config, System::currentTimeMillis);
+        TransactionMarkers markers = new TransactionMarkers(context.broker().topics(), offsets);
+        TransactionCoordinator coordinator = new TransactionCoordinator(log, producerIds, markers, config,
+            System::currentTimeMillis);
         BlockingWork work = new BlockingWork("txn-coordinator", 2);
 
         registry.register(ApiKeys.INIT_PRODUCER_ID, 0, INIT_PRODUCER_ID_MAX,
@@ -55,6 +56,7 @@ public final class TxnApis {
         TransactionAdminHandlers admin = new TransactionAdminHandlers(coordinator, System::currentTimeMillis);
         registry.register(ApiKeys.LIST_TRANSACTIONS, 0, admin::listTransactions);
         registry.register(ApiKeys.DESCRIBE_TRANSACTIONS, 0, admin::describeTransactions);
+        registry.register(ApiKeys.WRITE_TXN_MARKERS, 1, new WriteTxnMarkersHandler(markers, work));
         registry.register(ApiKeys.DESCRIBE_PRODUCERS, 0, new DescribeProducersHandler(
             new PartitionLeaders(context.broker().topics(), context.broker().settings())));
 
