@@ -36,8 +36,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: every public method may be called from any thread.
  */
 public final class LogManager implements AutoCloseable {
-    /** Kafka's default {@code producer.id.expiration.ms}: one day. */
-    static final long PRODUCER_ID_EXPIRATION_MS = 86_400_000L;
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
     static final String CLEAN_SHUTDOWN_FILE = ".wharf_cleanshutdown";
     static final String LOCK_FILE = ".lock";
@@ -237,7 +235,7 @@ public final class LogManager implements AutoCloseable {
 
     /**
      * Applies retention to every log now (also runs every {@code log.retention.check.interval.ms}), and
-     * forgets producers silent for {@value #PRODUCER_ID_EXPIRATION_MS} ms, so that the idempotence state of
+     * forgets producers silent for {@code producer.id.expiration.ms}, so that the idempotence state of
      * short-lived producers does not grow without bound.
      */
     public int deleteOldSegments() {
@@ -245,7 +243,7 @@ public final class LogManager implements AutoCloseable {
         for (Log log : logs.values()) {
             if (log.isClosed()) continue;
             deleted += log.deleteOldSegments();
-            log.expireProducers(PRODUCER_ID_EXPIRATION_MS);
+            log.expireProducers(settings.producerIdExpirationMs());
         }
         return deleted;
     }

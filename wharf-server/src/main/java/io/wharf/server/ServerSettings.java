@@ -56,7 +56,7 @@ final class ServerSettings {
     static LogManagerSettings logManager(ServerConfig c) {
         return new LogManagerSettings(c.logRetentionCheckIntervalMs(), flushCheckIntervalMs(c),
             c.logFlushOffsetCheckpointIntervalMs(), c.logCleanerEnable(), c.logCleanerBackoffMs(),
-            LogManagerSettings.defaults().cleanerMaxKeys());
+            LogManagerSettings.defaults().cleanerMaxKeys(), c.producerIdExpirationMs());
     }
 
     static KafkaSettings kafka(ServerConfig c) {

@@ -9,7 +9,7 @@ import io.wharf.server.config.ServerConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The broker keys behind topic keys reach the topics' default log settings. */
+/** The broker keys behind topic keys reach the topics' default log settings, and the log manager's its own. */
 class ServerSettingsTest {
     @Test
     void theDefaultsAreKafkas() {
@@ -38,5 +38,13 @@ class ServerSettingsTest {
         assertThat(c.maxCompactionLagMs()).isEqualTo(900_000);
         assertThat(ServerSettings.logConfig(ServerConfig.fromMap(Map.of("compression.type", "uncompressed")))
             .storedCompression()).contains(Compression.NONE);
+    }
+
+    @Test
+    void producerIdExpirationReachesTheLogManager() {
+        assertThat(ServerSettings.logManager(ServerConfig.fromMap(Map.of())).producerIdExpirationMs())
+            .isEqualTo(86_400_000L);
+        assertThat(ServerSettings.logManager(ServerConfig.fromMap(Map.of("producer.id.expiration.ms", "60000")))
+            .producerIdExpirationMs()).isEqualTo(60_000L);
     }
 }

@@ -335,6 +335,8 @@ public final class ServerConfig {
 
     public int transactionMaxTimeoutMs() { return value(TRANSACTION_MAX_TIMEOUT_MS); }
 
+    public int producerIdExpirationMs() { return value(PRODUCER_ID_EXPIRATION_MS); }
+
     public int transactionalIdExpirationMs() { return value(TRANSACTIONAL_ID_EXPIRATION_MS); }
 
     public int transactionAbortTimedOutIntervalMs() { return value(TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS); }

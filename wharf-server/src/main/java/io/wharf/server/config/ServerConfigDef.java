@@ -79,6 +79,7 @@ final class ServerConfigDef {
     static final String TRANSACTION_STATE_LOG_REPLICATION_FACTOR = "transaction.state.log.replication.factor";
     static final String TRANSACTION_STATE_LOG_MIN_ISR = "transaction.state.log.min.isr";
     static final String TRANSACTION_MAX_TIMEOUT_MS = "transaction.max.timeout.ms";
+    static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
     static final String TRANSACTIONAL_ID_EXPIRATION_MS = "transactional.id.expiration.ms";
     static final String TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS =
             "transaction.abort.timed.out.transaction.cleanup.interval.ms";
@@ -257,6 +258,10 @@ final class ServerConfigDef {
                             + "single broker works out of the box.")
             .define(TRANSACTION_STATE_LOG_MIN_ISR, INT, "1", atLeast(1),
                     "`min.insync.replicas` of `__transaction_state`. Kafka's default is 2; Wharf's is 1.")
+            .define(PRODUCER_ID_EXPIRATION_MS, INT, "86400000", atLeast(1),
+                    "How long a partition remembers an idempotent producer that has stopped writing (its "
+                            + "sequence numbers, for spotting retried batches); a producer with an open "
+                            + "transaction is kept.")
             .define(TRANSACTION_MAX_TIMEOUT_MS, INT, "900000", atLeast(1),
                     "The longest `transaction.timeout.ms` a producer may ask for; longer gets "
                             + "INVALID_TRANSACTION_TIMEOUT.")

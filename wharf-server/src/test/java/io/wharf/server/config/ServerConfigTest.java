@@ -139,6 +139,7 @@ class ServerConfigTest {
         "transaction.state.log.replication.factor=3",
         "transaction.state.log.min.isr=2",
         "transaction.max.timeout.ms=60000",
+        "producer.id.expiration.ms=3600000",
         "transactional.id.expiration.ms=86400000",
         "transaction.abort.timed.out.transaction.cleanup.interval.ms=500",
         "transaction.remove.expired.transaction.cleanup.interval.ms=60000",
@@ -211,6 +212,7 @@ class ServerConfigTest {
         assertThat(config.transactionStateLogReplicationFactor()).isEqualTo((short) 3);
         assertThat(config.transactionStateLogMinIsr()).isEqualTo(2);
         assertThat(config.transactionMaxTimeoutMs()).isEqualTo(60000);
+        assertThat(config.producerIdExpirationMs()).isEqualTo(3_600_000);
         assertThat(config.transactionalIdExpirationMs()).isEqualTo(86_400_000);
         assertThat(config.transactionAbortTimedOutIntervalMs()).isEqualTo(500);
         assertThat(config.transactionRemoveExpiredIntervalMs()).isEqualTo(60000);
