@@ -75,10 +75,12 @@ public final class ProducerStateManager {
 
     /**
      * Checks a client batch against the producer's state. Throws {@link InvalidBatchException} with
-     * {@code INVALID_PRODUCER_EPOCH} or {@code OUT_OF_ORDER_SEQUENCE}.
+     * {@code INVALID_PRODUCER_EPOCH} or {@code OUT_OF_ORDER_SEQUENCE}. The epoch is checked for every batch
+     * carrying a producer id, also those without sequence numbers (the group coordinator's transactional
+     * offset commits): a fenced producer's late write must not reopen a transaction after its abort marker.
      */
     public Check check(RecordBatch batch) {
-        if (!batch.hasProducerId() || batch.baseSequence() == RecordBatch.NO_SEQUENCE) return APPEND;
+        if (!batch.hasProducerId()) return APPEND;
         ProducerEntry entry = producers.get(batch.producerId());
         if (entry == null) return APPEND;
         short epoch = batch.producerEpoch();
@@ -86,6 +88,7 @@ public final class ProducerStateManager {
             throw new InvalidBatchException(InvalidBatchException.Reason.INVALID_PRODUCER_EPOCH, "Producer "
                 + batch.producerId() + " epoch " + epoch + " is older than its current epoch " + entry.epoch);
         }
+        if (batch.baseSequence() == RecordBatch.NO_SEQUENCE) return APPEND;
         int first = batch.baseSequence();
         if (epoch > entry.epoch) {
             if (first != 0) {

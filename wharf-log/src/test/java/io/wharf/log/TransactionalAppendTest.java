@@ -258,4 +258,20 @@ class TransactionalAppendTest {
             assertThat(ours).hasSize(1);
         }
     }
+
+    @Test
+    void aFencedProducersLateWriteWithoutSequencesIsRefusedAfterItsAbortMarker() {
+        try (Log log = open()) {
+            produce(log, transactional(P1, E0, RecordBatch.NO_SEQUENCE, "g", "offset-commit")); // offset 0
+            log.appendTransactionMarker(P1, (short) (E0 + 1), ControlType.ABORT, 0);          // fence: offset 1
+            log.highWatermarkToLogEnd();
+            assertThat(log.lastStableOffset()).isEqualTo(2);
+            // As the group coordinator's TxnOffsetCommit of the fenced instance, arriving late: no sequence.
+            assertThatThrownBy(() -> produce(log, transactional(P1, E0, RecordBatch.NO_SEQUENCE, "g", "late")))
+                .isInstanceOf(InvalidBatchException.class)
+                .extracting(TransactionalAppendTest::reasonOf).isEqualTo(InvalidBatchException.Reason.INVALID_PRODUCER_EPOCH);
+            assertThat(log.logEndOffset()).isEqualTo(2);
+            assertThat(log.lastStableOffset()).as("no transaction reopened").isEqualTo(2);
+        }
+    }
 }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Rebuilds the committed offsets from the partitions of {@value OffsetsTopic#NAME}: replays every record in
  * offset order — a value replaces the key's offset, a tombstone removes it. Records of a transaction are held
  * back per producer until its marker: a commit applies them, an abort drops them, and those of a transaction
- * still open at the end of the partition stay pending. Records it cannot decode are logged and skipped (one
+ * still open at the end of the partition stay pending. A plain record of the same key replayed in between
+ * is later in the log and wins: it drops the held-back one, as {@link OffsetStore} does live. Records it cannot decode are logged and skipped (one
  * bad record must not cost every group its offsets).
  *
  * <p>Not thread-safe: one loader fills the maps before anyone else reads them.
@@ -56,7 +57,7 @@ final class OffsetLoader {
                     id -> new HashMap<>());
                 RecordDecoder.forEach(batch, r -> replayTransactional(partition.id(), r, txn));
             } else {
-                RecordDecoder.forEach(batch, r -> replay(partition.id(), r));
+                RecordDecoder.forEach(batch, r -> replay(partition.id(), r, open));
             }
         });
         open.forEach((producerId, byGroup) -> byGroup.forEach((group, committed) ->
@@ -64,10 +65,14 @@ final class OffsetLoader {
                 .computeIfAbsent(group, g -> new ConcurrentHashMap<>()).put(p, o))));
     }
 
-    private void replay(PartitionId source, Record record) {
+    private void replay(PartitionId source, Record record, Map<Long, Map<String, Map<PartitionId, CommittedOffset>>> open) {
         records++;
         OffsetRecords.OffsetKey key = offsetKey(source, record);
         if (key == null) return;
+        for (Map<String, Map<PartitionId, CommittedOffset>> txn : open.values()) {
+            Map<PartitionId, CommittedOffset> held = txn.get(key.group());
+            if (held != null) held.remove(key.partition());
+        }
         if (!record.hasValue()) {
             Map<PartitionId, CommittedOffset> group = offsets.get(key.group());
             if (group != null) {

@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * <p>Transactional commits (Kafka's TxnOffsetCommit) are appended as transactional batches of their
  * producer and stay <em>pending</em> — invisible to reads — until the transaction coordinator writes the
  * transaction's marker to the group's offsets partition and calls {@link #completeTransaction}: a commit
- * marker makes them committed offsets, an abort drops them.
+ * marker makes them committed offsets, an abort drops them. A plain commit or a deletion of the same
+ * partition made meanwhile is newer in the log than the pending one, so it wins: the pending one is dropped
+ * (Kafka keeps whichever record is later in the log; the loader replays the same rule).
  *
  * <p>Invariant: the map holds exactly what a load of the topic would give. Each write appends its records
  * and then updates the map under the lock of its offsets partition, so the log order and the map order of
@@ -135,7 +137,19 @@ public final class OffsetStore {
         synchronized (topic.lock(p)) {
             log.appendAsLeader(records);
             offsets.computeIfAbsent(group, g -> new ConcurrentHashMap<>()).putAll(commits);
+            dropPending(group, commits.keySet());
         }
+    }
+
+    /** Forgets pending transactional commits of {@code partitions} in {@code group}: a later record won. Under the lock. */
+    private void dropPending(String group, Collection<PartitionId> partitions) {
+        pending.values().removeIf(byGroup -> {
+            Map<PartitionId, CommittedOffset> g = byGroup.get(group);
+            if (g == null) return false;
+            partitions.forEach(g::remove);
+            if (g.isEmpty()) byGroup.remove(group);
+            return byGroup.isEmpty();
+        });
     }
 
     /**
@@ -197,6 +211,7 @@ public final class OffsetStore {
             if (present.isEmpty()) return 0;
             writeTombstones(p, group, present);
             present.forEach(g::remove);
+            dropPending(group, present);
             if (g.isEmpty()) offsets.remove(group);
             return present.size();
         }
@@ -214,6 +229,7 @@ public final class OffsetStore {
             List<PartitionId> all = List.copyOf(g.keySet());
             writeTombstones(p, group, all);
             offsets.remove(group);
+            pending.values().removeIf(byGroup -> byGroup.remove(group) != null && byGroup.isEmpty());
             return all.size();
         }
     }

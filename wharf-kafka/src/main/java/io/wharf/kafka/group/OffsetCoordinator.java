@@ -162,6 +162,8 @@ final class OffsetCoordinator {
             case UNKNOWN_TOPIC_OR_PARTITION, NOT_ENOUGH_REPLICAS -> Errors.COORDINATOR_NOT_AVAILABLE;
             case NOT_LEADER_OR_FOLLOWER -> Errors.NOT_COORDINATOR;
             case MESSAGE_TOO_LARGE, INVALID_RECORD, CORRUPT_MESSAGE -> Errors.INVALID_COMMIT_OFFSET_SIZE;
+            // A transactional commit of a producer fenced since it was verified (its abort marker came first).
+            case INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;
             default -> Errors.UNKNOWN_SERVER_ERROR;
         };
     }

@@ -1,5 +1,6 @@
 package io.wharf.kafka.txn;
 
+import io.wharf.broker.BrokerError;
 import io.wharf.broker.BrokerException;
 import io.wharf.broker.topic.InternalTopic;
 import io.wharf.broker.topic.PartitionId;
@@ -128,7 +129,7 @@ final class TransactionCoordinator implements TransactionVerifier {
                 if (entry.removed) continue;
                 try {
                     return initProducerId(entry, transactionalId, timeoutMs, expectedProducerId, expectedEpoch);
-                } catch (BrokerException e) {
+                } catch (RuntimeException e) {
                     return InitResult.failed(writeError(transactionalId, e));
                 }
             }
@@ -198,7 +199,7 @@ final class TransactionCoordinator implements TransactionVerifier {
             TransactionMetadata next = current.withPartitions(partitions, clock.getAsLong());
             try {
                 log.write(next);
-            } catch (BrokerException e) {
+            } catch (RuntimeException e) {
                 return writeError(transactionalId, e);
             }
             entry.metadata = next;
@@ -223,7 +224,7 @@ final class TransactionCoordinator implements TransactionVerifier {
                         : TransactionState.PREPARE_ABORT, clock.getAsLong());
                     try {
                         log.write(next);
-                    } catch (BrokerException e) {
+                    } catch (RuntimeException e) {
                         return writeError(transactionalId, e);
                     }
                     entry.metadata = next;
@@ -276,11 +277,13 @@ final class TransactionCoordinator implements TransactionVerifier {
         return Errors.NONE;
     }
 
-    /** Bumps the epoch (fencing the producer) and aborts the ongoing transaction with the new epoch. Under the lock. */
+    /**
+     * Bumps the epoch (fencing the producer) and aborts the ongoing transaction with the new epoch. Under the
+     * lock. If the abort cannot be logged the transaction stays Ongoing at its old epoch, so the next timeout
+     * pass or InitProducerId tries again (Kafka's PrepareEpochFence is likewise only a pending transition).
+     */
     private void fenceAndAbort(Entry entry, long now) {
-        TransactionMetadata fenced = entry.metadata.fenced(now);
-        entry.metadata = fenced; // PrepareEpochFence lives in memory only, as in Kafka
-        TransactionMetadata aborting = fenced.withState(TransactionState.PREPARE_ABORT, now);
+        TransactionMetadata aborting = entry.metadata.fenced(now).withState(TransactionState.PREPARE_ABORT, now);
         log.write(aborting);
         entry.metadata = aborting;
         completeMarkers(entry);
@@ -298,9 +301,9 @@ final class TransactionCoordinator implements TransactionVerifier {
             : TransactionState.COMPLETE_ABORT, clock.getAsLong());
         try {
             log.write(complete);
-        } catch (BrokerException e) {
+        } catch (RuntimeException e) {
             LOG.warn("Could not record the end of {}'s transaction; will retry: {}", preparing.transactionalId(),
-                e.getMessage());
+                e.toString());
             return false;
         }
         entry.metadata = complete;
@@ -326,9 +329,10 @@ final class TransactionCoordinator implements TransactionVerifier {
                     } else if (current.state().isPreparing()) {
                         completeMarkers(entry);
                     }
-                } catch (BrokerException e) {
+                } catch (RuntimeException e) {
+                    // One id's failure must not end the pass for the others.
                     LOG.warn("Could not abort the transaction of {}; will retry: {}", current.transactionalId(),
-                        e.getMessage());
+                        e.toString());
                 }
             }
         }
@@ -348,7 +352,7 @@ final class TransactionCoordinator implements TransactionVerifier {
                 }
                 try {
                     log.remove(e.getKey());
-                } catch (BrokerException ex) {
+                } catch (RuntimeException ex) {
                     LOG.warn("Could not expire transactional id {}: {}", e.getKey(), ex.getMessage());
                     continue;
                 }
@@ -376,11 +380,9 @@ final class TransactionCoordinator implements TransactionVerifier {
     }
 
     /** What a producer is told when the coordinator cannot write its state. */
-    private static Errors writeError(String transactionalId, BrokerException e) {
-        LOG.warn("Could not write the state of transactional id {}: {}", transactionalId, e.getMessage());
-        return switch (e.error()) {
-            case NOT_LEADER_OR_FOLLOWER -> Errors.NOT_COORDINATOR;
-            default -> Errors.COORDINATOR_NOT_AVAILABLE;
-        };
+    private static Errors writeError(String transactionalId, RuntimeException e) {
+        LOG.warn("Could not write the state of transactional id {}: {}", transactionalId, e.toString());
+        boolean moved = e instanceof BrokerException b && b.error() == BrokerError.NOT_LEADER_OR_FOLLOWER;
+        return moved ? Errors.NOT_COORDINATOR : Errors.COORDINATOR_NOT_AVAILABLE;
     }
 }
