@@ -1,8 +1,8 @@
 package io.wharf.broker.group;
 
 import io.wharf.broker.topic.PartitionId;
+import io.wharf.broker.topic.RecordStrings;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The records of {@value OffsetsTopic#NAME}, in Kafka's own layout so that Kafka's tools can read the topic
@@ -43,23 +43,23 @@ public final class OffsetRecords {
     }
 
     public static byte[] offsetKey(String group, PartitionId partition) {
-        byte[] g = utf8(group);
-        byte[] t = utf8(partition.topic());
+        byte[] g = RecordStrings.utf8(group);
+        byte[] t = RecordStrings.utf8(partition.topic());
         ByteBuffer b = ByteBuffer.allocate(2 + 2 + g.length + 2 + t.length + 4);
         b.putShort(OFFSET_KEY_VERSION);
-        putString(b, g);
-        putString(b, t);
+        RecordStrings.put(b, g);
+        RecordStrings.put(b, t);
         b.putInt(partition.partition());
         return b.array();
     }
 
     public static byte[] offsetValue(CommittedOffset offset) {
-        byte[] m = utf8(offset.metadata());
+        byte[] m = RecordStrings.utf8(offset.metadata());
         ByteBuffer b = ByteBuffer.allocate(2 + 8 + 4 + 2 + m.length + 8);
         b.putShort(OFFSET_VALUE_VERSION);
         b.putLong(offset.offset());
         b.putInt(offset.leaderEpoch());
-        putString(b, m);
+        RecordStrings.put(b, m);
         b.putLong(offset.commitTimestamp());
         return b.array();
     }
@@ -103,36 +103,16 @@ public final class OffsetRecords {
         }
     }
 
-    private static byte[] utf8(String s) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length > Short.MAX_VALUE) {
-            throw new IllegalArgumentException("String of " + bytes.length + " bytes is longer than " + Short.MAX_VALUE);
-        }
-        return bytes;
-    }
-
-    private static void putString(ByteBuffer b, byte[] s) {
-        b.putShort((short) s.length);
-        b.put(s);
-    }
-
+    /** A string, with null (length -1) read as "": the offset metadata string is optional. */
     private static String getString(ByteBuffer b) {
-        short length = b.getShort();
-        if (length < 0) return "";
-        return readUtf8(b, length);
+        String s = RecordStrings.getNullable(b);
+        return s == null ? "" : s;
     }
 
     private static String getCompactString(ByteBuffer b) {
         int lengthPlusOne = readUnsignedVarint(b);
         if (lengthPlusOne == 0) return "";
-        return readUtf8(b, lengthPlusOne - 1);
-    }
-
-    private static String readUtf8(ByteBuffer b, int length) {
-        if (length > b.remaining()) throw new java.nio.BufferUnderflowException();
-        byte[] bytes = new byte[length];
-        b.get(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return RecordStrings.read(b, lengthPlusOne - 1);
     }
 
     private static int readUnsignedVarint(ByteBuffer b) {

@@ -1,9 +1,9 @@
 package io.wharf.broker.txn;
 
 import io.wharf.broker.topic.PartitionId;
+import io.wharf.broker.topic.RecordStrings;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,10 +30,10 @@ public final class TransactionLogRecords {
     }
 
     public static byte[] key(String transactionalId) {
-        byte[] id = utf8(transactionalId);
+        byte[] id = RecordStrings.utf8(transactionalId);
         ByteBuffer b = ByteBuffer.allocate(2 + 2 + id.length);
         b.putShort(KEY_VERSION);
-        putString(b, id);
+        RecordStrings.put(b, id);
         return b.array();
     }
 
@@ -43,7 +43,7 @@ public final class TransactionLogRecords {
         List<byte[]> topics = new ArrayList<>(byTopic.size());
         int size = 2 + 8 + 2 + 4 + 1 + 4 + 8 + 8;
         for (Map.Entry<String, List<Integer>> e : byTopic.entrySet()) {
-            byte[] t = utf8(e.getKey());
+            byte[] t = RecordStrings.utf8(e.getKey());
             topics.add(t);
             size += 2 + t.length + 4 + 4 * e.getValue().size();
         }
@@ -56,7 +56,7 @@ public final class TransactionLogRecords {
         b.putInt(byTopic.size());
         int i = 0;
         for (List<Integer> partitions : byTopic.values()) {
-            putString(b, topics.get(i++));
+            RecordStrings.put(b, topics.get(i++));
             b.putInt(partitions.size());
             for (int p : partitions) b.putInt(p);
         }
@@ -102,24 +102,10 @@ public final class TransactionLogRecords {
         }
     }
 
-    private static byte[] utf8(String s) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length > Short.MAX_VALUE) {
-            throw new IllegalArgumentException("String of " + bytes.length + " bytes is longer than " + Short.MAX_VALUE);
-        }
-        return bytes;
-    }
-
-    private static void putString(ByteBuffer b, byte[] s) {
-        b.putShort((short) s.length);
-        b.put(s);
-    }
-
+    /** A string that must not be null (a truncated or corrupt record otherwise). */
     private static String getString(ByteBuffer b) {
-        short length = b.getShort();
-        if (length < 0 || length > b.remaining()) throw new BufferUnderflowException();
-        byte[] bytes = new byte[length];
-        b.get(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        String s = RecordStrings.getNullable(b);
+        if (s == null) throw new BufferUnderflowException();
+        return s;
     }
 }
