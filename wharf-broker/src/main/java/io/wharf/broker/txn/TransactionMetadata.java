@@ -57,10 +57,13 @@ public record TransactionMetadata(String transactionalId, long producerId, short
             next, kept, startTimestamp, now);
     }
 
-    /** Fences the current producer: the epoch goes up by one and the ongoing transaction will be aborted. */
-    public TransactionMetadata fenced(long now) {
+    /**
+     * Fences the current producer and decides to abort its ongoing transaction: the epoch goes up by one
+     * (the abort markers carry it) and the state becomes PrepareAbort, with the partitions kept.
+     */
+    public TransactionMetadata fencedForAbort(long now) {
         return new TransactionMetadata(transactionalId, producerId, (short) (producerEpoch + 1), producerEpoch,
-            timeoutMs, TransactionState.PREPARE_EPOCH_FENCE, partitions, startTimestamp, now);
+            timeoutMs, TransactionState.PREPARE_ABORT, partitions, startTimestamp, now);
     }
 
     /** Whether the epoch cannot be bumped any more, so the next session needs a new producer id. */

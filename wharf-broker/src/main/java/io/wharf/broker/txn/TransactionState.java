@@ -7,8 +7,11 @@ package io.wharf.broker.txn;
  * <pre>
  * Empty/CompleteCommit/CompleteAbort --AddPartitions--> Ongoing --EndTxn--> PrepareCommit|PrepareAbort
  *   --markers written--> CompleteCommit|CompleteAbort
- * Ongoing --InitProducerId or timeout--> PrepareEpochFence (in memory only) --> PrepareAbort ...
+ * Ongoing --InitProducerId or timeout: epoch + 1--> PrepareAbort ...
  * </pre>
+ *
+ * PrepareEpochFence is Kafka's name for that fencing step while it is pending; Wharf never holds it, but
+ * knows its id so that it can read Kafka's records.
  */
 public enum TransactionState {
     EMPTY((byte) 0, "Empty"),

@@ -182,72 +182,61 @@ final class TransactionCoordinator implements TransactionVerifier {
 
     /** AddPartitionsToTxn (and AddOffsetsToTxn with the group's offsets partition): NONE or why not. */
     Errors addPartitions(String transactionalId, long producerId, short producerEpoch, Collection<PartitionId> partitions) {
-        Errors unavailable = availability();
-        if (unavailable != Errors.NONE) return unavailable;
-        Entry entry = transactions.get(transactionalId);
-        if (entry == null) return Errors.INVALID_PRODUCER_ID_MAPPING;
-        synchronized (entry) {
-            TransactionMetadata current = entry.metadata;
-            Errors invalid = checkProducer(entry, producerId, producerEpoch);
-            if (invalid != null) return invalid;
-            if (current.state().isPreparing() || current.state() == TransactionState.PREPARE_EPOCH_FENCE) {
-                return Errors.CONCURRENT_TRANSACTIONS;
-            }
+        return withCurrentProducer(transactionalId, producerId, producerEpoch, (entry, current) -> {
+            if (current.state().isPreparing()) return Errors.CONCURRENT_TRANSACTIONS;
             if (current.state() == TransactionState.ONGOING && current.partitions().containsAll(partitions)) {
                 return Errors.NONE;
             }
-            TransactionMetadata next = current.withPartitions(partitions, clock.getAsLong());
-            try {
-                log.write(next);
-            } catch (RuntimeException e) {
-                return writeError(transactionalId, e);
-            }
-            entry.metadata = next;
-            return Errors.NONE;
-        }
+            return record(entry, current.withPartitions(partitions, clock.getAsLong()));
+        });
     }
 
     /** EndTxn: commits or aborts the ongoing transaction; a retry of a finished EndTxn gets NONE again. */
     Errors endTransaction(String transactionalId, long producerId, short producerEpoch, boolean commit) {
+        return withCurrentProducer(transactionalId, producerId, producerEpoch, (entry, current) -> switch (current.state()) {
+            case ONGOING -> {
+                Errors error = record(entry, current.withState(commit ? TransactionState.PREPARE_COMMIT
+                    : TransactionState.PREPARE_ABORT, clock.getAsLong()));
+                if (error == Errors.NONE) completeMarkers(entry);
+                yield error;
+            }
+            case COMPLETE_COMMIT -> commit ? Errors.NONE : Errors.INVALID_TXN_STATE;
+            case COMPLETE_ABORT -> commit ? Errors.INVALID_TXN_STATE : Errors.NONE;
+            case PREPARE_COMMIT -> commit ? Errors.CONCURRENT_TRANSACTIONS : Errors.INVALID_TXN_STATE;
+            case PREPARE_ABORT -> commit ? Errors.INVALID_TXN_STATE : Errors.CONCURRENT_TRANSACTIONS;
+            default -> Errors.INVALID_TXN_STATE;
+        });
+    }
+
+    /** A change of one transactional id's state, run under its lock. */
+    private interface Transition {
+        Errors apply(Entry entry, TransactionMetadata current);
+    }
+
+    /**
+     * Runs {@code transition} under the id's lock once the state is loaded and {@code producerId} and
+     * {@code producerEpoch} are the id's current ones; otherwise answers why not.
+     */
+    private Errors withCurrentProducer(String transactionalId, long producerId, short producerEpoch, Transition transition) {
         Errors unavailable = availability();
         if (unavailable != Errors.NONE) return unavailable;
         Entry entry = transactions.get(transactionalId);
         if (entry == null) return Errors.INVALID_PRODUCER_ID_MAPPING;
         synchronized (entry) {
-            TransactionMetadata current = entry.metadata;
             Errors invalid = checkProducer(entry, producerId, producerEpoch);
-            if (invalid != null) return invalid;
-            TransactionState state = current.state();
-            switch (state) {
-                case ONGOING -> {
-                    TransactionMetadata next = current.withState(commit ? TransactionState.PREPARE_COMMIT
-                        : TransactionState.PREPARE_ABORT, clock.getAsLong());
-                    try {
-                        log.write(next);
-                    } catch (RuntimeException e) {
-                        return writeError(transactionalId, e);
-                    }
-                    entry.metadata = next;
-                    completeMarkers(entry);
-                    return Errors.NONE;
-                }
-                case COMPLETE_COMMIT -> {
-                    return commit ? Errors.NONE : Errors.INVALID_TXN_STATE;
-                }
-                case COMPLETE_ABORT -> {
-                    return commit ? Errors.INVALID_TXN_STATE : Errors.NONE;
-                }
-                case PREPARE_COMMIT -> {
-                    return commit ? Errors.CONCURRENT_TRANSACTIONS : Errors.INVALID_TXN_STATE;
-                }
-                case PREPARE_ABORT -> {
-                    return commit ? Errors.INVALID_TXN_STATE : Errors.CONCURRENT_TRANSACTIONS;
-                }
-                default -> {
-                    return Errors.INVALID_TXN_STATE;
-                }
-            }
+            return invalid != null ? invalid : transition.apply(entry, entry.metadata);
         }
+    }
+
+    /** Logs {@code next} and makes it the id's state; the error to answer if it cannot be logged. Under the lock. */
+    private Errors record(Entry entry, TransactionMetadata next) {
+        try {
+            log.write(next);
+        } catch (RuntimeException e) {
+            return writeError(next.transactionalId(), e);
+        }
+        entry.metadata = next;
+        return Errors.NONE;
     }
 
     /** Null when {@code producerId} and {@code producerEpoch} are the id's current ones, else the error. */
@@ -280,10 +269,11 @@ final class TransactionCoordinator implements TransactionVerifier {
     /**
      * Bumps the epoch (fencing the producer) and aborts the ongoing transaction with the new epoch. Under the
      * lock. If the abort cannot be logged the transaction stays Ongoing at its old epoch, so the next timeout
-     * pass or InitProducerId tries again (Kafka's PrepareEpochFence is likewise only a pending transition).
+     * pass or InitProducerId tries again (Kafka's PrepareEpochFence is likewise only a pending transition,
+     * never a state Wharf holds).
      */
     private void fenceAndAbort(Entry entry, long now) {
-        TransactionMetadata aborting = entry.metadata.fenced(now).withState(TransactionState.PREPARE_ABORT, now);
+        TransactionMetadata aborting = entry.metadata.fencedForAbort(now);
         log.write(aborting);
         entry.metadata = aborting;
         completeMarkers(entry);
