@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * idempotent.
  *
  * <p>Thread-safe: every election step and every {@link ControllerListener} call runs on one thread of this
- * object; the getters read volatile state.
+ * object; the getters read volatile state, which changes only after the listener has been told. A win in a
+ * new term (another epoch or session) while still controller tells the listener the old term ended first.
  */
 public final class ControllerElection implements AutoCloseable {
 
@@ -52,6 +53,8 @@ public final class ControllerElection implements AutoCloseable {
     private volatile boolean isController;
     private volatile int controllerId = -1;
     private volatile int controllerEpoch = ControllerZNode.INITIAL_EPOCH;
+    /** The ZooKeeper session whose {@code /controller} made this broker controller (0 when it is not). */
+    private volatile long controllerSession;
     private volatile boolean closed;
 
     public ControllerElection(ZkMetadataStore store, int brokerId, ControllerListener listener) {
@@ -147,7 +150,7 @@ public final class ControllerElection implements AutoCloseable {
             long session = client.getZookeeperClient().getZooKeeper().getSessionId();
             int epoch = readEpoch();
             if (winner == brokerId && stat.getEphemeralOwner() == session) {
-                becomeController(epoch);
+                becomeController(epoch, session);
             } else {
                 resign();
                 controllerEpoch = epoch;
@@ -185,7 +188,7 @@ public final class ControllerElection implements AutoCloseable {
             return;
         }
         log.info("Broker {} is the controller, epoch {}", brokerId, newEpoch);
-        becomeController(newEpoch);
+        becomeController(newEpoch, currentSession());
     }
 
     private int readEpoch() throws Exception {
@@ -196,28 +199,37 @@ public final class ControllerElection implements AutoCloseable {
         }
     }
 
-    private void becomeController(int epoch) {
-        controllerEpoch = epoch;
-        controllerId = brokerId;
+    /**
+     * Records a win in {@code session}. A win with another epoch or session while still controller is a new
+     * term — the old session expired and the election ran on the new one before the loss was processed — so
+     * the listener hears the old term end first and never sees the epoch change silently.
+     */
+    private void becomeController(int epoch, long session) {
+        if (isController && (epoch != controllerEpoch || session != controllerSession)) resign();
         if (!isController) {
-            isController = true;
             try {
                 listener.onBecomeController(epoch);
             } catch (RuntimeException e) {
                 log.error("Controller listener of broker {} failed on becoming controller", brokerId, e);
             }
         }
+        // Published after the listener ran: whoever sees the new state sees a listener that knows it.
+        controllerEpoch = epoch;
+        controllerId = brokerId;
+        controllerSession = session;
+        isController = true;
     }
 
     private void resign() {
         if (isController) {
-            isController = false;
             log.info("Broker {} is no longer the controller", brokerId);
             try {
                 listener.onResign();
             } catch (RuntimeException e) {
                 log.error("Controller listener of broker {} failed on resigning", brokerId, e);
             }
+            controllerSession = 0;
+            isController = false;
         }
     }
 
@@ -248,11 +260,22 @@ public final class ControllerElection implements AutoCloseable {
     private void onConnectionState(CuratorFramework ignored, ConnectionState state) {
         if (state == ConnectionState.LOST) {
             submit(() -> {
+                // The loss of an older session than the one a re-election already won in changes nothing.
+                if (isController && currentSession() == controllerSession) return;
                 resign();
                 controllerId = -1;
             });
         } else if (state == ConnectionState.RECONNECTED) {
             submit(this::electLogged);
+        }
+    }
+
+    /** The session id of the client's current ZooKeeper handle (0 while it has none). */
+    private long currentSession() {
+        try {
+            return client.getZookeeperClient().getZooKeeper().getSessionId();
+        } catch (Exception e) {
+            return 0;
         }
     }
 
