@@ -57,6 +57,8 @@ public final class Log implements AutoCloseable {
     private volatile LogOffsetMetadata highWatermark;
     private volatile long logStartOffset;
     private volatile long recoveryPoint;
+    /** Serialises flushes, which run their fsync outside {@link #lock}. */
+    private final Object flushLock = new Object();
     private volatile long lastFlushMs;
     private long unflushedMessages;
     /** The active segment's share of {@code segment.jitter.ms}, drawn when it became active. Under the lock. */
@@ -463,22 +465,57 @@ public final class Log implements AutoCloseable {
     /** Flushes everything appended so far. */
     public void flush() { flush(endOffset.offset()); }
 
-    /** Flushes segments holding offsets below {@code offset} and moves the recovery point there. */
+    /**
+     * Flushes segments holding offsets below {@code offset} and moves the recovery point there. The
+     * {@code fsync} runs outside the log's lock, so appends go on while it waits for the disk (a confirm
+     * waiting for its flush must not stall the publishers of the same log); flushes serialise among
+     * themselves.
+     */
     public void flush(long offset) {
-        lock.lock();
-        try {
-            if (offset <= recoveryPoint || closed) return;
-            Long from = segments.floorKey(recoveryPoint);
-            if (from == null) from = segments.firstKey();
-            for (LogSegment segment : segments.subMap(from, true, offset, false).values()) {
-                segment.flush();
-            }
-            recoveryPoint = offset;
-            lastFlushMs = time.milliseconds();
-            unflushedMessages = 0;
-        } finally {
-            lock.unlock();
+        if (lock.isHeldByCurrentThread()) {
+            // An append or close flushing under the lock: forcing here keeps the lock order (lock, never
+            // flushLock after it).
+            flushHoldingLock(offset);
+            return;
         }
+        synchronized (flushLock) {
+            List<LogSegment> dirty;
+            lock.lock();
+            try {
+                if (offset <= recoveryPoint || closed) return;
+                Long from = segments.floorKey(recoveryPoint);
+                if (from == null) from = segments.firstKey();
+                dirty = List.copyOf(segments.subMap(from, true, offset, false).values());
+            } finally {
+                lock.unlock();
+            }
+            for (LogSegment segment : dirty) {
+                try {
+                    segment.flush();
+                } catch (UncheckedIOException e) {
+                    // Deleted by retention or closed with the log meanwhile: nothing left to flush.
+                    if (!closed && segments.containsValue(segment)) throw e;
+                }
+            }
+            lock.lock();
+            try {
+                if (offset > recoveryPoint) recoveryPoint = Math.min(offset, endOffset.offset());
+                lastFlushMs = time.milliseconds();
+                unflushedMessages = 0;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void flushHoldingLock(long offset) {
+        if (offset <= recoveryPoint || closed) return;
+        Long from = segments.floorKey(recoveryPoint);
+        if (from == null) from = segments.firstKey();
+        for (LogSegment segment : segments.subMap(from, true, offset, false).values()) segment.flush();
+        recoveryPoint = offset;
+        lastFlushMs = time.milliseconds();
+        unflushedMessages = 0;
     }
 
     /** Flushes if {@code flush.ms} has passed since the last flush (called by the log manager's timer). */

@@ -4,6 +4,8 @@ import io.wharf.broker.BrokerError;
 import io.wharf.broker.BrokerException;
 import io.wharf.broker.metadata.TopicMetadata;
 import io.wharf.log.Isolation;
+import io.wharf.log.Log;
+import io.wharf.log.OffsetOutOfRangeException;
 import io.wharf.log.LogReadInfo;
 import io.wharf.log.record.RecordBatch;
 import io.wharf.log.record.RecordBatchIterator;
@@ -184,16 +186,24 @@ public final class InternalTopic {
      * call.
      */
     public static void replay(Partition partition, Consumer<RecordBatch> visitor) {
-        long offset = partition.logStartOffset();
-        long end = partition.logEndOffset();
+        replay(partition.log(), visitor);
+    }
+
+    /** As {@link #replay(Partition, Consumer)}, for any log. */
+    public static void replay(Log log, Consumer<RecordBatch> visitor) {
+        long offset = log.logStartOffset();
+        long end = log.logEndOffset();
         while (offset < end) {
-            LogReadInfo read = partition.read(offset, LOAD_BUFFER_BYTES, Isolation.LOG_END, true);
-            if (read.records().isEmpty()) break;
+            LogReadInfo read;
             ByteBuffer buffer;
             try {
+                read = log.read(offset, LOAD_BUFFER_BYTES, Isolation.LOG_END, true);
+                if (read.records().isEmpty()) break;
                 buffer = read.records().readFully();
             } catch (IOException e) {
-                throw new UncheckedIOException("Cannot read " + partition.id() + " at offset " + offset, e);
+                throw new UncheckedIOException("Cannot read " + log + " at offset " + offset, e);
+            } catch (OffsetOutOfRangeException e) {
+                throw new BrokerException(BrokerError.OFFSET_OUT_OF_RANGE, log + ": " + e.getMessage(), e);
             }
             long next = offset;
             RecordBatchIterator batches = new RecordBatchIterator(buffer);
@@ -203,7 +213,7 @@ public final class InternalTopic {
                 next = batch.nextOffset();
             }
             if (next <= offset) {
-                LOG.warn("Loading {} made no progress at offset {} (log end {}); stopping there", partition.id(), offset, end);
+                LOG.warn("Loading {} made no progress at offset {} (log end {}); stopping there", log, offset, end);
                 break;
             }
             offset = next;

@@ -1,0 +1,92 @@
+package io.wharf.broker.message;
+
+import io.wharf.log.record.Compression;
+import io.wharf.log.record.Header;
+import io.wharf.log.record.Record;
+import io.wharf.log.record.RecordBatchBuilder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * How a {@link Message} is stored as one record of a log (a queue's, or a Kafka topic an exchange is bound
+ * to), so that any protocol can read it back:
+ * <ul>
+ *   <li>key: the routing key (UTF-8);
+ *   <li>value: the body;
+ *   <li>header {@value #EXCHANGE}: the exchange it was published to (UTF-8);
+ *   <li>header {@value #PROPERTIES}: the publishing protocol's properties, byte for byte;
+ *   <li>header {@value #META}: 10 bytes — flags (bit 0: persistent), the expiration in ms (8 bytes, -1
+ *       for none), the priority (1 byte, 0xFF for none);
+ *   <li>timestamp: the arrival time.
+ * </ul>
+ * Records without the Wharf headers (written by a Kafka producer) read back as transient messages on the
+ * default exchange with empty properties.
+ */
+public final class MessageRecords {
+    public static final String EXCHANGE = "exchange";
+    public static final String PROPERTIES = "properties";
+    public static final String META = "meta";
+    private static final int META_SIZE = 10;
+    private static final byte PERSISTENT = 1;
+
+    private MessageRecords() {
+    }
+
+    /** One uncompressed batch holding {@code message} as a single record. */
+    public static ByteBuffer batchOf(Message message) {
+        RecordBatchBuilder builder = RecordBatchBuilder.newBatch(Compression.NONE,
+            message.body().length + message.properties().length + message.routingKey().length() + 160);
+        builder.append(message.timestamp(), message.routingKey().getBytes(StandardCharsets.UTF_8), message.body(),
+            new Header(EXCHANGE, message.exchange().getBytes(StandardCharsets.UTF_8)),
+            new Header(PROPERTIES, message.properties()),
+            new Header(META, meta(message)));
+        return builder.build();
+    }
+
+    private static byte[] meta(Message message) {
+        ByteBuffer b = ByteBuffer.allocate(META_SIZE);
+        b.put(message.persistent() ? PERSISTENT : 0);
+        b.putLong(message.expirationMs());
+        b.put((byte) (message.priority() == Message.NO_PRIORITY ? 0xFF : message.priority()));
+        return b.array();
+    }
+
+    /** The message a record holds; {@code headers} decodes its properties' headers table when asked. */
+    public static Message read(Record record, HeadersDecoder headers) {
+        String exchange = "";
+        byte[] properties = null;
+        boolean persistent = false;
+        long expiration = Message.NO_EXPIRATION;
+        int priority = Message.NO_PRIORITY;
+        for (Header h : record.headers()) {
+            switch (h.key()) {
+                case EXCHANGE -> exchange = new String(h.value(), StandardCharsets.UTF_8);
+                case PROPERTIES -> properties = h.value();
+                case META -> {
+                    if (h.value() != null && h.value().length == META_SIZE) {
+                        ByteBuffer b = ByteBuffer.wrap(h.value());
+                        persistent = (b.get() & PERSISTENT) != 0;
+                        expiration = b.getLong();
+                        int p = b.get() & 0xFF;
+                        priority = p == 0xFF ? Message.NO_PRIORITY : p;
+                    }
+                }
+                default -> { }
+            }
+        }
+        byte[] props = properties;
+        return new Message(exchange, utf8(record.key()), props, bytes(record.value()), record.timestamp(), persistent,
+            expiration, priority, () -> props == null ? java.util.Map.of() : headers.headers(props));
+    }
+
+    private static String utf8(ByteBuffer b) {
+        return b == null ? "" : StandardCharsets.UTF_8.decode(b).toString();
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        if (b == null) return null;
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+}

@@ -1,0 +1,115 @@
+package io.wharf.broker.queue;
+
+import io.wharf.broker.topic.InternalTopic;
+import io.wharf.log.Log;
+import io.wharf.log.record.Compression;
+import io.wharf.log.record.RecordBatchBuilder;
+import io.wharf.log.record.RecordDecoder;
+import io.wharf.log.record.Varint;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.NavigableSet;
+import java.util.TreeSet;
+
+/**
+ * The persisted half of a durable queue's {@link QueueCursor}: a log of its own, next to the queue's
+ * message log, to which every settlement is appended before it takes effect, so that a restart (or a
+ * {@code kill -9}: the append is in the page cache) redelivers nothing that was acknowledged.
+ *
+ * <p>Records, keyed by their kind:
+ * <ul>
+ *   <li>{@code s}: settled offsets — a count, then each offset as a zig-zag varlong delta from the previous
+ *       one (the first from 0);
+ *   <li>{@code c}: a checkpoint — the floor, then the settled offsets above it, in the same encoding.
+ *       Everything before a checkpoint is superseded by it, and the journal drops it.
+ * </ul>
+ * A checkpoint is written once enough settlements accumulated; the log start then moves to it.
+ *
+ * <p>Not thread-safe: called under its queue's lock.
+ */
+final class CursorJournal {
+    private static final byte[] SETTLED = {'s'};
+    private static final byte[] CHECKPOINT = {'c'};
+    /** Settlements between two checkpoints. */
+    private static final int CHECKPOINT_EVERY = 50_000;
+
+    private final Log log;
+    private int sinceCheckpoint;
+
+    CursorJournal(Log log) {
+        this.log = log;
+    }
+
+    /** The floor and settled offsets the journal holds (a fresh cursor at {@code defaultFloor} if it is empty). */
+    QueueCursor load(long defaultFloor) {
+        long[] floor = {defaultFloor};
+        NavigableSet<Long> settled = new TreeSet<>();
+        InternalTopic.replay(log, batch -> RecordDecoder.forEach(batch, record -> {
+            ByteBuffer value = record.value();
+            byte kind = record.key().get(0);
+            if (kind == 'c') {
+                settled.clear();
+                floor[0] = Varint.readVarlong(value);
+            }
+            int n = Varint.readVarint(value);
+            long previous = 0;
+            for (int i = 0; i < n; i++) {
+                previous += Varint.readVarlong(value);
+                settled.add(previous);
+            }
+        }));
+        return QueueCursor.restore(Math.max(floor[0], defaultFloor), settled);
+    }
+
+    /** Appends settlements; call before the cursor settles them. */
+    void settled(long[] offsets, int count) {
+        if (count == 0) return;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(8 + count * 3);
+        writeOffsets(new DataOutputStream(bytes), offsets, count);
+        append(SETTLED, bytes.toByteArray());
+        sinceCheckpoint += count;
+    }
+
+    /** Whether enough settlements accumulated to write a checkpoint. */
+    boolean checkpointDue() { return sinceCheckpoint >= CHECKPOINT_EVERY; }
+
+    /** Writes the cursor's state as a checkpoint and drops the journal before it. */
+    void checkpoint(QueueCursor cursor) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        long[] settled = cursor.settledAboveFloor().stream().mapToLong(Long::longValue).toArray();
+        try {
+            Varint.writeVarlong(cursor.floor(), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        writeOffsets(out, settled, settled.length);
+        long offset = append(CHECKPOINT, bytes.toByteArray());
+        log.deleteRecordsBefore(offset);
+        sinceCheckpoint = 0;
+    }
+
+    private long append(byte[] key, byte[] value) {
+        ByteBuffer batch = RecordBatchBuilder.newBatch(Compression.NONE, value.length + 80)
+            .append(System.currentTimeMillis(), key, value).build();
+        long offset = log.append(batch).firstOffset();
+        log.highWatermarkToLogEnd();
+        return offset;
+    }
+
+    private static void writeOffsets(DataOutputStream out, long[] offsets, int count) {
+        try {
+            Varint.writeVarint(count, out);
+            long previous = 0;
+            for (int i = 0; i < count; i++) {
+                Varint.writeVarlong(offsets[i] - previous, out);
+                previous = offsets[i];
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+    }
+}
