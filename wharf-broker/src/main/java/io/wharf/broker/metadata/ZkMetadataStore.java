@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * built on it live and die with that session, and the registration is re-created after the session expires.
  *
  * <p>{@link #start()} connects and creates the persistent parents Kafka expects ({@code /brokers/ids},
- * {@code /brokers/topics}, {@code /config/topics}, {@code /admin/delete_topics}). Every other method needs a
+ * {@code /brokers/topics}, {@code /config/topics}, {@code /admin/delete_topics}) and Wharf's own root
+ * {@code /wharf} (see {@link #wharfNodes()}). Every other method needs a
  * started store and throws {@link MetadataException} when ZooKeeper cannot be reached (after Curator's
  * bounded retries) or holds data that does not parse; bad arguments throw {@link IllegalArgumentException}.
  *
@@ -41,6 +42,7 @@ public final class ZkMetadataStore implements AutoCloseable {
     private final BrokerRegistry brokers;
     private final TopicRegistry topics;
     private final TopicChangeNotifier topicChanges;
+    private final WharfZNodes wharfNodes;
 
     /**
      * @param connectString     ZooKeeper's {@code host:port[,host:port...][/chroot]}, Kafka's
@@ -63,6 +65,7 @@ public final class ZkMetadataStore implements AutoCloseable {
         this.brokers = new BrokerRegistry(client, connectionTimeout, sessionTimeout.plusSeconds(2));
         this.topics = new TopicRegistry(client);
         this.topicChanges = new TopicChangeNotifier(client);
+        this.wharfNodes = new WharfZNodes(client, connectString);
     }
 
     /**
@@ -85,7 +88,7 @@ public final class ZkMetadataStore implements AutoCloseable {
             throw new MetadataException("Cannot reach ZooKeeper at " + connectString + " within "
                     + connectionTimeout.toMillis() + " ms");
         }
-        for (String path : KafkaZkPaths.PERSISTENT_PATHS) {
+        for (String path : persistentPaths()) {
             ZkCalls.run("Cannot create " + path + " in ZooKeeper at " + connectString, () -> {
                 try {
                     client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path, EMPTY);
@@ -95,6 +98,17 @@ public final class ZkMetadataStore implements AutoCloseable {
             });
         }
         log.info("Connected to ZooKeeper at {} (session 0x{})", connectString, Long.toHexString(sessionId()));
+    }
+
+    private static List<String> persistentPaths() {
+        List<String> paths = new java.util.ArrayList<>(KafkaZkPaths.PERSISTENT_PATHS);
+        paths.add(WharfZNodes.ROOT);
+        return paths;
+    }
+
+    /** Wharf's own znodes under {@code /wharf}, on this store's session; the same instance on every call. */
+    public WharfZNodes wharfNodes() {
+        return wharfNodes;
     }
 
     /**
@@ -278,6 +292,7 @@ public final class ZkMetadataStore implements AutoCloseable {
     @Override
     public void close() {
         topicChanges.close();
+        wharfNodes.close();
         brokers.close();
         client.close();
     }
