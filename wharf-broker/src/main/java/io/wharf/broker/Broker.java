@@ -4,6 +4,7 @@ import io.wharf.broker.metadata.BrokerRegistration;
 import io.wharf.broker.metadata.ControllerElection;
 import io.wharf.broker.metadata.ControllerListener;
 import io.wharf.broker.metadata.ZkMetadataStore;
+import io.wharf.broker.security.AccessControl;
 import io.wharf.broker.topic.TopicManager;
 import io.wharf.log.LogManager;
 import org.slf4j.Logger;
@@ -21,6 +22,7 @@ public final class Broker implements AutoCloseable {
     private final ZkMetadataStore metadata;
     private final LogManager logs;
     private final TopicManager topics;
+    private final AccessControl access;
     private ControllerElection controller;
 
     public Broker(BrokerSettings settings, ZkMetadataStore metadata, LogManager logs) {
@@ -28,11 +30,13 @@ public final class Broker implements AutoCloseable {
         this.metadata = metadata;
         this.logs = logs;
         this.topics = new TopicManager(settings, metadata, logs);
+        this.access = new AccessControl(metadata.wharfNodes());
     }
 
-    /** Loads the topics from ZooKeeper and opens their local partitions. */
+    /** Loads the topics from ZooKeeper and opens their local partitions; loads users, vhosts and permissions. */
     public void start() {
         topics.start();
+        access.start();
     }
 
     /** Announces this broker under {@code /brokers/ids/<id>} and joins the controller election. */
@@ -56,13 +60,15 @@ public final class Broker implements AutoCloseable {
     public TopicManager topics() { return topics; }
     public LogManager logs() { return logs; }
     public ZkMetadataStore metadata() { return metadata; }
+    public AccessControl access() { return access; }
 
     /** Id of the current controller, or -1. */
     public int controllerId() { return controller == null ? -1 : controller.controllerId(); }
 
-    /** Leaves the controller election. */
+    /** Leaves the controller election and stops following access-control changes. */
     @Override
     public void close() {
         if (controller != null) controller.close();
+        access.close();
     }
 }
