@@ -4,8 +4,13 @@ import io.wharf.broker.metadata.BrokerRegistration;
 import io.wharf.broker.metadata.ControllerElection;
 import io.wharf.broker.metadata.ControllerListener;
 import io.wharf.broker.metadata.ZkMetadataStore;
+import io.wharf.broker.message.HeadersDecoder;
+import io.wharf.broker.queue.QueueManager;
 import io.wharf.broker.security.AccessControl;
+import io.wharf.broker.security.AccessListener;
 import io.wharf.broker.topic.TopicManager;
+import io.wharf.broker.vhost.VirtualHosts;
+import io.wharf.broker.vhost.ZkDefinitionStore;
 import io.wharf.log.LogManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,20 +28,39 @@ public final class Broker implements AutoCloseable {
     private final LogManager logs;
     private final TopicManager topics;
     private final AccessControl access;
+    private final QueueManager queues;
+    private final VirtualHosts vhosts;
     private ControllerElection controller;
 
-    public Broker(BrokerSettings settings, ZkMetadataStore metadata, LogManager logs) {
+    /** @param headers decodes the headers table of stored message properties (the AMQP front-end's encoding) */
+    public Broker(BrokerSettings settings, ZkMetadataStore metadata, LogManager logs, HeadersDecoder headers) {
         this.settings = settings;
         this.metadata = metadata;
         this.logs = logs;
         this.topics = new TopicManager(settings, metadata, logs);
         this.access = new AccessControl(metadata.wharfNodes());
+        this.queues = new QueueManager(logs, settings.defaultLogConfig(), headers);
+        this.vhosts = new VirtualHosts(queues, new ZkDefinitionStore(metadata.wharfNodes()));
     }
 
-    /** Loads the topics from ZooKeeper and opens their local partitions; loads users, vhosts and permissions. */
+    public Broker(BrokerSettings settings, ZkMetadataStore metadata, LogManager logs) {
+        this(settings, metadata, logs, HeadersDecoder.NONE);
+    }
+
+    /**
+     * Loads the topics from ZooKeeper and opens their local partitions; loads users, virtual hosts and
+     * permissions, then each virtual host's durable exchanges, queues and bindings.
+     */
     public void start() {
         topics.start();
         access.start();
+        vhosts.start(access.vhosts());
+        access.addListener(new AccessListener() {
+            @Override
+            public void vhostDeleted(String vhost) {
+                vhosts.deleted(vhost);
+            }
+        });
     }
 
     /** Announces this broker under {@code /brokers/ids/<id>} and joins the controller election. */
@@ -61,6 +85,8 @@ public final class Broker implements AutoCloseable {
     public LogManager logs() { return logs; }
     public ZkMetadataStore metadata() { return metadata; }
     public AccessControl access() { return access; }
+    public VirtualHosts vhosts() { return vhosts; }
+    public QueueManager queues() { return queues; }
 
     /** Id of the current controller, or -1. */
     public int controllerId() { return controller == null ? -1 : controller.controllerId(); }
@@ -70,5 +96,6 @@ public final class Broker implements AutoCloseable {
     public void close() {
         if (controller != null) controller.close();
         access.close();
+        queues.close();
     }
 }

@@ -26,6 +26,7 @@ public final class WharfTestBroker implements AutoCloseable {
         Map<String, String> m = new HashMap<>();
         m.put("log.dirs", dir.resolve("logs").toString());
         m.put("listeners", "PLAINTEXT://127.0.0.1:0");
+        m.put("amqp.listeners", "AMQP://127.0.0.1:0");
         m.put("zookeeper.embedded.port", "0");
         m.put("group.initial.rebalance.delay.ms", "0");
         for (int i = 0; i + 1 < overrides.length; i += 2) m.put(overrides[i], overrides[i + 1]);
@@ -43,6 +44,18 @@ public final class WharfTestBroker implements AutoCloseable {
     public String bootstrapServers() { return "127.0.0.1:" + server.boundPort("PLAINTEXT"); }
 
     public WharfServer server() { return server; }
+
+    /** The AMQP listener's port. */
+    public int amqpPort() { return server.boundPort("AMQP"); }
+
+    /** A RabbitMQ client connection factory for this broker, as guest on vhost "/". */
+    public com.rabbitmq.client.ConnectionFactory amqpFactory() {
+        com.rabbitmq.client.ConnectionFactory f = new com.rabbitmq.client.ConnectionFactory();
+        f.setHost("127.0.0.1");
+        f.setPort(amqpPort());
+        f.setAutomaticRecoveryEnabled(false);
+        return f;
+    }
 
     public Path dir() { return dir; }
 

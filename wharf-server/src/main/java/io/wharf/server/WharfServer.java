@@ -1,5 +1,8 @@
 package io.wharf.server;
 
+import io.wharf.amqp.AmqpFrontEnd;
+import io.wharf.amqp.AmqpSettings;
+import io.wharf.amqp.basic.BasicProperties;
 import io.wharf.broker.Broker;
 import io.wharf.broker.metadata.BrokerRegistration;
 import io.wharf.broker.metadata.EmbeddedZooKeeper;
@@ -83,7 +86,7 @@ public final class WharfServer implements AutoCloseable {
             Duration.ofMillis(config.zookeeperSessionTimeoutMs()), Duration.ofMillis(config.zookeeperConnectionTimeoutMs()));
         metadata.start();
         started.push(metadata);
-        broker = new Broker(ServerSettings.broker(config), metadata, logs);
+        broker = new Broker(ServerSettings.broker(config), metadata, logs, BasicProperties::headers);
         started.push(broker);
         broker.start();
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
@@ -96,7 +99,8 @@ public final class WharfServer implements AutoCloseable {
         for (Listener l : config.kafkaListeners()) {
             listeners.add(network.bind(l, "listeners", new KafkaFrontEnd(kafkaApis, config.socketRequestMaxBytes(), l.name())));
         }
-        for (Listener l : config.amqpListeners()) listeners.add(network.bind(l, "amqp.listeners", frontEnd("AMQP")));
+        AmqpFrontEnd amqp = new AmqpFrontEnd(broker.vhosts(), broker.access(), AmqpSettings.defaults());
+        for (Listener l : config.amqpListeners()) listeners.add(network.bind(l, "amqp.listeners", amqp));
         for (Listener l : config.mqttListeners()) listeners.add(network.bind(l, "mqtt.listeners", frontEnd("MQTT")));
         for (Listener l : config.httpListeners()) listeners.add(network.bind(l, "http.listeners", frontEnd("HTTP")));
         broker.register(registration());
@@ -105,7 +109,7 @@ public final class WharfServer implements AutoCloseable {
     }
 
     private ProtocolFrontEnd frontEnd(String protocol) {
-        // The AMQP, MQTT and HTTP front-ends plug in here as they are built.
+        // The MQTT and HTTP front-ends plug in here as they are built.
         return new PendingFrontEnd(protocol);
     }
 

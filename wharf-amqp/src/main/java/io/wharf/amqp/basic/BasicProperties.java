@@ -1,0 +1,112 @@
+package io.wharf.amqp.basic;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.LongString;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.SequenceInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads what the broker acts on out of a content header's basic properties (spec 1.8, the property flags
+ * then the present fields in order), without decoding the rest: the properties are stored and sent back
+ * byte for byte, so every one of the fourteen and every field type of the headers table round-trips
+ * exactly. Only delivery-mode, priority and expiration are read on every publish; the headers table is
+ * decoded when a headers exchange or dead-lettering needs it.
+ */
+public final class BasicProperties {
+    private static final int CONTENT_TYPE = 1 << 15;
+    private static final int CONTENT_ENCODING = 1 << 14;
+    private static final int HEADERS = 1 << 13;
+    private static final int DELIVERY_MODE = 1 << 12;
+    private static final int PRIORITY = 1 << 11;
+    private static final int CORRELATION_ID = 1 << 10;
+    private static final int REPLY_TO = 1 << 9;
+    private static final int EXPIRATION = 1 << 8;
+    /** The 10 bytes (weight, body size) the reference client's property parser expects before the flags. */
+    private static final byte[] HEADER_PREFIX = new byte[10];
+
+    /** What the broker needs of one message's properties. */
+    public record Facts(boolean persistent, int priority, String expiration) {
+    }
+
+    private BasicProperties() {
+    }
+
+    /**
+     * Reads the facts from the raw properties.
+     *
+     * @throws IllegalArgumentException if the properties end early
+     */
+    public static Facts facts(byte[] properties) {
+        if (properties.length < 2) return new Facts(false, -1, null);
+        ByteBuffer b = ByteBuffer.wrap(properties);
+        int flags = b.getShort() & 0xFFFF;
+        int word = flags;
+        while ((word & 1) != 0) word = b.getShort() & 0xFFFF; // continuation flag words (unused by 0-9-1)
+        try {
+            if ((flags & CONTENT_TYPE) != 0) skipShortString(b);
+            if ((flags & CONTENT_ENCODING) != 0) skipShortString(b);
+            if ((flags & HEADERS) != 0) b.position(b.position() + 4 + b.getInt(b.position()));
+            boolean persistent = (flags & DELIVERY_MODE) != 0 && b.get() == 2;
+            int priority = (flags & PRIORITY) != 0 ? b.get() & 0xFF : -1;
+            if ((flags & CORRELATION_ID) != 0) skipShortString(b);
+            if ((flags & REPLY_TO) != 0) skipShortString(b);
+            String expiration = null;
+            if ((flags & EXPIRATION) != 0) {
+                int n = b.get() & 0xFF;
+                expiration = new String(properties, b.position(), n, StandardCharsets.UTF_8);
+                b.position(b.position() + n);
+            }
+            return new Facts(persistent, priority, expiration);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("malformed content header properties", e);
+        }
+    }
+
+    /** The headers table as plain Java values (long strings as Strings), or an empty map. */
+    public static Map<String, Object> headers(byte[] properties) {
+        if (properties.length < 2) return Map.of();
+        try {
+            AMQP.BasicProperties p = new AMQP.BasicProperties(new DataInputStream(new SequenceInputStream(
+                new ByteArrayInputStream(HEADER_PREFIX), new ByteArrayInputStream(properties))));
+            return p.getHeaders() == null ? Map.of() : plain(p.getHeaders());
+        } catch (IOException e) {
+            return Map.of();
+        }
+    }
+
+    /** A table with the reference client's {@link LongString}s turned into Strings, recursively. */
+    public static Map<String, Object> plain(Map<String, Object> table) {
+        if (table == null) return Map.of();
+        Map<String, Object> out = new LinkedHashMap<>();
+        table.forEach((k, v) -> out.put(k, plainValue(v)));
+        return out;
+    }
+
+    private static Object plainValue(Object v) {
+        if (v instanceof LongString s) return s.toString();
+        if (v instanceof Map<?, ?> m) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> t = (Map<String, Object>) m;
+            return plain(t);
+        }
+        if (v instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            for (Object o : list) out.add(plainValue(o));
+            return out;
+        }
+        return v;
+    }
+
+    private static void skipShortString(ByteBuffer b) {
+        int n = b.get() & 0xFF;
+        b.position(b.position() + n);
+    }
+}

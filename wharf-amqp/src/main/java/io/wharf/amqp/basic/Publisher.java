@@ -1,0 +1,234 @@
+package io.wharf.amqp.basic;
+
+import com.rabbitmq.client.impl.AMQImpl;
+import com.rabbitmq.client.impl.Method;
+import io.netty.buffer.ByteBuf;
+import io.wharf.amqp.AmqpException;
+import io.wharf.amqp.AmqpSettings;
+import io.wharf.amqp.channel.Access;
+import io.wharf.amqp.connection.ConnectionOutput;
+import io.wharf.amqp.frame.FrameWriter;
+import io.wharf.broker.exchange.Exchange;
+import io.wharf.broker.message.Message;
+import io.wharf.broker.queue.MessageQueue;
+import io.wharf.broker.vhost.VirtualHost;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Basic.Publish on one channel: the content is assembled from its header and body frames, routed through
+ * the virtual host, and appended to each queue; an unroutable mandatory message comes back as Basic.Return
+ * (312 NO_ROUTE). In confirm mode (spec extension {@code confirm.select}) each publish is numbered and
+ * acknowledged once every queue holds it as safely as it promises — on disk for a persistent message on a
+ * durable queue — in one Basic.Ack covering every number below the oldest still pending. In tx mode the
+ * messages wait for Tx.Commit. Confined to the connection's event loop.
+ */
+public final class Publisher {
+    private final int channel;
+    private final ConnectionOutput connection;
+    private final Access access;
+    private final AmqpSettings settings;
+
+    private AMQImpl.Basic.Publish pending;
+    private Exchange pendingExchange;
+    private byte[] pendingProperties;
+    private byte[] pendingBody;
+    private int bodyReceived;
+    private boolean expectBody;
+
+    private boolean confirming;
+    private long nextSequence = 1;
+    private long lastConfirmed;
+    private final TreeSet<Long> unconfirmed = new TreeSet<>();
+
+    private boolean transactional;
+    private final List<Runnable> uncommitted = new ArrayList<>();
+    private boolean released;
+
+    public Publisher(int channel, ConnectionOutput connection, Access access, AmqpSettings settings) {
+        this.channel = channel;
+        this.connection = connection;
+        this.access = access;
+        this.settings = settings;
+    }
+
+    /** Whether a content header or body frame must come next. */
+    public boolean expectsContent() { return pending != null; }
+
+    public boolean confirming() { return confirming; }
+
+    public boolean transactional() { return transactional; }
+
+    public void onPublish(AMQImpl.Basic.Publish p) {
+        if (p.getImmediate()) {
+            throw AmqpException.of(AmqpException.NOT_IMPLEMENTED, "immediate=true", p);
+        }
+        VirtualHost vhost = connection.vhost();
+        Exchange exchange = vhost.exchange(p.getExchange());
+        if (exchange == null) {
+            throw AmqpException.of(AmqpException.NOT_FOUND, "no exchange '" + p.getExchange() + "' in vhost '"
+                + vhost.name() + "'", p);
+        }
+        if (exchange.definition().internal()) {
+            throw AmqpException.of(AmqpException.ACCESS_REFUSED, "cannot publish to internal exchange '"
+                + p.getExchange() + "' in vhost '" + vhost.name() + "'", p);
+        }
+        access.write("exchange", p.getExchange(), p);
+        pending = p;
+        pendingExchange = exchange;
+    }
+
+    /** The content header (spec 4.2.6.1): class, weight, body size, properties. */
+    public void onHeader(ByteBuf payload) {
+        if (pending == null || expectBody) {
+            throw new AmqpException(AmqpException.UNEXPECTED_FRAME, "content header on channel " + channel
+                + " without a basic.publish before it", 60, 40);
+        }
+        if (payload.readableBytes() < 14) {
+            throw new AmqpException(AmqpException.FRAME_ERROR, "content header of " + payload.readableBytes()
+                + " bytes is too short", 60, 40);
+        }
+        int classId = payload.readUnsignedShort();
+        if (classId != 60) {
+            throw new AmqpException(AmqpException.COMMAND_INVALID, "content header for class " + classId
+                + ", expected 60 (basic)", 60, 40);
+        }
+        payload.skipBytes(2); // weight
+        long size = payload.readLong();
+        if (size < 0 || size > settings.maxMessageBytes()) {
+            Method m = pending;
+            pending = null;
+            throw AmqpException.of(AmqpException.PRECONDITION_FAILED, "message size " + size
+                + " is larger than configured max size " + settings.maxMessageBytes(), m);
+        }
+        pendingProperties = new byte[payload.readableBytes()];
+        payload.readBytes(pendingProperties);
+        pendingBody = new byte[(int) size];
+        bodyReceived = 0;
+        expectBody = true;
+        if (size == 0) complete();
+    }
+
+    public void onBody(ByteBuf payload) {
+        if (!expectBody) {
+            throw new AmqpException(AmqpException.UNEXPECTED_FRAME, "content body on channel " + channel
+                + " without a content header before it", 60, 40);
+        }
+        int n = payload.readableBytes();
+        if (bodyReceived + n > pendingBody.length) {
+            throw new AmqpException(AmqpException.FRAME_ERROR, "content body is larger than the " + pendingBody.length
+                + " bytes its header announced", 60, 40);
+        }
+        payload.readBytes(pendingBody, bodyReceived, n);
+        bodyReceived += n;
+        if (bodyReceived == pendingBody.length) complete();
+    }
+
+    private void complete() {
+        AMQImpl.Basic.Publish p = pending;
+        Exchange exchange = pendingExchange;
+        byte[] properties = pendingProperties;
+        byte[] body = pendingBody;
+        pending = null;
+        pendingExchange = null;
+        pendingProperties = null;
+        pendingBody = null;
+        expectBody = false;
+        Message message = message(p, properties, body);
+        long sequence = confirming ? nextSequence++ : 0;
+        if (confirming) unconfirmed.add(sequence);
+        if (transactional) {
+            uncommitted.add(() -> deliver(p, exchange, message, sequence));
+        } else {
+            deliver(p, exchange, message, sequence);
+        }
+    }
+
+    private Message message(AMQImpl.Basic.Publish p, byte[] properties, byte[] body) {
+        BasicProperties.Facts facts;
+        try {
+            facts = BasicProperties.facts(properties);
+        } catch (IllegalArgumentException e) {
+            throw new AmqpException(AmqpException.FRAME_ERROR, "malformed content header properties", 60, 40);
+        }
+        long expiration = Message.NO_EXPIRATION;
+        if (facts.expiration() != null) {
+            try {
+                expiration = Long.parseLong(facts.expiration());
+            } catch (NumberFormatException e) {
+                expiration = -2;
+            }
+            if (expiration < 0) {
+                throw AmqpException.of(AmqpException.PRECONDITION_FAILED, "invalid expiration '" + facts.expiration()
+                    + "': not a non-negative integer", p);
+            }
+        }
+        return new Message(p.getExchange(), p.getRoutingKey(), properties, body, System.currentTimeMillis(),
+            facts.persistent(), expiration, facts.priority(), () -> BasicProperties.headers(properties));
+    }
+
+    private void deliver(AMQImpl.Basic.Publish p, Exchange exchange, Message message, long sequence) {
+        List<MessageQueue> targets = connection.vhost().route(exchange, message);
+        if (targets.isEmpty()) {
+            if (p.getMandatory()) {
+                ByteBuf out = connection.buffer();
+                FrameWriter.method(out, channel, new AMQImpl.Basic.Return(312, "NO_ROUTE", p.getExchange(), p.getRoutingKey()));
+                FrameWriter.content(out, channel, message.properties(), message.body(), connection.frameMax());
+                connection.write(out);
+            }
+            if (sequence > 0) confirmed(sequence, true);
+            return;
+        }
+        CompletableFuture<?>[] stored = new CompletableFuture<?>[targets.size()];
+        for (int i = 0; i < stored.length; i++) stored[i] = targets.get(i).enqueue(message);
+        if (sequence == 0) return;
+        CompletableFuture<Void> all = stored.length == 1 ? stored[0].thenApply(x -> null) : CompletableFuture.allOf(stored);
+        if (all.isDone() && !all.isCompletedExceptionally()) {
+            confirmed(sequence, true);
+        } else {
+            all.whenComplete((v, e) -> connection.eventLoop().execute(() -> {
+                confirmed(sequence, e == null);
+                connection.flush();
+            }));
+        }
+    }
+
+    private void confirmed(long sequence, boolean ok) {
+        if (released || !unconfirmed.remove(sequence)) return;
+        if (!ok) {
+            connection.send(channel, new AMQImpl.Basic.Nack(sequence, false, false));
+            return;
+        }
+        long upTo = unconfirmed.isEmpty() ? nextSequence - 1 : unconfirmed.first() - 1;
+        if (upTo <= lastConfirmed) return;
+        connection.send(channel, new AMQImpl.Basic.Ack(upTo, upTo > lastConfirmed + 1));
+        lastConfirmed = upTo;
+    }
+
+    public void confirmSelect(AMQImpl.Confirm.Select s) {
+        if (transactional) {
+            throw AmqpException.of(AmqpException.PRECONDITION_FAILED, "cannot switch from tx to confirm mode", s);
+        }
+        confirming = true;
+        if (!s.getNowait()) connection.send(channel, new AMQImpl.Confirm.SelectOk());
+    }
+
+    public void txSelect() { transactional = true; }
+
+    public void txCommit() {
+        List<Runnable> batch = List.copyOf(uncommitted);
+        uncommitted.clear();
+        batch.forEach(Runnable::run);
+    }
+
+    public void txRollback() { uncommitted.clear(); }
+
+    /** The channel is gone: nothing more is confirmed on it. */
+    public void release() {
+        released = true;
+        uncommitted.clear();
+        pending = null;
+    }
+}

@@ -1,0 +1,331 @@
+package io.wharf.broker.vhost;
+
+import io.wharf.broker.exchange.Binding;
+import io.wharf.broker.exchange.Destination;
+import io.wharf.broker.exchange.Exchange;
+import io.wharf.broker.exchange.ExchangeDefinition;
+import io.wharf.broker.exchange.ExchangeType;
+import io.wharf.broker.message.Message;
+import io.wharf.broker.queue.MessageQueue;
+import io.wharf.broker.queue.QueueManager;
+import io.wharf.broker.queue.QueueName;
+import io.wharf.broker.vhost.VhostException.Reason;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One virtual host: its exchanges, queues and bindings, with RabbitMQ's rules for declaring, binding and
+ * deleting them, and the routing of a published message to its queues. Durable definitions are written
+ * to the {@link DefinitionStore} before they take effect, and loaded from it at start-up.
+ *
+ * <p>Every virtual host has the default exchange ({@code ""}: each queue is bound to it by its name) and
+ * {@code amq.direct}, {@code amq.fanout}, {@code amq.topic}, {@code amq.headers}, {@code amq.match}. Names
+ * starting with {@code amq.} are reserved.
+ *
+ * <p>Thread-safety: {@link #route} runs without locks from any thread; changes serialise on this object.
+ */
+public final class VirtualHost {
+    public static final String DEFAULT_EXCHANGE = "";
+    private static final String RESERVED = "amq.";
+    private static final List<ExchangeDefinition> STANDARD = List.of(
+        new ExchangeDefinition(DEFAULT_EXCHANGE, ExchangeType.DIRECT, true, false, false, Map.of()),
+        new ExchangeDefinition("amq.direct", ExchangeType.DIRECT, true, false, false, Map.of()),
+        new ExchangeDefinition("amq.fanout", ExchangeType.FANOUT, true, false, false, Map.of()),
+        new ExchangeDefinition("amq.topic", ExchangeType.TOPIC, true, false, false, Map.of()),
+        new ExchangeDefinition("amq.headers", ExchangeType.HEADERS, true, false, false, Map.of()),
+        new ExchangeDefinition("amq.match", ExchangeType.HEADERS, true, false, false, Map.of()));
+
+    /** A queue as this virtual host knows it: its definition and its storage. */
+    public record LiveQueue(QueueDefinition definition, MessageQueue queue) {
+        public String name() { return definition.name(); }
+    }
+
+    private final String name;
+    private final QueueManager storage;
+    private final DefinitionStore store;
+    private final Map<String, Exchange> exchanges = new ConcurrentHashMap<>();
+    private final Map<String, LiveQueue> queues = new ConcurrentHashMap<>();
+
+    public VirtualHost(String name, QueueManager storage, DefinitionStore store) {
+        this.name = name;
+        this.storage = storage;
+        this.store = store;
+        for (ExchangeDefinition d : STANDARD) exchanges.put(d.name(), new Exchange(d));
+    }
+
+    public String name() { return name; }
+
+    /** Loads the durable exchanges, queues and bindings; returns the names of the durable queues. */
+    public synchronized Set<QueueName> load() {
+        DefinitionStore.Definitions defs = store.load(name);
+        for (ExchangeDefinition d : defs.exchanges()) exchanges.putIfAbsent(d.name(), new Exchange(d));
+        Set<QueueName> durable = new HashSet<>();
+        for (QueueDefinition d : defs.queues()) {
+            QueueName qn = new QueueName(name, d.name());
+            queues.put(d.name(), new LiveQueue(d, storage.open(qn, QueueArguments.settings(name, d))));
+            durable.add(qn);
+        }
+        for (Binding b : defs.bindings()) {
+            Exchange source = exchanges.get(b.source());
+            if (source != null && destinationExists(b.destination())) source.bind(b);
+        }
+        return durable;
+    }
+
+    // ---- exchanges ----
+
+    public Exchange exchange(String exchange) { return exchanges.get(exchange); }
+
+    public Collection<Exchange> exchanges() { return List.copyOf(exchanges.values()); }
+
+    /** The exchange, or NOT_FOUND ("no exchange 'x' in vhost '/'"). */
+    public Exchange requireExchange(String exchange) {
+        Exchange e = exchanges.get(exchange);
+        if (e == null) throw notFound("exchange", exchange);
+        return e;
+    }
+
+    /** Declares an exchange (RabbitMQ's rules); returns the exchange, new or existing. */
+    public synchronized Exchange declareExchange(ExchangeDefinition def) {
+        Exchange existing = exchanges.get(def.name());
+        if (existing != null) {
+            ExchangeDefinition cur = existing.definition();
+            if (cur.type() != def.type()) throw inequivalent("exchange", def.name(), "type", def.type().wireName(), cur.type().wireName());
+            if (cur.durable() != def.durable()) throw inequivalent("exchange", def.name(), "durable", def.durable(), cur.durable());
+            if (cur.autoDelete() != def.autoDelete()) throw inequivalent("exchange", def.name(), "auto_delete", def.autoDelete(), cur.autoDelete());
+            if (cur.internal() != def.internal()) throw inequivalent("exchange", def.name(), "internal", def.internal(), cur.internal());
+            if (!Objects.equals(cur.alternateExchange(), def.alternateExchange())) {
+                throw inequivalent("exchange", def.name(), "alternate-exchange", def.alternateExchange(), cur.alternateExchange());
+            }
+            return existing;
+        }
+        if (def.name().startsWith(RESERVED)) {
+            throw new VhostException(Reason.ACCESS_REFUSED, "exchange name '" + def.name()
+                + "' contains reserved prefix 'amq.*'");
+        }
+        if (def.durable()) store.saveExchange(name, def);
+        Exchange e = new Exchange(def);
+        exchanges.put(def.name(), e);
+        return e;
+    }
+
+    /** Deletes an exchange and every binding from or to it; a missing exchange is no error (as RabbitMQ). */
+    public synchronized void deleteExchange(String exchange, boolean ifUnused) {
+        if (exchange.isEmpty() || exchange.startsWith(RESERVED)) {
+            throw new VhostException(Reason.ACCESS_REFUSED, "operation not permitted on exchange '" + exchange
+                + "' in vhost '" + name + "'");
+        }
+        Exchange e = exchanges.get(exchange);
+        if (e == null) return;
+        if (ifUnused && e.hasBindings()) {
+            throw new VhostException(Reason.PRECONDITION_FAILED, "exchange '" + exchange + "' in vhost '" + name + "' in use");
+        }
+        for (Binding b : e.bindings()) removeBinding(e, b);
+        for (Exchange other : exchanges.values()) {
+            for (Binding b : other.bindingsTo(Destination.exchange(exchange))) removeBinding(other, b);
+        }
+        if (e.definition().durable()) store.deleteExchange(name, exchange);
+        exchanges.remove(exchange);
+    }
+
+    // ---- queues ----
+
+    public LiveQueue queue(String queue) { return queues.get(queue); }
+
+    public Collection<LiveQueue> queues() { return List.copyOf(queues.values()); }
+
+    /** The queue, checked for exclusive access by {@code connection}; NOT_FOUND or RESOURCE_LOCKED otherwise. */
+    public LiveQueue requireQueue(String queue, long connection) {
+        LiveQueue q = queues.get(queue);
+        if (q == null) throw notFound("queue", queue);
+        checkExclusive(q, connection);
+        return q;
+    }
+
+    /** Declares a queue (RabbitMQ's rules); returns it, new or existing. */
+    public synchronized LiveQueue declareQueue(QueueDefinition def, long connection) {
+        LiveQueue existing = queues.get(def.name());
+        if (existing != null) {
+            checkExclusive(existing, connection);
+            QueueDefinition cur = existing.definition();
+            if (cur.durable() != def.durable()) throw inequivalent("queue", def.name(), "durable", def.durable(), cur.durable());
+            if (cur.autoDelete() != def.autoDelete()) throw inequivalent("queue", def.name(), "auto_delete", def.autoDelete(), cur.autoDelete());
+            if (cur.exclusive() != def.exclusive()) throw inequivalent("queue", def.name(), "exclusive", def.exclusive(), cur.exclusive());
+            for (String key : QueueArgumentsEquivalence.COMPARED) {
+                if (!QueueArgumentsEquivalence.same(def.arguments().get(key), cur.arguments().get(key))) {
+                    throw inequivalent("queue", def.name(), key, def.arguments().get(key), cur.arguments().get(key));
+                }
+            }
+            return existing;
+        }
+        if (def.name().startsWith(RESERVED) && !def.name().startsWith("amq.gen-")) {
+            throw new VhostException(Reason.ACCESS_REFUSED, "queue name '" + def.name() + "' contains reserved prefix 'amq.*'");
+        }
+        var settings = QueueArguments.settings(name, def);
+        if (settings.deadLetterExchange() != null && settings.deadLetterExchange().startsWith(RESERVED)
+            && !exchanges.containsKey(settings.deadLetterExchange())) {
+            throw notFound("exchange", settings.deadLetterExchange());
+        }
+        if (def.durable() && !def.exclusive()) store.saveQueue(name, def);
+        LiveQueue q = new LiveQueue(def, storage.open(new QueueName(name, def.name()), settings));
+        queues.put(def.name(), q);
+        return q;
+    }
+
+    /** Deletes a queue and its bindings; returns the ready messages it held (0 for a missing queue). */
+    public synchronized long deleteQueue(String queue, boolean ifUnused, boolean ifEmpty, long connection) {
+        LiveQueue q = queues.get(queue);
+        if (q == null) return 0;
+        checkExclusive(q, connection);
+        if (ifUnused && q.queue().consumerCount() > 0) {
+            throw new VhostException(Reason.PRECONDITION_FAILED, "queue '" + queue + "' in vhost '" + name + "' in use");
+        }
+        if (ifEmpty && q.queue().messageCount() > 0) {
+            throw new VhostException(Reason.PRECONDITION_FAILED, "queue '" + queue + "' in vhost '" + name + "' not empty");
+        }
+        return remove(q);
+    }
+
+    /** Deletes the exclusive queues of a connection that closed. */
+    public synchronized void connectionClosed(long connection) {
+        for (LiveQueue q : List.copyOf(queues.values())) {
+            if (q.definition().exclusiveOwner() == connection) remove(q);
+        }
+    }
+
+    /** Deletes an auto-delete queue whose last consumer went away. */
+    public synchronized void lastConsumerGone(LiveQueue q) {
+        if (q.definition().autoDelete() && queues.get(q.name()) == q && q.queue().consumerCount() == 0) remove(q);
+    }
+
+    private long remove(LiveQueue q) {
+        Destination d = Destination.queue(q.name());
+        for (Exchange e : exchanges.values()) {
+            for (Binding b : e.bindingsTo(d)) removeBinding(e, b);
+        }
+        if (q.definition().durable() && !q.definition().exclusive()) store.deleteQueue(name, q.name());
+        queues.remove(q.name());
+        return storage.delete(q.queue());
+    }
+
+    // ---- bindings ----
+
+    /** Binds {@code binding.destination()} to {@code binding.source()}; binding twice is a no-op. */
+    public synchronized void bind(Binding binding, long connection) {
+        Exchange source = bindable(binding, connection);
+        if (!source.bind(binding)) return;
+        if (isDurable(binding)) store.saveBinding(name, binding);
+    }
+
+    /** Removes a binding; removing one that does not exist is no error (as RabbitMQ). */
+    public synchronized void unbind(Binding binding, long connection) {
+        Exchange source = bindable(binding, connection);
+        removeBinding(source, binding);
+    }
+
+    private Exchange bindable(Binding binding, long connection) {
+        if (binding.source().isEmpty()) {
+            throw new VhostException(Reason.ACCESS_REFUSED, "operation not permitted on the default exchange");
+        }
+        if (binding.destination().kind() == Destination.Kind.QUEUE) requireQueue(binding.destination().name(), connection);
+        else requireExchange(binding.destination().name());
+        return requireExchange(binding.source());
+    }
+
+    private void removeBinding(Exchange source, Binding binding) {
+        if (!source.unbind(binding)) return;
+        if (isDurable(binding)) store.deleteBinding(name, binding);
+        ExchangeDefinition d = source.definition();
+        if (d.autoDelete() && !source.hasBindings() && exchanges.get(d.name()) == source) {
+            if (d.durable()) store.deleteExchange(name, d.name());
+            exchanges.remove(d.name());
+            for (Exchange other : exchanges.values()) {
+                for (Binding b : other.bindingsTo(Destination.exchange(d.name()))) removeBinding(other, b);
+            }
+        }
+    }
+
+    private boolean isDurable(Binding b) {
+        Exchange source = exchanges.get(b.source());
+        if (source == null || !source.definition().durable()) return false;
+        if (b.destination().kind() == Destination.Kind.EXCHANGE) {
+            Exchange dest = exchanges.get(b.destination().name());
+            return dest != null && dest.definition().durable();
+        }
+        LiveQueue q = queues.get(b.destination().name());
+        return q != null && q.definition().durable() && !q.definition().exclusive();
+    }
+
+    private boolean destinationExists(Destination d) {
+        return d.kind() == Destination.Kind.QUEUE ? queues.containsKey(d.name()) : exchanges.containsKey(d.name());
+    }
+
+    // ---- routing ----
+
+    /**
+     * The queues a message published to {@code exchange} goes to, each once: through the exchange's
+     * bindings, exchange-to-exchange bindings (cycles are followed once) and alternate exchanges (used by an
+     * exchange that routed the message nowhere). The default exchange routes to the queue named by the
+     * routing key. The exchange must exist (see {@link #requireExchange}).
+     */
+    public List<MessageQueue> route(Exchange exchange, Message message) {
+        Set<MessageQueue> out = new LinkedHashSet<>();
+        if (exchange.name().isEmpty()) {
+            LiveQueue q = queues.get(message.routingKey());
+            if (q != null) out.add(q.queue());
+            return new ArrayList<>(out);
+        }
+        routeVia(exchange, message, out, new HashSet<>());
+        return new ArrayList<>(out);
+    }
+
+    private void routeVia(Exchange exchange, Message message, Set<MessageQueue> out, Set<String> visited) {
+        if (!visited.add(exchange.name())) return;
+        int before = out.size();
+        exchange.route(message, d -> {
+            if (d.kind() == Destination.Kind.QUEUE) {
+                LiveQueue q = queues.get(d.name());
+                if (q != null) out.add(q.queue());
+            } else {
+                Exchange next = exchanges.get(d.name());
+                if (next != null) routeVia(next, message, out, visited);
+            }
+        });
+        String ae = exchange.definition().alternateExchange();
+        if (out.size() == before && ae != null) {
+            Exchange alternate = exchanges.get(ae);
+            if (alternate != null) routeVia(alternate, message, out, visited);
+        }
+    }
+
+    // ---- errors ----
+
+    private void checkExclusive(LiveQueue q, long connection) {
+        long owner = q.definition().exclusiveOwner();
+        if (owner != 0 && owner != connection) {
+            throw new VhostException(Reason.RESOURCE_LOCKED, "cannot obtain exclusive access to locked queue '"
+                + q.name() + "' in vhost '" + name + "'. It could be originally declared on another connection or "
+                + "the exclusive property value does not match that of the original declaration.");
+        }
+    }
+
+    private VhostException notFound(String kind, String what) {
+        return new VhostException(Reason.NOT_FOUND, "no " + kind + " '" + what + "' in vhost '" + name + "'");
+    }
+
+    private VhostException inequivalent(String kind, String what, String arg, Object received, Object current) {
+        return new VhostException(Reason.PRECONDITION_FAILED, "inequivalent arg '" + arg + "' for " + kind + " '" + what
+            + "' in vhost '" + name + "': received '" + received + "' but current is '" + current + "'");
+    }
+
+    /** Closes nothing: queues' storage belongs to the {@link QueueManager}. */
+    @Override
+    public String toString() { return "VirtualHost(" + name + ")"; }
+}
