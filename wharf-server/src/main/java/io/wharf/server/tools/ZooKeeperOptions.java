@@ -15,7 +15,7 @@ public final class ZooKeeperOptions {
             + "(zookeeper.embedded.port, default ${DEFAULT-VALUE}).")
     String connect;
 
-    @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "5000",
+    @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "3000",
         description = "Give up on an unreachable ZooKeeper after this long (default: ${DEFAULT-VALUE}).")
     int timeoutMs;
 
