@@ -263,7 +263,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         switch (state) {
             case AWAIT_START_OK -> {
                 AMQImpl.Connection.StartOk startOk = expect(m, AMQImpl.Connection.StartOk.class);
-                user = handshake.authenticate(startOk, remoteAddress());
+                user = handshake.authenticate(startOk, remoteAddress(), (InetSocketAddress) ctx.channel().localAddress());
                 state = State.AWAIT_TUNE_OK;
                 send(0, handshake.tune());
             }

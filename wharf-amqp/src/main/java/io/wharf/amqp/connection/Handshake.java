@@ -59,8 +59,11 @@ final class Handshake {
         return new AMQImpl.Connection.Tune(settings.channelMax(), settings.frameMax(), settings.heartbeatSeconds());
     }
 
-    /** The user Start-Ok logs in as; 403 ACCESS_REFUSED (a connection error here) when the login fails. */
-    User authenticate(AMQImpl.Connection.StartOk startOk, InetSocketAddress remote) {
+    /**
+     * The user Start-Ok logs in as; 403 ACCESS_REFUSED (a connection error here) when the login fails.
+     * Loopback-only users are checked on the socket's local address, as RabbitMQ does.
+     */
+    User authenticate(AMQImpl.Connection.StartOk startOk, InetSocketAddress remote, InetSocketAddress local) {
         String mechanism = startOk.getMechanism();
         byte[] response = startOk.getResponse() == null ? new byte[0] : startOk.getResponse().getBytes();
         String[] credentials = switch (mechanism) {
@@ -74,7 +77,7 @@ final class Handshake {
             LOG.info("AMQP login refused for user '{}' from {} ({})", credentials == null ? "?" : credentials[0], remote, mechanism);
             throw refused(mechanism, startOk);
         }
-        if (!settings.loopbackUsers().mayConnect(user.get().name(), remote.getAddress())) {
+        if (!settings.loopbackUsers().mayConnect(user.get().name(), local.getAddress())) {
             LOG.info("AMQP login refused for user '{}' from {}: it may only connect via localhost", user.get().name(), remote);
             throw AmqpException.of(AmqpException.ACCESS_REFUSED, "Login was refused using authentication mechanism "
                 + mechanism + ". User '" + user.get().name() + "' can only connect via localhost", startOk);

@@ -7,8 +7,11 @@ import io.wharf.server.config.ConfigException;
 import io.wharf.server.tools.ConsoleConsumerCommand;
 import io.wharf.server.tools.ConsoleProducerCommand;
 import io.wharf.server.tools.ConsumerGroupsCommand;
+import io.wharf.server.tools.PermissionsCommand;
 import io.wharf.server.tools.ToolException;
 import io.wharf.server.tools.TopicsCommand;
+import io.wharf.server.tools.UsersCommand;
+import io.wharf.server.tools.VhostsCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +24,8 @@ import picocli.CommandLine.Command;
 @Command(name = "wharf", mixinStandardHelpOptions = true, version = "Wharf 0.1.0-SNAPSHOT",
     description = "One broker, three wire protocols (Kafka, AMQP 0-9-1, MQTT).",
     subcommands = {ServerCommand.class, TopicsCommand.class, ConsoleProducerCommand.class,
-        ConsoleConsumerCommand.class, ConsumerGroupsCommand.class})
+        ConsoleConsumerCommand.class, ConsumerGroupsCommand.class, VhostsCommand.class, UsersCommand.class,
+        PermissionsCommand.class})
 public final class WharfCli implements Runnable {
     @Override
     public void run() {
