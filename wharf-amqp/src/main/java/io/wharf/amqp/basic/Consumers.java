@@ -54,8 +54,7 @@ public final class Consumers {
     private int consumerPrefetch;
     private volatile int channelPrefetch;
     private volatile boolean flowActive = true;
-    private boolean transactional;
-    private final List<Runnable> uncommitted = new ArrayList<>();
+    private final Uncommitted uncommitted = new Uncommitted();
 
     public Consumers(int channel, ConnectionOutput connection, Access access) {
         this.channel = channel;
@@ -161,20 +160,12 @@ public final class Consumers {
 
     public void ack(long tag, boolean multiple, Method m) {
         List<Unacked> settled = take(tag, multiple, m);
-        if (transactional) {
-            uncommitted.add(() -> apply(settled, true, false));
-        } else {
-            apply(settled, true, false);
-        }
+        uncommitted.run(() -> apply(settled, true, false));
     }
 
     public void reject(long tag, boolean multiple, boolean requeue, Method m) {
         List<Unacked> settled = take(tag, multiple, m);
-        if (transactional) {
-            uncommitted.add(() -> apply(settled, !requeue, requeue));
-        } else {
-            apply(settled, !requeue, requeue);
-        }
+        uncommitted.run(() -> apply(settled, !requeue, requeue));
     }
 
     private List<Unacked> take(long tag, boolean multiple, Method m) {
@@ -225,15 +216,11 @@ public final class Consumers {
         if (answer) connection.send(channel, new AMQImpl.Basic.RecoverOk());
     }
 
-    public void txSelect() { transactional = true; }
+    public void txSelect() { uncommitted.select(); }
 
-    public void txCommit() {
-        List<Runnable> batch = List.copyOf(uncommitted);
-        uncommitted.clear();
-        batch.forEach(Runnable::run);
-    }
+    public void txCommit() { uncommitted.commit(); }
 
-    public void txRollback() { uncommitted.clear(); }
+    public void txRollback() { uncommitted.rollback(); }
 
     public void flow(boolean active) {
         flowActive = active;
@@ -295,7 +282,7 @@ public final class Consumers {
     public void release() {
         for (AmqpConsumer c : List.copyOf(consumers.values())) stop(c);
         consumers.clear();
-        uncommitted.clear();
+        uncommitted.rollback();
         Map<MessageQueue, List<Long>> byQueue = new HashMap<>();
         for (Unacked u : unacked.values()) byQueue.computeIfAbsent(u.queue(), k -> new ArrayList<>()).add(u.offset());
         unacked.clear();

@@ -43,8 +43,7 @@ public final class Publisher {
     private long lastConfirmed;
     private final TreeSet<Long> unconfirmed = new TreeSet<>();
 
-    private boolean transactional;
-    private final List<Runnable> uncommitted = new ArrayList<>();
+    private final Uncommitted uncommitted = new Uncommitted();
     private boolean released;
 
     public Publisher(int channel, ConnectionOutput connection, Access access, AmqpSettings settings) {
@@ -59,7 +58,7 @@ public final class Publisher {
 
     public boolean confirming() { return confirming; }
 
-    public boolean transactional() { return transactional; }
+    public boolean transactional() { return uncommitted.active(); }
 
     public void onPublish(AMQImpl.Basic.Publish p) {
         if (p.getImmediate()) {
@@ -139,11 +138,7 @@ public final class Publisher {
         Message message = message(p, properties, body);
         long sequence = confirming ? nextSequence++ : 0;
         if (confirming) unconfirmed.add(sequence);
-        if (transactional) {
-            uncommitted.add(() -> deliver(p, exchange, message, sequence));
-        } else {
-            deliver(p, exchange, message, sequence);
-        }
+        uncommitted.run(() -> deliver(p, exchange, message, sequence));
     }
 
     private Message message(AMQImpl.Basic.Publish p, byte[] properties, byte[] body) {
@@ -208,27 +203,23 @@ public final class Publisher {
     }
 
     public void confirmSelect(AMQImpl.Confirm.Select s) {
-        if (transactional) {
+        if (uncommitted.active()) {
             throw AmqpException.of(AmqpException.PRECONDITION_FAILED, "cannot switch from tx to confirm mode", s);
         }
         confirming = true;
         if (!s.getNowait()) connection.send(channel, new AMQImpl.Confirm.SelectOk());
     }
 
-    public void txSelect() { transactional = true; }
+    public void txSelect() { uncommitted.select(); }
 
-    public void txCommit() {
-        List<Runnable> batch = List.copyOf(uncommitted);
-        uncommitted.clear();
-        batch.forEach(Runnable::run);
-    }
+    public void txCommit() { uncommitted.commit(); }
 
-    public void txRollback() { uncommitted.clear(); }
+    public void txRollback() { uncommitted.rollback(); }
 
     /** The channel is gone: nothing more is confirmed on it. */
     public void release() {
         released = true;
-        uncommitted.clear();
+        uncommitted.rollback();
         pending = null;
     }
 }

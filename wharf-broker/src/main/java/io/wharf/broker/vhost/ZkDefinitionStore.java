@@ -102,20 +102,25 @@ public final class ZkDefinitionStore implements DefinitionStore {
 
     @Override
     public void saveBinding(String vhost, Binding b) {
-        ObjectNode n = MAPPER.createObjectNode().put("source", b.source())
-            .put("destination_type", b.destination().kind() == Destination.Kind.QUEUE ? "queue" : "exchange")
-            .put("destination", b.destination().name()).put("routing_key", b.routingKey());
-        n.set("arguments", FieldValuesJson.table(b.arguments()));
-        nodes.put("bindings/" + WharfZNodes.encodeSegment(vhost) + "/" + id(n), bytes(n));
+        ObjectNode n = bindingJson(b);
+        nodes.put(bindingPath(vhost, n), bytes(n));
     }
 
     @Override
     public void deleteBinding(String vhost, Binding b) {
+        nodes.delete(bindingPath(vhost, bindingJson(b)));
+    }
+
+    private static ObjectNode bindingJson(Binding b) {
         ObjectNode n = MAPPER.createObjectNode().put("source", b.source())
             .put("destination_type", b.destination().kind() == Destination.Kind.QUEUE ? "queue" : "exchange")
             .put("destination", b.destination().name()).put("routing_key", b.routingKey());
         n.set("arguments", FieldValuesJson.table(b.arguments()));
-        nodes.delete("bindings/" + WharfZNodes.encodeSegment(vhost) + "/" + id(n));
+        return n;
+    }
+
+    private static String bindingPath(String vhost, ObjectNode binding) {
+        return "bindings/" + WharfZNodes.encodeSegment(vhost) + "/" + id(binding);
     }
 
     @Override

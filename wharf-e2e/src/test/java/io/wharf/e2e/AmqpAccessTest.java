@@ -1,0 +1,143 @@
+package io.wharf.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.wharf.server.cli.WharfCli;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Users, virtual hosts and permissions as an AMQP client meets them: a vhost and user made with the
+ * command line, then that user's work queue on that vhost; 530 for a vhost without access, 403 for each
+ * kind of permission refused.
+ */
+class AmqpAccessTest {
+    @TempDir
+    static Path dir;
+    static WharfTestBroker broker;
+
+    @BeforeAll
+    static void start() {
+        broker = WharfTestBroker.start(dir);
+        var access = broker.server().broker().access();
+        access.addVhost("/limited");
+        access.addUser("reader", "r3ad", Set.of());
+        // May read queues named "public.*" and configure nothing; may write nowhere.
+        access.setPermissions("/limited", "reader", "^$", "^$", "^public\\..*");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (broker != null) broker.close();
+    }
+
+    private ConnectionFactory as(String user, String password, String vhost) {
+        ConnectionFactory f = broker.amqpFactory();
+        f.setUsername(user);
+        f.setPassword(password);
+        f.setVirtualHost(vhost);
+        return f;
+    }
+
+    private static int cli(String... args) {
+        StringWriter err = new StringWriter();
+        int code = WharfCli.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), args);
+        assertThat(err.toString()).as("stderr of %s", String.join(" ", args)).isEmpty();
+        return code;
+    }
+
+    @Test
+    void aUserMadeWithTheCommandLineRunsAWorkQueueOnItsVhost() throws Exception {
+        String zk = "--zookeeper=" + broker.server().embeddedZooKeeper().orElseThrow().connectString();
+        assertThat(cli("vhosts", "add", "/shop", zk)).isZero();
+        assertThat(cli("users", "add", "alice", "--password", "s3cret", zk)).isZero();
+        assertThat(cli("permissions", "set", "--vhost", "/shop", "alice", ".*", ".*", ".*", zk)).isZero();
+        // The broker follows ZooKeeper: wait until it sees the permission.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (broker.server().broker().access().permission("/shop", "alice").isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        try (Connection c = as("alice", "s3cret", "/shop").newConnection()) {
+            Channel ch = c.createChannel();
+            ch.queueDeclare("tasks", true, false, false, null);
+            ch.basicPublish("", "tasks", null, "one".getBytes(StandardCharsets.UTF_8));
+            assertThat(new String(ch.basicGet("tasks", true).getBody(), StandardCharsets.UTF_8)).isEqualTo("one");
+        }
+        // The queue is the vhost's own: "/" has none of that name.
+        try (Connection guest = broker.amqpFactory().newConnection()) {
+            Channel ch = guest.createChannel();
+            assertThatThrownBy(() -> ch.queueDeclarePassive("tasks")).isInstanceOf(IOException.class)
+                .hasRootCauseMessage(rootMessage(404, "NOT_FOUND - no queue 'tasks' in vhost '/'"));
+        }
+    }
+
+    @Test
+    void aVhostWithoutPermissionOrThatDoesNotExistIsRefusedWith530() {
+        assertThatThrownBy(() -> as("reader", "r3ad", "/").newConnection()).isInstanceOf(IOException.class)
+            .hasStackTraceContaining("530").hasStackTraceContaining("access to vhost '/' refused for user 'reader'");
+        assertThatThrownBy(() -> as("guest", "guest", "/nowhere").newConnection()).isInstanceOf(IOException.class)
+            .hasStackTraceContaining("530").hasStackTraceContaining("vhost /nowhere not found");
+    }
+
+    @Test
+    void eachRefusedPermissionClosesTheChannelWith403() throws Exception {
+        // Guest sets up the queues on /limited (guest has no permission there: give it some).
+        broker.server().broker().access().setPermissions("/limited", "guest", ".*", ".*", ".*");
+        try (Connection admin = as("guest", "guest", "/limited").newConnection()) {
+            Channel ch = admin.createChannel();
+            ch.queueDeclare("public.news", false, false, false, null);
+            ch.queueDeclare("private.mail", false, false, false, null);
+            ch.basicPublish("", "public.news", null, "hi".getBytes(StandardCharsets.UTF_8));
+        }
+        try (Connection c = as("reader", "r3ad", "/limited").newConnection()) {
+            assertThat(new String(c.createChannel().basicGet("public.news", true).getBody(), StandardCharsets.UTF_8))
+                .isEqualTo("hi");
+            assertThat(refusal(c, ch -> ch.queueDeclare("mine", false, false, false, null)))
+                .isEqualTo("ACCESS_REFUSED - access to queue 'mine' in vhost '/limited' refused for user 'reader'");
+            assertThat(refusal(c, ch -> ch.basicGet("private.mail", true)))
+                .isEqualTo("ACCESS_REFUSED - access to queue 'private.mail' in vhost '/limited' refused for user 'reader'");
+            assertThat(refusal(c, ch -> ch.basicPublish("", "public.news", null, new byte[0])))
+                .isEqualTo("ACCESS_REFUSED - access to exchange 'amq.default' in vhost '/limited' refused for user 'reader'");
+            assertThat(c.isOpen()).isTrue();
+        }
+    }
+
+    interface ChannelAction {
+        void run(Channel ch) throws Exception;
+    }
+
+    private static String refusal(Connection c, ChannelAction action) throws Exception {
+        Channel ch = c.createChannel();
+        try {
+            action.run(ch);
+            ch.basicQos(1); // a synchronous call brings in the error of an asynchronous one
+        } catch (IOException e) {
+            // expected
+        }
+        ShutdownSignalException cause = ch.getCloseReason();
+        assertThat(cause).isNotNull();
+        AMQP.Channel.Close close = (AMQP.Channel.Close) cause.getReason();
+        assertThat(close.getReplyCode()).isEqualTo(403);
+        return close.getReplyText();
+    }
+
+    private static String rootMessage(int code, String text) {
+        return "channel error; protocol method: #method<channel.close>(reply-code=" + code + ", reply-text=" + text
+            + ", class-id=50, method-id=10)";
+    }
+}
