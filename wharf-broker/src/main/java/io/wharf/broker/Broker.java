@@ -4,7 +4,7 @@ import io.wharf.broker.metadata.BrokerRegistration;
 import io.wharf.broker.metadata.ControllerElection;
 import io.wharf.broker.metadata.ControllerListener;
 import io.wharf.broker.metadata.ZkMetadataStore;
-import io.wharf.broker.message.HeadersDecoder;
+import io.wharf.broker.message.PropertiesCodec;
 import io.wharf.broker.queue.QueueManager;
 import io.wharf.broker.security.AccessControl;
 import io.wharf.broker.security.AccessListener;
@@ -32,19 +32,19 @@ public final class Broker implements AutoCloseable {
     private final VirtualHosts vhosts;
     private ControllerElection controller;
 
-    /** @param headers decodes the headers table of stored message properties (the AMQP front-end's encoding) */
-    public Broker(BrokerSettings settings, ZkMetadataStore metadata, LogManager logs, HeadersDecoder headers) {
+    /** @param codec reads and rewrites stored message properties (the AMQP front-end's encoding) */
+    public Broker(BrokerSettings settings, ZkMetadataStore metadata, LogManager logs, PropertiesCodec codec) {
         this.settings = settings;
         this.metadata = metadata;
         this.logs = logs;
         this.topics = new TopicManager(settings, metadata, logs);
         this.access = new AccessControl(metadata.wharfNodes());
-        this.queues = new QueueManager(logs, settings.defaultLogConfig(), headers);
+        this.queues = new QueueManager(logs, settings.defaultLogConfig(), codec);
         this.vhosts = new VirtualHosts(queues, new ZkDefinitionStore(metadata.wharfNodes()));
     }
 
     public Broker(BrokerSettings settings, ZkMetadataStore metadata, LogManager logs) {
-        this(settings, metadata, logs, HeadersDecoder.NONE);
+        this(settings, metadata, logs, PropertiesCodec.NONE);
     }
 
     /**

@@ -2,7 +2,7 @@ package io.wharf.server;
 
 import io.wharf.amqp.AmqpFrontEnd;
 import io.wharf.amqp.AmqpSettings;
-import io.wharf.amqp.basic.BasicProperties;
+import io.wharf.amqp.basic.AmqpPropertiesCodec;
 import io.wharf.broker.Broker;
 import io.wharf.broker.metadata.BrokerRegistration;
 import io.wharf.broker.metadata.EmbeddedZooKeeper;
@@ -86,7 +86,7 @@ public final class WharfServer implements AutoCloseable {
             Duration.ofMillis(config.zookeeperSessionTimeoutMs()), Duration.ofMillis(config.zookeeperConnectionTimeoutMs()));
         metadata.start();
         started.push(metadata);
-        broker = new Broker(ServerSettings.broker(config), metadata, logs, BasicProperties::headers);
+        broker = new Broker(ServerSettings.broker(config), metadata, logs, new AmqpPropertiesCodec());
         started.push(broker);
         broker.start();
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(

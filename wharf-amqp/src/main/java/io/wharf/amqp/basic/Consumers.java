@@ -165,7 +165,8 @@ public final class Consumers {
 
     public void reject(long tag, boolean multiple, boolean requeue, Method m) {
         List<Unacked> settled = take(tag, multiple, m);
-        uncommitted.run(() -> apply(settled, !requeue, requeue));
+        // Rejected without requeue: settled, and dead-lettered where the queue says so.
+        uncommitted.run(() -> apply(settled, false, requeue));
     }
 
     private List<Unacked> take(long tag, boolean multiple, Method m) {
@@ -187,8 +188,11 @@ public final class Consumers {
         return out;
     }
 
-    /** Settles ({@code drop}: acknowledged or rejected without requeue) or requeues deliveries, queue by queue. */
-    private void apply(List<Unacked> deliveries, boolean drop, boolean requeue) {
+    /**
+     * Requeues deliveries ({@code requeue}), or settles them as acknowledged ({@code ack}) or rejected
+     * (neither), queue by queue.
+     */
+    private void apply(List<Unacked> deliveries, boolean ack, boolean requeue) {
         Map<MessageQueue, long[]> byQueue = new HashMap<>();
         Map<MessageQueue, Integer> counts = new HashMap<>();
         for (Unacked u : deliveries) {
@@ -200,8 +204,9 @@ public final class Consumers {
         }
         byQueue.forEach((queue, offsets) -> {
             int n = counts.get(queue);
-            if (drop) queue.ack(offsets, n);
-            else if (requeue) queue.requeue(offsets, n);
+            if (requeue) queue.requeue(offsets, n);
+            else if (ack) queue.ack(offsets, n);
+            else queue.reject(offsets, n);
         });
         // Credit freed on this channel may let any of its consumers take more, on any queue.
         for (AmqpConsumer c : consumers.values()) {

@@ -65,11 +65,22 @@ public final class Message {
         return decodedHeaders;
     }
 
-    /** The same message as routed again under another exchange and routing key (dead-lettering). */
-    public Message reroutedAs(String newExchange, String newRoutingKey, byte[] newProperties,
+    /**
+     * The same message as published again, at {@code now}, to another exchange with another routing key and
+     * properties (dead-lettering). The copy has no per-message expiration: queue TTLs count from {@code now}.
+     */
+    public Message reroutedAs(String newExchange, String newRoutingKey, byte[] newProperties, long now,
                               Supplier<Map<String, Object>> newHeaders) {
-        return new Message(newExchange, newRoutingKey, newProperties, body, timestamp, persistent, NO_EXPIRATION,
+        return new Message(newExchange, newRoutingKey, newProperties, body, now, persistent, NO_EXPIRATION,
             priority, newHeaders);
+    }
+
+    /** When the message expires in a queue whose own TTL is {@code queueTtlMs} (-1: none); Long.MAX_VALUE for never. */
+    public long deadline(long queueTtlMs) {
+        long ttl = Long.MAX_VALUE;
+        if (queueTtlMs >= 0) ttl = queueTtlMs;
+        if (expirationMs >= 0) ttl = Math.min(ttl, expirationMs);
+        return ttl == Long.MAX_VALUE ? Long.MAX_VALUE : timestamp + ttl;
     }
 
     /** Bytes the message costs in memory and on disk, roughly: what queue length limits in bytes count. */

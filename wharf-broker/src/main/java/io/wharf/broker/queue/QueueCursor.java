@@ -102,6 +102,12 @@ public final class QueueCursor {
         return count;
     }
 
+    /** Whether {@code offset} waits to be delivered (again). */
+    public boolean isReady(long offset, long logEnd) {
+        if (offset < floor || offset >= logEnd || settled.contains(offset) || inFlight.containsKey(offset)) return false;
+        return offset >= readOffset || requeued.contains(offset);
+    }
+
     /** Whether {@code offset} is out with a consumer. */
     public boolean isInFlight(long offset) { return inFlight.containsKey(offset); }
 

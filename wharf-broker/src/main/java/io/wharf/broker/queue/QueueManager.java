@@ -1,6 +1,6 @@
 package io.wharf.broker.queue;
 
-import io.wharf.broker.message.HeadersDecoder;
+import io.wharf.broker.message.PropertiesCodec;
 import io.wharf.log.Log;
 import io.wharf.log.LogConfig;
 import io.wharf.log.LogId;
@@ -8,6 +8,8 @@ import io.wharf.log.LogManager;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,25 +28,33 @@ public final class QueueManager implements AutoCloseable {
     private final LogManager logs;
     private final LogConfig queueLogConfig;
     private final LogConfig cursorLogConfig;
-    private final HeadersDecoder headers;
+    private final PropertiesCodec codec;
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "wharf-queue-timers");
+        t.setDaemon(true);
+        return t;
+    });
     private final LogFlusher flusher = new LogFlusher();
     private final Map<QueueName, MessageQueue> queues = new ConcurrentHashMap<>();
 
-    public QueueManager(LogManager logs, LogConfig defaults, HeadersDecoder headers) {
+    public QueueManager(LogManager logs, LogConfig defaults, PropertiesCodec codec) {
         this.logs = logs;
         this.queueLogConfig = defaults.toBuilder().retentionMs(-1).retentionBytes(-1)
             .cleanupPolicy(LogConfig.CleanupPolicy.DELETE).build();
         this.cursorLogConfig = queueLogConfig.toBuilder().segmentBytes(4 * 1024 * 1024).maxIndexSize(64 * 1024).build();
-        this.headers = headers;
+        this.codec = codec;
     }
 
-    /** Opens a queue's storage, creating it if new; a durable queue recovers its cursor from its journal. */
-    public synchronized MessageQueue open(QueueName name, QueueSettings settings) {
+    /**
+     * Opens a queue's storage, creating it if new; a durable queue recovers its cursor from its journal.
+     * Its dead letters go to {@code sink}.
+     */
+    public synchronized MessageQueue open(QueueName name, QueueSettings settings, DeadLetterSink sink) {
         MessageQueue existing = queues.get(name);
         if (existing != null) return existing;
         Log log = logs.getOrCreateLog(new LogId(name.logName(), 0), queueLogConfig);
         Log cursorLog = settings.durable() ? logs.getOrCreateLog(new LogId(name.cursorLogName(), 0), cursorLogConfig) : null;
-        MessageQueue queue = new MessageQueue(name, settings, log, cursorLog, flusher, headers);
+        MessageQueue queue = new MessageQueue(name, settings, log, cursorLog, flusher, codec, sink, timers);
         queues.put(name, queue);
         return queue;
     }
@@ -78,8 +88,12 @@ public final class QueueManager implements AutoCloseable {
         }
     }
 
+    /** The timer thread of queue policies (TTL, x-expires); tasks must be quick. */
+    public ScheduledExecutorService timers() { return timers; }
+
     @Override
     public void close() {
+        timers.shutdownNow();
         flusher.close();
     }
 }

@@ -69,7 +69,9 @@ public final class VirtualHost {
         Set<QueueName> durable = new HashSet<>();
         for (QueueDefinition d : defs.queues()) {
             QueueName qn = new QueueName(name, d.name());
-            queues.put(d.name(), new LiveQueue(d, storage.open(qn, QueueArguments.settings(name, d))));
+            LiveQueue q = new LiveQueue(d, storage.open(qn, QueueArguments.settings(name, d), this::publishDeadLetter));
+            queues.put(d.name(), q);
+            watchExpiry(q);
             durable.add(qn);
         }
         for (Binding b : defs.bindings()) {
@@ -163,6 +165,7 @@ public final class VirtualHost {
                     throw inequivalent("queue", def.name(), key, def.arguments().get(key), cur.arguments().get(key));
                 }
             }
+            existing.queue().touch();
             return existing;
         }
         if (def.name().startsWith(RESERVED) && !def.name().startsWith("amq.gen-")) {
@@ -174,8 +177,9 @@ public final class VirtualHost {
             throw notFound("exchange", settings.deadLetterExchange());
         }
         if (def.durable() && !def.exclusive()) store.saveQueue(name, def);
-        LiveQueue q = new LiveQueue(def, storage.open(new QueueName(name, def.name()), settings));
+        LiveQueue q = new LiveQueue(def, storage.open(new QueueName(name, def.name()), settings, this::publishDeadLetter));
         queues.put(def.name(), q);
+        watchExpiry(q);
         return q;
     }
 
@@ -213,6 +217,24 @@ public final class VirtualHost {
         if (q.definition().durable() && !q.definition().exclusive()) store.deleteQueue(name, q.name());
         queues.remove(q.name());
         return storage.delete(q.queue());
+    }
+
+    /** {@code x-expires}: deletes the queue once it has gone unused that long (no consumers, no get, no redeclare). */
+    private void watchExpiry(LiveQueue q) {
+        long expires = q.queue().settings().expiresMs();
+        if (expires < 0) return;
+        long due = q.queue().lastUsedMs() + expires - System.currentTimeMillis();
+        storage.timers().schedule(() -> expireIfUnused(q), Math.max(0, due), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void expireIfUnused(LiveQueue q) {
+        if (queues.get(q.name()) != q) return;
+        long idle = System.currentTimeMillis() - q.queue().lastUsedMs();
+        if (q.queue().consumerCount() == 0 && idle >= q.queue().settings().expiresMs()) {
+            remove(q);
+        } else {
+            watchExpiry(q);
+        }
     }
 
     // ---- bindings ----
@@ -303,6 +325,13 @@ public final class VirtualHost {
             Exchange alternate = exchanges.get(ae);
             if (alternate != null) routeVia(alternate, message, out, visited);
         }
+    }
+
+    /** Where a queue's dead letters go: through the named exchange, if it exists (else dropped, as RabbitMQ does). */
+    private void publishDeadLetter(String exchange, Message message) {
+        Exchange e = exchanges.get(exchange);
+        if (e == null) return;
+        for (MessageQueue q : route(e, message)) q.enqueue(message);
     }
 
     // ---- errors ----
