@@ -12,7 +12,11 @@ import io.wharf.broker.exchange.Exchange;
 import io.wharf.broker.message.Message;
 import io.wharf.broker.queue.MessageQueue;
 import io.wharf.broker.vhost.VirtualHost;
+import io.wharf.broker.queue.QueueSettings;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -23,9 +27,11 @@ import java.util.concurrent.CompletableFuture;
  * (312 NO_ROUTE). In confirm mode (spec extension {@code confirm.select}) each publish is numbered and
  * acknowledged once every queue holds it as safely as it promises — on disk for a persistent message on a
  * durable queue — in one Basic.Ack covering every number below the oldest still pending. In tx mode the
- * messages wait for Tx.Commit. Confined to the connection's event loop.
+ * messages wait for Tx.Commit. Messages are appended in batches, one per queue and socket read.
+ * Confined to the connection's event loop.
  */
 public final class Publisher {
+    private static final int BATCH_BYTES = 256 * 1024;
     private final int channel;
     private final ConnectionOutput connection;
     private final Access access;
@@ -42,6 +48,13 @@ public final class Publisher {
     private long nextSequence = 1;
     private long lastConfirmed;
     private final TreeSet<Long> unconfirmed = new TreeSet<>();
+    /** Per unconfirmed publish: queues yet to store it, and whether one failed. */
+    private final Map<Long, int[]> awaiting = new HashMap<>();
+
+    /** Messages routed since the last flush, per queue, with their confirm sequence numbers. */
+    private final Map<MessageQueue, List<Message>> batch = new LinkedHashMap<>();
+    private final Map<MessageQueue, List<Long>> batchSequences = new HashMap<>();
+    private int batchBytes;
 
     private final Uncommitted uncommitted = new Uncommitted();
     private boolean released;
@@ -176,17 +189,57 @@ public final class Publisher {
             if (sequence > 0) confirmed(sequence, true);
             return;
         }
-        CompletableFuture<?>[] stored = new CompletableFuture<?>[targets.size()];
-        for (int i = 0; i < stored.length; i++) stored[i] = targets.get(i).enqueue(message);
-        if (sequence == 0) return;
-        CompletableFuture<Void> all = stored.length == 1 ? stored[0].thenApply(x -> null) : CompletableFuture.allOf(stored);
-        if (all.isDone() && !all.isCompletedExceptionally()) {
-            confirmed(sequence, true);
+        if (sequence > 0) awaiting.put(sequence, new int[] {targets.size(), 0});
+        for (MessageQueue q : targets) {
+            if (q.settings().overflow() != QueueSettings.Overflow.DROP_HEAD) {
+                // A queue that may refuse single messages takes them one by one, so that only those are nacked.
+                stored(q.enqueue(message), sequence > 0 ? List.of(sequence) : null);
+                continue;
+            }
+            batch.computeIfAbsent(q, k -> new ArrayList<>()).add(message);
+            if (sequence > 0) batchSequences.computeIfAbsent(q, k -> new ArrayList<>()).add(sequence);
+        }
+        batchBytes += message.size() * targets.size();
+        if (batchBytes >= BATCH_BYTES) flushBatch();
+    }
+
+    /**
+     * Appends the messages gathered since the last flush, one log batch per queue. Called at the end of
+     * each read from the socket, before any other method is handled (so a get or a purge that follows a
+     * publish sees it), at Tx.Commit, and when the batch grows past {@value #BATCH_BYTES} bytes.
+     */
+    public void flushBatch() {
+        if (batch.isEmpty()) return;
+        for (Map.Entry<MessageQueue, List<Message>> e : batch.entrySet()) {
+            stored(e.getKey().enqueue(e.getValue()), batchSequences.get(e.getKey()));
+        }
+        batch.clear();
+        batchSequences.clear();
+        batchBytes = 0;
+    }
+
+    /** Counts one queue's answer for each of {@code sequences} (null outside confirm mode). */
+    private void stored(CompletableFuture<Void> done, List<Long> sequences) {
+        if (sequences == null) return;
+        if (done.isDone()) {
+            stored(sequences, !done.isCompletedExceptionally());
         } else {
-            all.whenComplete((v, e) -> connection.eventLoop().execute(() -> {
-                confirmed(sequence, e == null);
+            done.whenComplete((v, e) -> connection.eventLoop().execute(() -> {
+                stored(sequences, e == null);
                 connection.flush();
             }));
+        }
+    }
+
+    private void stored(List<Long> sequences, boolean ok) {
+        for (long sequence : sequences) {
+            int[] left = awaiting.get(sequence);
+            if (left == null) continue;
+            if (!ok) left[1] = 1;
+            if (--left[0] == 0) {
+                awaiting.remove(sequence);
+                confirmed(sequence, left[1] == 0);
+            }
         }
     }
 
@@ -212,12 +265,16 @@ public final class Publisher {
 
     public void txSelect() { uncommitted.select(); }
 
-    public void txCommit() { uncommitted.commit(); }
+    public void txCommit() {
+        uncommitted.commit();
+        flushBatch();
+    }
 
     public void txRollback() { uncommitted.rollback(); }
 
     /** The channel is gone: nothing more is confirmed on it. */
     public void release() {
+        flushBatch(); // what was published before the channel went away is stored, as RabbitMQ would
         released = true;
         uncommitted.rollback();
         pending = null;

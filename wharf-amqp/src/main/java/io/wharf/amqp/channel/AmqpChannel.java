@@ -76,16 +76,20 @@ public final class AmqpChannel {
         } else if (m instanceof AMQImpl.Basic.Reject r) {
             consumers.reject(r.getDeliveryTag(), false, r.getRequeue(), m);
         } else if (m.protocolClassId() == 60) {
+            connection.flushPublishes();
             consumers.onMethod(m);
         } else if (m.protocolClassId() == 40) {
+            connection.flushPublishes();
             exchanges.onMethod(m);
         } else if (m.protocolClassId() == 50) {
+            connection.flushPublishes();
             queues.onMethod(m);
         } else if (m instanceof AMQImpl.Confirm.Select s) {
             publisher.confirmSelect(s);
         } else if (m.protocolClassId() == 90) {
             onTx(m);
         } else if (m instanceof AMQImpl.Channel.Close) {
+            connection.flushPublishes();
             release();
             state = State.CLOSED;
             connection.send(number, new AMQImpl.Channel.CloseOk());
@@ -154,7 +158,13 @@ public final class AmqpChannel {
 
     /** The end of one read from the socket: acknowledgements and publishes gathered in it are applied. */
     public void readComplete() {
+        publisher.flushBatch();
         consumers.readComplete();
+    }
+
+    /** Stores what this channel published so far (before another method may look at the queues). */
+    public void flushPublishes() {
+        if (state == State.OPEN) publisher.flushBatch();
     }
 
     /** The socket has room again: deliveries held back by TCP back-pressure resume. */

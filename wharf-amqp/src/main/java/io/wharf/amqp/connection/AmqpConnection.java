@@ -96,6 +96,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
+    public void flushPublishes() {
+        for (AmqpChannel c : channels.values()) c.flushPublishes();
+    }
+
+    @Override
     public void channelClosed(int channel) {
         channels.remove(channel);
     }

@@ -39,6 +39,9 @@ public interface ConnectionOutput {
     /** Whether the socket's outbound buffer has room (TCP back-pressure). */
     boolean isWritable();
 
+    /** Stores every channel's publishes gathered in the current read (see {@code Publisher#flushBatch}). */
+    void flushPublishes();
+
     /** The channel closed (Close-Ok exchanged): the number may be opened again. */
     void channelClosed(int channel);
 }

@@ -34,21 +34,30 @@ public final class MessageRecords {
 
     /** One uncompressed batch holding {@code message} as a single record. */
     public static ByteBuffer batchOf(Message message) {
-        RecordBatchBuilder builder = RecordBatchBuilder.newBatch(Compression.NONE,
-            message.body().length + message.properties().length + message.routingKey().length() + 160);
-        builder.append(message.timestamp(), message.routingKey().getBytes(StandardCharsets.UTF_8), message.body(),
-            new Header(EXCHANGE, message.exchange().getBytes(StandardCharsets.UTF_8)),
-            new Header(PROPERTIES, message.properties()),
-            new Header(META, meta(message)));
+        return batchOf(java.util.List.of(message));
+    }
+
+    /** One uncompressed batch holding {@code messages} as consecutive records, in order. */
+    public static ByteBuffer batchOf(java.util.List<Message> messages) {
+        int size = 80;
+        for (Message m : messages) size += m.body().length + m.properties().length + m.routingKey().length() + 80;
+        RecordBatchBuilder builder = RecordBatchBuilder.newBatch(Compression.NONE, size);
+        for (Message m : messages) {
+            builder.append(m.timestamp(), m.routingKey().getBytes(StandardCharsets.UTF_8), m.body(),
+                new Header(EXCHANGE, m.exchange().getBytes(StandardCharsets.UTF_8)),
+                new Header(PROPERTIES, m.properties()),
+                new Header(META, meta(m)));
+        }
         return builder.build();
     }
 
     private static byte[] meta(Message message) {
-        ByteBuffer b = ByteBuffer.allocate(META_SIZE);
-        b.put(message.persistent() ? PERSISTENT : 0);
-        b.putLong(message.expirationMs());
-        b.put((byte) (message.priority() == Message.NO_PRIORITY ? 0xFF : message.priority()));
-        return b.array();
+        byte[] b = new byte[META_SIZE];
+        b[0] = message.persistent() ? PERSISTENT : 0;
+        long e = message.expirationMs();
+        for (int i = 0; i < 8; i++) b[1 + i] = (byte) (e >>> (56 - 8 * i));
+        b[9] = (byte) (message.priority() == Message.NO_PRIORITY ? 0xFF : message.priority());
+        return b;
     }
 
     /** The message a record holds; {@code headers} decodes its properties' headers table when asked. */

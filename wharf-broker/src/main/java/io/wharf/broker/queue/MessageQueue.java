@@ -109,26 +109,49 @@ public final class MessageQueue {
      * {@link QueueDeletedException} if the queue is gone.
      */
     public CompletableFuture<Void> enqueue(Message message) {
-        long offset;
+        return enqueue(List.of(message));
+    }
+
+    /**
+     * Appends messages, in order, as one batch of the log (one write for all: a publisher's burst costs one
+     * system call); the future completes once all are as safe as the queue promises (see
+     * {@link #enqueue(Message)}). With a reject-publish limit the messages are taken one by one, and the
+     * future fails with {@link QueueFullException} if any was refused.
+     */
+    public CompletableFuture<Void> enqueue(List<Message> messages) {
+        if (settings.overflow() != QueueSettings.Overflow.DROP_HEAD && messages.size() > 1) {
+            CompletableFuture<?>[] each = new CompletableFuture<?>[messages.size()];
+            for (int i = 0; i < each.length; i++) each[i] = enqueue(List.of(messages.get(i)));
+            return CompletableFuture.allOf(each);
+        }
+        long last;
+        boolean persistent = false;
         synchronized (this) {
             if (deleted) return CompletableFuture.failedFuture(new QueueDeletedException(name));
-            if (refusesNewcomer(message)) {
-                if (settings.overflow() == QueueSettings.Overflow.REJECT_PUBLISH_DLX) deadLetters.add(message, "maxlen");
-                offset = -1;
+            if (messages.size() == 1 && refusesNewcomer(messages.get(0))) {
+                if (settings.overflow() == QueueSettings.Overflow.REJECT_PUBLISH_DLX) deadLetters.add(messages.get(0), "maxlen");
+                last = -1;
             } else {
-                offset = log.append(MessageRecords.batchOf(message)).firstOffset();
+                long first = log.append(MessageRecords.batchOf(messages)).firstOffset();
                 log.highWatermarkToLogEnd();
-                cache.appended(offset, message);
-                if (settings.maxLengthBytes() >= 0) readyBytes += message.size();
+                long earliestDeadline = Long.MAX_VALUE;
+                for (int i = 0; i < messages.size(); i++) {
+                    Message m = messages.get(i);
+                    cache.appended(first + i, m);
+                    if (settings.maxLengthBytes() >= 0) readyBytes += m.size();
+                    persistent |= m.persistent();
+                    earliestDeadline = Math.min(earliestDeadline, m.deadline(settings.messageTtlMs()));
+                }
+                last = first + messages.size() - 1;
                 dropHeadsOverLimit();
-                if (message.deadline(settings.messageTtlMs()) != Long.MAX_VALUE) expiryPossible = true;
+                if (earliestDeadline != Long.MAX_VALUE) expiryPossible = true;
                 dispatch();
-                if (message.deadline(settings.messageTtlMs()) < expiryAt) armExpiry();
+                if (earliestDeadline < expiryAt) armExpiry();
             }
         }
         deadLetters.publish();
-        if (offset < 0) return CompletableFuture.failedFuture(new QueueFullException(name));
-        if (settings.durable() && message.persistent()) return flusher.flushed(log, offset + 1);
+        if (last < 0) return CompletableFuture.failedFuture(new QueueFullException(name));
+        if (settings.durable() && persistent) return flusher.flushed(log, last + 1);
         return CompletableFuture.completedFuture(null);
     }
 
