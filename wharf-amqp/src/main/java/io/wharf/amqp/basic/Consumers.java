@@ -159,16 +159,30 @@ public final class Consumers {
     // ---- settlement ----
 
     public void ack(long tag, boolean multiple, Method m) {
-        List<Unacked> settled = take(tag, multiple, m);
-        uncommitted.run(() -> apply(settled, true, false));
+        settle(tag, multiple, m, true, false);
     }
 
     public void reject(long tag, boolean multiple, boolean requeue, Method m) {
-        List<Unacked> settled = take(tag, multiple, m);
         // Rejected without requeue: settled, and dead-lettered where the queue says so.
-        uncommitted.run(() -> apply(settled, false, requeue));
+        settle(tag, multiple, m, false, requeue);
     }
 
+    /**
+     * Outside tx mode the deliveries are settled now. In tx mode the tag is checked now and the deliveries
+     * stay unacknowledged until Tx.Commit (Tx.Rollback leaves them so, as RabbitMQ does).
+     */
+    private void settle(long tag, boolean multiple, Method m, boolean ack, boolean requeue) {
+        if (!uncommitted.active()) {
+            apply(take(tag, multiple, m), ack, requeue);
+            return;
+        }
+        if (!multiple && !unacked.containsKey(tag)) {
+            throw AmqpException.of(AmqpException.PRECONDITION_FAILED, "unknown delivery tag " + tag, m);
+        }
+        uncommitted.run(() -> apply(take(tag, multiple, null), ack, requeue));
+    }
+
+    /** Removes the deliveries a tag names; {@code m} null: whatever is still there, without complaint. */
     private List<Unacked> take(long tag, boolean multiple, Method m) {
         List<Unacked> out = new ArrayList<>();
         if (multiple) {
@@ -178,11 +192,12 @@ public final class Consumers {
         } else {
             Unacked u = unacked.remove(tag);
             if (u == null) {
+                if (m == null) return out;
                 throw AmqpException.of(AmqpException.PRECONDITION_FAILED, "unknown delivery tag " + tag, m);
             }
             out.add(u);
         }
-        if (out.isEmpty() && tag != 0) {
+        if (out.isEmpty() && tag != 0 && m != null) {
             throw AmqpException.of(AmqpException.PRECONDITION_FAILED, "unknown delivery tag " + tag, m);
         }
         return out;

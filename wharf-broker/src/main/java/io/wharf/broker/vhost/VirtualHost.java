@@ -294,7 +294,7 @@ public final class VirtualHost {
     /**
      * The queues a message published to {@code exchange} goes to, each once: through the exchange's
      * bindings, exchange-to-exchange bindings (cycles are followed once) and alternate exchanges (used by an
-     * exchange that routed the message nowhere). The default exchange routes to the queue named by the
+     * exchange none of whose bindings matched). The default exchange routes to the queue named by the
      * routing key. The exchange must exist (see {@link #requireExchange}).
      */
     public List<MessageQueue> route(Exchange exchange, Message message) {
@@ -310,8 +310,9 @@ public final class VirtualHost {
 
     private void routeVia(Exchange exchange, Message message, Set<MessageQueue> out, Set<String> visited) {
         if (!visited.add(exchange.name())) return;
-        int before = out.size();
+        boolean[] matched = {false};
         exchange.route(message, d -> {
+            matched[0] = true;
             if (d.kind() == Destination.Kind.QUEUE) {
                 LiveQueue q = queues.get(d.name());
                 if (q != null) out.add(q.queue());
@@ -320,8 +321,10 @@ public final class VirtualHost {
                 if (next != null) routeVia(next, message, out, visited);
             }
         });
+        // RabbitMQ's rule: the alternate exchange takes what none of this exchange's bindings matched
+        // (not what its bindings led nowhere).
         String ae = exchange.definition().alternateExchange();
-        if (out.size() == before && ae != null) {
+        if (!matched[0] && ae != null) {
             Exchange alternate = exchanges.get(ae);
             if (alternate != null) routeVia(alternate, message, out, visited);
         }
