@@ -117,21 +117,8 @@ class AmqpAccessTest {
         }
     }
 
-    interface ChannelAction {
-        void run(Channel ch) throws Exception;
-    }
-
-    private static String refusal(Connection c, ChannelAction action) throws Exception {
-        Channel ch = c.createChannel();
-        try {
-            action.run(ch);
-            ch.basicQos(1); // a synchronous call brings in the error of an asynchronous one
-        } catch (IOException | com.rabbitmq.client.AlreadyClosedException e) {
-            // expected: the error of an asynchronous method may close the channel before the synchronous call
-        }
-        ShutdownSignalException cause = ch.getCloseReason();
-        assertThat(cause).isNotNull();
-        AMQP.Channel.Close close = (AMQP.Channel.Close) cause.getReason();
+    private static String refusal(Connection c, AmqpClientSupport.ChannelAction action) throws Exception {
+        AMQP.Channel.Close close = AmqpClientSupport.channelClose(c, action);
         assertThat(close.getReplyCode()).isEqualTo(403);
         return close.getReplyText();
     }

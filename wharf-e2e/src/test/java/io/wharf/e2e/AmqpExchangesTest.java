@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static io.wharf.e2e.AmqpClientSupport.drain;
+import static io.wharf.e2e.AmqpClientSupport.utf8;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Headers exchanges, exchange-to-exchange bindings, alternate exchanges, mandatory returns and transactions. */
@@ -38,15 +40,6 @@ class AmqpExchangesTest {
     static void stop() throws Exception {
         if (connection != null) connection.close();
         if (broker != null) broker.close();
-    }
-
-    private static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
-
-    private static List<String> drain(Channel ch, String queue) throws IOException {
-        List<String> got = new ArrayList<>();
-        GetResponse r;
-        while ((r = ch.basicGet(queue, true)) != null) got.add(new String(r.getBody(), StandardCharsets.UTF_8));
-        return got;
     }
 
     private static AMQP.BasicProperties headers(Map<String, Object> h) {
@@ -151,17 +144,7 @@ class AmqpExchangesTest {
         ch.exchangeDelete("never-was");
     }
 
-    interface ChannelAction {
-        void run(Channel ch) throws Exception;
-    }
-
-    private static int closeCode(ChannelAction action) throws Exception {
-        Channel ch = connection.createChannel();
-        try {
-            action.run(ch);
-        } catch (IOException e) {
-            // expected
-        }
-        return ((AMQP.Channel.Close) ch.getCloseReason().getReason()).getReplyCode();
+    private static int closeCode(AmqpClientSupport.ChannelAction action) throws Exception {
+        return AmqpClientSupport.channelClose(connection, action).getReplyCode();
     }
 }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import static io.wharf.e2e.AmqpClientSupport.utf8;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,8 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 class AmqpGuaranteesTest {
     @TempDir
     Path dir;
-
-    private static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
 
     @Test
     void confirmedPersistentMessagesSurviveARestartAndAcknowledgedOnesAreNotRedelivered() throws Exception {
@@ -151,16 +150,16 @@ class AmqpGuaranteesTest {
     @Test
     void refusedOperationsCloseTheChannelWithTheirReplyCode() throws Exception {
         try (WharfTestBroker broker = WharfTestBroker.start(dir); Connection c = broker.amqpFactory().newConnection()) {
-            assertThat(channelError(c, ch -> ch.queueDeclarePassive("missing"))).isEqualTo(404);
-            assertThat(channelError(c, ch -> ch.basicPublish("no-such-exchange", "k", null, utf8("x")))).isEqualTo(404);
+            assertThat(code(c, ch -> ch.queueDeclarePassive("missing"))).isEqualTo(404);
+            assertThat(code(c, ch -> ch.basicPublish("no-such-exchange", "k", null, utf8("x")))).isEqualTo(404);
             Channel ch = c.createChannel();
             ch.queueDeclare("q1", false, false, false, null);
-            assertThat(channelError(c, x -> x.queueDeclare("q1", true, false, false, null))).isEqualTo(406);
-            assertThat(channelError(c, x -> x.queueDeclare("amq.mine", false, false, false, null))).isEqualTo(403);
-            assertThat(channelError(c, x -> x.basicAck(99, false))).isEqualTo(406);
+            assertThat(code(c, x -> x.queueDeclare("q1", true, false, false, null))).isEqualTo(406);
+            assertThat(code(c, x -> x.queueDeclare("amq.mine", false, false, false, null))).isEqualTo(403);
+            assertThat(code(c, x -> x.basicAck(99, false))).isEqualTo(406);
             ch.queueDeclare("mine", false, true, false, null);
             try (Connection other = broker.amqpFactory().newConnection()) {
-                assertThat(channelError(other, x -> x.queueDeclarePassive("mine"))).isEqualTo(405);
+                assertThat(code(other, x -> x.queueDeclarePassive("mine"))).isEqualTo(405);
             }
             // The connection is unaffected by its channels' errors.
             assertThat(c.isOpen()).isTrue();
@@ -231,27 +230,6 @@ class AmqpGuaranteesTest {
         return f;
     }
 
-    interface ChannelAction {
-        void run(Channel ch) throws Exception;
-    }
-
-    /** Runs {@code action} on a new channel and returns the reply code the broker closed the channel with. */
-    private static int channelError(Connection c, ChannelAction action) throws Exception {
-        Channel ch = c.createChannel();
-        try {
-            action.run(ch);
-            // Errors of asynchronous methods (publish, ack) arrive later: a synchronous call brings them in.
-            ch.queueDeclare("", false, true, true, null);
-        } catch (IOException | AlreadyClosedException e) {
-            // expected
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (ch.isOpen() && System.nanoTime() < deadline) Thread.onSpinWait();
-        ShutdownSignalException cause = ch.getCloseReason();
-        assertThat(cause).as("channel closed by the broker").isNotNull();
-        assertThat(cause.isHardError()).isFalse();
-        return ((AMQP.Channel.Close) cause.getReason()).getReplyCode();
-    }
 
     @Test
     void aFailedLoginIsRefusedWithAccessRefused() {
@@ -261,5 +239,9 @@ class AmqpGuaranteesTest {
             assertThatThrownBy(f::newConnection).isInstanceOf(com.rabbitmq.client.AuthenticationFailureException.class)
                 .hasMessageContaining("ACCESS_REFUSED");
         }
+    }
+
+    private static int code(Connection c, AmqpClientSupport.ChannelAction action) throws Exception {
+        return AmqpClientSupport.channelClose(c, action).getReplyCode();
     }
 }

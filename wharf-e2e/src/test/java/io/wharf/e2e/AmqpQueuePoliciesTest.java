@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static io.wharf.e2e.AmqpClientSupport.drain;
+import static io.wharf.e2e.AmqpClientSupport.text;
+import static io.wharf.e2e.AmqpClientSupport.utf8;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,10 +45,6 @@ class AmqpQueuePoliciesTest {
         if (connection != null) connection.close();
         if (broker != null) broker.close();
     }
-
-    private static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
-
-    private static String text(byte[] b) { return new String(b, StandardCharsets.UTF_8); }
 
     /** Polls basic.get until a message comes or the deadline passes. */
     private static GetResponse awaitMessage(Channel ch, String queue, long seconds) throws IOException {
@@ -182,12 +181,5 @@ class AmqpQueuePoliciesTest {
         assertThat(toSecond.poll(10, TimeUnit.SECONDS)).isEqualTo("after");
         assertThat(toSecond).isEmpty();
         assertThat(toFirst).isEmpty();
-    }
-
-    private static List<String> drain(Channel ch, String queue) throws IOException {
-        List<String> got = new ArrayList<>();
-        GetResponse r;
-        while ((r = ch.basicGet(queue, true)) != null) got.add(text(r.getBody()));
-        return got;
     }
 }

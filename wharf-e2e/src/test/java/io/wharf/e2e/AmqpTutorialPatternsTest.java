@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static io.wharf.e2e.AmqpClientSupport.drain;
+import static io.wharf.e2e.AmqpClientSupport.text;
+import static io.wharf.e2e.AmqpClientSupport.utf8;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,10 +47,6 @@ class AmqpTutorialPatternsTest {
         if (connection != null) connection.close();
         if (broker != null) broker.close();
     }
-
-    private static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
-
-    private static String text(byte[] b) { return new String(b, StandardCharsets.UTF_8); }
 
     @Test
     void helloWorldQueueDeliversToConsumerAndGet() throws Exception {
@@ -201,10 +200,4 @@ class AmqpTutorialPatternsTest {
 
     private static int fib(int n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
 
-    private static List<String> drain(Channel ch, String queue) throws Exception {
-        List<String> got = new ArrayList<>();
-        GetResponse r;
-        while ((r = ch.basicGet(queue, true)) != null) got.add(text(r.getBody()));
-        return got;
-    }
 }
