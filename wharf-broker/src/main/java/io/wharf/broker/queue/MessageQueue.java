@@ -215,6 +215,7 @@ public final class MessageQueue {
     /** Acknowledges delivered messages; offsets not in flight are ignored (already settled). Reuses {@code offsets}. */
     public void ack(long[] offsets, int count) {
         synchronized (this) {
+            if (deleted) return; // its deliveries died with it
             settle(offsets, inFlightOnly(offsets, count));
             dispatch();
         }
@@ -228,6 +229,7 @@ public final class MessageQueue {
     /** Rejects delivered messages without requeueing them: settled, and dead-lettered if the queue has a DLX. */
     public void reject(long[] offsets, int count) {
         synchronized (this) {
+            if (deleted) return;
             int n = inFlightOnly(offsets, count);
             for (int i = 0; i < n; i++) {
                 Message m = message(offsets[i]);
@@ -242,6 +244,7 @@ public final class MessageQueue {
     /** Returns delivered messages to the queue, to go out again (marked redelivered). */
     public void requeue(long[] offsets, int count) {
         synchronized (this) {
+            if (deleted) return;
             for (int i = 0; i < count; i++) {
                 if (cursor.requeue(offsets[i])) returned(offsets[i]);
             }
@@ -255,6 +258,7 @@ public final class MessageQueue {
     public int requeueAll(long owner) {
         int n;
         synchronized (this) {
+            if (deleted) return 0;
             n = cursor.requeueAll(owner);
             if (n > 0) {
                 if (settings.maxLengthBytes() >= 0) readyBytes = sumReadyBytes();

@@ -39,8 +39,10 @@ public final class QueueManager implements AutoCloseable {
 
     public QueueManager(LogManager logs, LogConfig defaults, PropertiesCodec codec) {
         this.logs = logs;
+        // No record-size limit of the log's own: the protocol bounds a message (AMQP: 16 MiB), and a batch
+        // of a publisher's burst may hold many of them.
         this.queueLogConfig = defaults.toBuilder().retentionMs(-1).retentionBytes(-1)
-            .cleanupPolicy(LogConfig.CleanupPolicy.DELETE).build();
+            .cleanupPolicy(LogConfig.CleanupPolicy.DELETE).maxMessageBytes(Integer.MAX_VALUE).build();
         this.cursorLogConfig = queueLogConfig.toBuilder().segmentBytes(4 * 1024 * 1024).maxIndexSize(64 * 1024).build();
         this.codec = codec;
     }
