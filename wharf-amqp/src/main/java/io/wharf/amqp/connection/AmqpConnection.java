@@ -366,7 +366,15 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     }
 
     private void cleanUp() {
-        for (AmqpChannel c : List.copyOf(channels.values())) c.release();
+        // Each channel on its own: one failing must not leave the others' deliveries and the connection's
+        // exclusive queues behind.
+        for (AmqpChannel c : List.copyOf(channels.values())) {
+            try {
+                c.release();
+            } catch (RuntimeException e) {
+                LOG.error("Releasing channel {} of the AMQP connection from {} failed", c.number(), remote(), e);
+            }
+        }
         channels.clear();
         if (vhost != null) vhost.connectionClosed(id);
     }
