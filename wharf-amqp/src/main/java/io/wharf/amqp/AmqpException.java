@@ -1,6 +1,7 @@
 package io.wharf.amqp;
 
 import com.rabbitmq.client.impl.Method;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A protocol error to report to the client (spec 1.4.2, reply codes): a channel error closes its channel
@@ -23,6 +24,8 @@ public final class AmqpException extends RuntimeException {
     public static final int NOT_ALLOWED = 530;
     public static final int NOT_IMPLEMENTED = 540;
     public static final int INTERNAL_ERROR = 541;
+
+    private static final int MAX_REPLY_TEXT = 255;
 
     private final int code;
     private final int classId;
@@ -50,8 +53,14 @@ public final class AmqpException extends RuntimeException {
     }
 
     /** The reply text as RabbitMQ writes it: the constant's name, a dash, the detail. */
+    /** The reply text of Close: a shortstr, so cut to 255 bytes of UTF-8 (a long queue name may be in it). */
     public String replyText() {
-        return name(code) + " - " + getMessage();
+        String text = name(code) + " - " + getMessage();
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length <= MAX_REPLY_TEXT) return text;
+        int end = MAX_REPLY_TEXT;
+        while (end > 0 && (utf8[end] & 0xC0) == 0x80) end--; // not inside a character
+        return new String(utf8, 0, end, StandardCharsets.UTF_8);
     }
 
     private static String name(int code) {

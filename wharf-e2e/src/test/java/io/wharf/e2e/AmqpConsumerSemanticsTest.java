@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -373,7 +372,6 @@ class AmqpConsumerSemanticsTest {
     // ---- exclusive consumers ----
 
     @Test
-    @Disabled("bug: an exclusive consumer does not keep other consumers off its queue (no 403 for the second consumer)")
     void aQueueWithAnExclusiveConsumerRefusesAnyOtherConsumer() throws Exception {
         String q = queueWith(0);
         try (Connection c = broker.amqpFactory().newConnection()) {
@@ -454,7 +452,6 @@ class AmqpConsumerSemanticsTest {
     }
 
     @Test
-    @Disabled("bug: global prefetch is check-then-increment across queue locks: concurrent publishes to two queues exceed it")
     void aGlobalPrefetchHoldsWhenTwoQueuesOfTheChannelReceiveAtTheSameInstant() throws Exception {
         // The channel's credit is checked by each queue under its own lock: publishes to two queues from two
         // connections at once must still not hand out more than the channel's one.

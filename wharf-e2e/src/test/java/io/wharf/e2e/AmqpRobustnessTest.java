@@ -1,6 +1,7 @@
 package io.wharf.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.AlreadyClosedException;
@@ -9,22 +10,25 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.MessageProperties;
 import com.rabbitmq.client.ShutdownSignalException;
 import com.rabbitmq.client.impl.AMQImpl;
+import com.rabbitmq.client.impl.Method;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -172,7 +176,6 @@ class AmqpRobustnessTest {
     }
 
     @Test
-    @Disabled("bug: a no-ack consumer cancelled in the same read as its Basic.Consume loses every message dispatched to it")
     void pipelinedConsumeAndCancelOfANoAckConsumerLosesNoMessage() throws Exception {
         String q = freshQueue(100);
         List<String> delivered = pipelineConsumeCancel(q, true);
@@ -180,7 +183,6 @@ class AmqpRobustnessTest {
     }
 
     @Test
-    @Disabled("bug: messages dispatched to a consumer cancelled in the same read come back redelivered=true, never sent")
     void pipelinedConsumeAndCancelLeavesUndeliveredMessagesUnmarked() throws Exception {
         String q = freshQueue(100);
         List<String> delivered = pipelineConsumeCancel(q, false);
@@ -280,7 +282,6 @@ class AmqpRobustnessTest {
     }
 
     @Test
-    @Disabled("bug: a reply text over 255 bytes (a long queue name in it) cannot be encoded: the connection is dropped, no Channel.Close")
     void aChannelErrorNamingALongQueueClosesOnlyTheChannel() throws Exception {
         String longName = "q".repeat(240);
         try (Connection c = broker.amqpFactory().newConnection()) {
@@ -296,6 +297,60 @@ class AmqpRobustnessTest {
             assertThat(((AMQP.Channel.Close) why.getReason()).getReplyCode()).isEqualTo(404);
             assertThat(c.isOpen()).isTrue();
         }
+    }
+
+    @Test
+    void aMultipleAckNeverCoversANackedPublish() throws Exception {
+        Channel setup = healthy.createChannel();
+        setup.queueDeclare("confirm-durable", true, false, false, null);
+        setup.queueDeclare("confirm-refusing", false, false, false, Map.of("x-max-length", 0, "x-overflow", "reject-publish"));
+        setup.close();
+        int rounds = 50;
+        try (RawAmqpConnection c = RawAmqpConnection.open(broker.amqpPort(), 0)) {
+            c.openChannel(1);
+            c.send(1, new AMQImpl.Confirm.Select(false));
+            c.expect(AMQImpl.Confirm.SelectOk.class);
+            // Odd numbers: persistent on a durable queue, acked after an fsync; even: refused at once, nacked.
+            for (int i = 0; i < rounds; i++) {
+                c.writePublish(1, "confirm-durable", MessageProperties.PERSISTENT_BASIC, new byte[] {1});
+                c.writePublish(1, "confirm-refusing", new byte[] {2});
+                c.flush();
+            }
+            TreeSet<Long> unsettled = new TreeSet<>();
+            for (long seq = 1; seq <= 2L * rounds; seq++) unsettled.add(seq);
+            Set<Long> nacked = new HashSet<>();
+            while (!unsettled.isEmpty()) {
+                Method m = c.readFrame().method();
+                if (m instanceof AMQImpl.Basic.Nack nack) {
+                    assertThat(nack.getDeliveryTag() % 2).as("nacked %s", nack.getDeliveryTag()).isZero();
+                    assertThat(unsettled.remove(nack.getDeliveryTag())).as("nack %s settles it once", nack.getDeliveryTag()).isTrue();
+                    nacked.add(nack.getDeliveryTag());
+                } else if (m instanceof AMQImpl.Basic.Ack ack) {
+                    Set<Long> covered = ack.getMultiple()
+                        ? new TreeSet<>(unsettled.headSet(ack.getDeliveryTag(), true)) : Set.of(ack.getDeliveryTag());
+                    assertThat(covered).as("settled by %s", ack).isNotEmpty().allMatch(seq -> seq % 2 == 1)
+                        .allMatch(unsettled::contains);
+                    // Even a multiple ack names a publish it acknowledges, never one already nacked.
+                    assertThat(nacked).as("nacked before %s", ack).doesNotContain(ack.getDeliveryTag());
+                    unsettled.removeAll(covered);
+                } else {
+                    throw new AssertionError("unexpected " + m);
+                }
+            }
+        }
+        assertThat(healthy.createChannel().queueDeclarePassive("confirm-durable").getMessageCount()).isEqualTo(rounds);
+    }
+
+    @Test
+    void basicRecoverWithoutRequeueClosesTheConnectionWithNotImplemented() throws Exception {
+        Connection c = broker.amqpFactory().newConnection();
+        Channel ch = c.createChannel();
+        assertThatThrownBy(() -> ch.basicRecover(false)).isInstanceOf(IOException.class);
+        // 540 is a connection exception (spec 1.2): the whole connection goes, as in RabbitMQ.
+        assertThat(c.isOpen()).isFalse();
+        AMQP.Connection.Close close = (AMQP.Connection.Close) c.getCloseReason().getReason();
+        assertThat(close.getReplyCode()).isEqualTo(540);
+        assertThat(close.getReplyText()).isEqualTo("NOT_IMPLEMENTED - requeue=false");
     }
 
     private static int passiveDeclareCode(String queue) throws Exception {

@@ -76,8 +76,12 @@ final class RawAmqpConnection implements AutoCloseable {
 
     /** Buffers Basic.Publish to the default exchange, its content header and one body frame. */
     void writePublish(int channel, String routingKey, byte[] body) throws IOException {
+        writePublish(channel, routingKey, new AMQP.BasicProperties(), body);
+    }
+
+    void writePublish(int channel, String routingKey, AMQP.BasicProperties properties, byte[] body) throws IOException {
         write(channel, new AMQImpl.Basic.Publish(0, "", routingKey, false, false));
-        new AMQP.BasicProperties().toFrame(channel, body.length).writeTo(out);
+        properties.toFrame(channel, body.length).writeTo(out);
         if (body.length > 0) writeFrame(BODY, channel, body);
     }
 

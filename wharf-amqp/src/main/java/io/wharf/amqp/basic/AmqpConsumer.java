@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One Basic.Consume subscription, as its queue sees it. The queue calls {@link #hasCredit} and
+ * One Basic.Consume subscription, as its queue sees it. The queue calls {@link #reserveCredit} and
  * {@link #deliver} under its lock from whichever thread made a message ready; the message is put in this
  * consumer's outbox and the channel's event loop writes it out (one task per burst, not per message).
  *
@@ -29,6 +29,7 @@ final class AmqpConsumer implements QueueConsumer {
     private final MessageQueue queue;
     private final String queueName;
     private final boolean noAck;
+    private final boolean exclusive;
     private final int prefetch;
     private final Consumers channel;
     private final AtomicInteger unacked = new AtomicInteger();
@@ -37,12 +38,14 @@ final class AmqpConsumer implements QueueConsumer {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private volatile boolean cancelled;
 
-    AmqpConsumer(String tag, MessageQueue queue, String queueName, boolean noAck, int prefetch, Consumers channel) {
+    AmqpConsumer(String tag, MessageQueue queue, String queueName, boolean noAck, boolean exclusive, int prefetch,
+                 Consumers channel) {
         this.tag = tag;
         this.tagBytes = tag.getBytes(StandardCharsets.UTF_8);
         this.queue = queue;
         this.queueName = queueName;
         this.noAck = noAck;
+        this.exclusive = exclusive;
         this.prefetch = prefetch;
         this.channel = channel;
     }
@@ -59,24 +62,35 @@ final class AmqpConsumer implements QueueConsumer {
     public boolean autoAck() { return noAck; }
 
     @Override
-    public boolean hasCredit() {
+    public boolean exclusive() { return exclusive; }
+
+    @Override
+    public boolean reserveCredit() {
         if (cancelled || !channel.mayDeliver()) return false;
+        // Only this queue's lock hands to this consumer, so its own counts need no compare-and-set.
         if (noAck) return outboxSize.get() < OUTBOX_LIMIT;
-        return (prefetch == 0 || unacked.get() < prefetch) && channel.channelCredit();
+        if (prefetch != 0 && unacked.get() >= prefetch) return false;
+        if (!channel.reserveChannelCredit()) return false;
+        unacked.incrementAndGet();
+        return true;
+    }
+
+    @Override
+    public void creditUnused() {
+        if (noAck) return;
+        unacked.decrementAndGet();
+        channel.releaseChannelCredit();
     }
 
     @Override
     public void deliver(MessageQueue from, QueueMessage message) {
-        if (!noAck) {
-            unacked.incrementAndGet();
-            channel.taken();
-        }
         outboxSize.incrementAndGet();
         outbox.add(message);
         if (drainScheduled.compareAndSet(false, true)) channel.eventLoop().execute(this::drain);
     }
 
-    private void drain() {
+    /** Writes out what the queue has handed over; on the channel's event loop. */
+    void drain() {
         drainScheduled.set(false);
         QueueMessage m;
         while ((m = outbox.poll()) != null) {

@@ -11,6 +11,7 @@ import io.wharf.amqp.frame.FrameWriter;
 import io.wharf.broker.message.Message;
 import io.wharf.broker.queue.MessageQueue;
 import io.wharf.broker.queue.QueueDeletedException;
+import io.wharf.broker.queue.QueueInUseException;
 import io.wharf.broker.queue.QueueMessage;
 import io.wharf.broker.queue.QueueOwners;
 import io.wharf.broker.vhost.VhostException;
@@ -32,8 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * are numbered per channel from 1; each unacknowledged one remembers its queue, offset and consumer. When
  * the channel goes away its consumers are cancelled and its unacknowledged deliveries requeued (they go
  * out again with {@code redelivered} set). Confined to the connection's event loop, except the few
- * methods {@link AmqpConsumer} calls from a queue's thread ({@link #mayDeliver}, {@link #channelCredit},
- * {@link #taken}).
+ * methods {@link AmqpConsumer} calls from a queue's thread ({@link #mayDeliver}, {@link #reserveChannelCredit},
+ * {@link #releaseChannelCredit}).
  */
 public final class Consumers {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -73,8 +74,8 @@ public final class Consumers {
             else if (m instanceof AMQImpl.Basic.Cancel c) cancel(c);
             else if (m instanceof AMQImpl.Basic.Qos q) qos(q);
             else if (m instanceof AMQImpl.Basic.Get g) get(g);
-            else if (m instanceof AMQImpl.Basic.Recover r) recover(r.getRequeue(), true);
-            else if (m instanceof AMQImpl.Basic.RecoverAsync r) recover(r.getRequeue(), false);
+            else if (m instanceof AMQImpl.Basic.Recover r) recover(r.getRequeue(), true, m);
+            else if (m instanceof AMQImpl.Basic.RecoverAsync r) recover(r.getRequeue(), false, m);
             else throw AmqpException.of(AmqpException.COMMAND_INVALID, "'" + m.protocolMethodName() + "' is not valid here", m);
         } catch (VhostException e) {
             throw Access.translate(e, m);
@@ -90,19 +91,21 @@ public final class Consumers {
         if (consumers.containsKey(tag)) {
             throw AmqpException.of(AmqpException.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag + "'", c);
         }
-        if (c.getExclusive() && q.queue().consumerCount() > 0) {
-            throw AmqpException.of(AmqpException.ACCESS_REFUSED, "queue '" + queueName + "' in vhost '" + vhost.name()
-                + "' in exclusive use", c);
-        }
-        AmqpConsumer consumer = new AmqpConsumer(tag, q.queue(), queueName, c.getNoAck(), consumerPrefetch, this);
+        AmqpConsumer consumer = new AmqpConsumer(tag, q.queue(), queueName, c.getNoAck(), c.getExclusive(),
+            consumerPrefetch, this);
         consumers.put(tag, consumer);
-        if (!c.getNowait()) connection.send(channel, new AMQImpl.Basic.ConsumeOk(tag));
         try {
             q.queue().addConsumer(consumer);
         } catch (QueueDeletedException e) {
             consumers.remove(tag);
             throw AmqpException.of(AmqpException.NOT_FOUND, "no queue '" + queueName + "' in vhost '" + vhost.name() + "'", c);
+        } catch (QueueInUseException e) {
+            consumers.remove(tag);
+            throw AmqpException.of(AmqpException.ACCESS_REFUSED, "queue '" + queueName + "' in vhost '" + vhost.name()
+                + "' in exclusive use", c);
         }
+        // Still ahead of the first delivery: the queue's hand-over is written by a later event-loop task.
+        if (!c.getNowait()) connection.send(channel, new AMQImpl.Basic.ConsumeOk(tag));
     }
 
     private static String serverTag() {
@@ -112,11 +115,18 @@ public final class Consumers {
     }
 
     private void cancel(AMQImpl.Basic.Cancel c) {
-        AmqpConsumer consumer = consumers.remove(c.getConsumerTag());
-        if (consumer != null) stop(consumer);
+        AmqpConsumer consumer = consumers.get(c.getConsumerTag());
+        if (consumer != null) {
+            stop(consumer);
+            // The queue gave these to the consumer before it was cancelled: they go out before Cancel-Ok
+            // (after it, nothing may arrive for the tag), which is what a pipelined Consume + Cancel sees.
+            consumer.drain();
+            consumers.remove(c.getConsumerTag());
+        }
         if (!c.getNowait()) connection.send(channel, new AMQImpl.Basic.CancelOk(c.getConsumerTag()));
     }
 
+    /** After this the queue hands the consumer nothing more (removal takes the queue's lock). */
     private void stop(AmqpConsumer consumer) {
         consumer.cancel();
         consumer.queue().removeConsumer(consumer);
@@ -229,7 +239,9 @@ public final class Consumers {
         }
     }
 
-    private void recover(boolean requeue, boolean answer) {
+    private void recover(boolean requeue, boolean answer, Method m) {
+        // Redelivering to the same consumer without requeueing is not offered, as in RabbitMQ.
+        if (!requeue) throw AmqpException.of(AmqpException.NOT_IMPLEMENTED, "requeue=false", m);
         List<Unacked> all = new ArrayList<>(unacked.values());
         unacked.clear();
         apply(all, false, true);
@@ -251,12 +263,21 @@ public final class Consumers {
 
     boolean mayDeliver() { return flowActive && connection.isWritable(); }
 
-    boolean channelCredit() {
+    /**
+     * Takes one unacknowledged slot of the channel's prefetch. Consumers on different queues call this
+     * under different locks, hence the compare-and-set: a check then an increment would let two of them
+     * share the last slot.
+     */
+    boolean reserveChannelCredit() {
         int limit = channelPrefetch;
-        return limit == 0 || channelUnacked.get() < limit;
+        while (true) {
+            int n = channelUnacked.get();
+            if (limit != 0 && n >= limit) return false;
+            if (channelUnacked.compareAndSet(n, n + 1)) return true;
+        }
     }
 
-    void taken() { channelUnacked.incrementAndGet(); }
+    void releaseChannelCredit() { channelUnacked.decrementAndGet(); }
 
     EventLoop eventLoop() { return connection.eventLoop(); }
 

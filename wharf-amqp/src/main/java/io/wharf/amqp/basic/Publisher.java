@@ -40,14 +40,15 @@ public final class Publisher {
     private AMQImpl.Basic.Publish pending;
     private Exchange pendingExchange;
     private byte[] pendingProperties;
-    private byte[] pendingBody;
-    private int bodyReceived;
+    private ContentBody pendingBody;
     private boolean expectBody;
 
     private boolean confirming;
     private long nextSequence = 1;
     private long lastConfirmed;
     private final TreeSet<Long> unconfirmed = new TreeSet<>();
+    /** Nacked numbers above {@code lastConfirmed}: the next multiple ack must stop below each. */
+    private final TreeSet<Long> nacked = new TreeSet<>();
     /** Per unconfirmed publish: queues yet to store it, and whether one failed. */
     private final Map<Long, int[]> awaiting = new HashMap<>();
 
@@ -117,8 +118,7 @@ public final class Publisher {
         }
         pendingProperties = new byte[payload.readableBytes()];
         payload.readBytes(pendingProperties);
-        pendingBody = new byte[(int) size];
-        bodyReceived = 0;
+        pendingBody = new ContentBody((int) size);
         expectBody = true;
         if (size == 0) complete();
     }
@@ -128,21 +128,19 @@ public final class Publisher {
             throw new AmqpException(AmqpException.UNEXPECTED_FRAME, "content body on channel " + channel
                 + " without a content header before it", 60, 40);
         }
-        int n = payload.readableBytes();
-        if (bodyReceived + n > pendingBody.length) {
-            throw new AmqpException(AmqpException.FRAME_ERROR, "content body is larger than the " + pendingBody.length
+        if (payload.readableBytes() > pendingBody.remaining()) {
+            throw new AmqpException(AmqpException.FRAME_ERROR, "content body is larger than the " + pendingBody.size()
                 + " bytes its header announced", 60, 40);
         }
-        payload.readBytes(pendingBody, bodyReceived, n);
-        bodyReceived += n;
-        if (bodyReceived == pendingBody.length) complete();
+        pendingBody.append(payload);
+        if (pendingBody.complete()) complete();
     }
 
     private void complete() {
         AMQImpl.Basic.Publish p = pending;
         Exchange exchange = pendingExchange;
         byte[] properties = pendingProperties;
-        byte[] body = pendingBody;
+        byte[] body = pendingBody.bytes();
         pending = null;
         pendingExchange = null;
         pendingProperties = null;
@@ -210,12 +208,16 @@ public final class Publisher {
      */
     public void flushBatch() {
         if (batch.isEmpty()) return;
-        for (Map.Entry<MessageQueue, List<Message>> e : batch.entrySet()) {
-            stored(e.getKey().enqueue(e.getValue()), batchSequences.get(e.getKey()));
+        try {
+            for (Map.Entry<MessageQueue, List<Message>> e : batch.entrySet()) {
+                stored(e.getKey().enqueue(e.getValue()), batchSequences.get(e.getKey()));
+            }
+        } finally {
+            // Even after a failure: a batch left behind would be appended again at the next flush.
+            batch.clear();
+            batchSequences.clear();
+            batchBytes = 0;
         }
-        batch.clear();
-        batchSequences.clear();
-        batchBytes = 0;
     }
 
     /** Counts one queue's answer for each of {@code sequences} (null outside confirm mode). */
@@ -243,16 +245,27 @@ public final class Publisher {
         }
     }
 
+    /**
+     * Settles one publish. A nack goes out at once, for that number alone; acks go out as one multiple
+     * Basic.Ack per run of settled numbers, each run ending below a nacked number so that no ack covers a
+     * publish already nacked.
+     */
     private void confirmed(long sequence, boolean ok) {
         if (released || !unconfirmed.remove(sequence)) return;
         if (!ok) {
             connection.send(channel, new AMQImpl.Basic.Nack(sequence, false, false));
-            return;
+            nacked.add(sequence);
         }
         long upTo = unconfirmed.isEmpty() ? nextSequence - 1 : unconfirmed.first() - 1;
-        if (upTo <= lastConfirmed) return;
-        connection.send(channel, new AMQImpl.Basic.Ack(upTo, upTo > lastConfirmed + 1));
-        lastConfirmed = upTo;
+        while (lastConfirmed < upTo) {
+            Long nack = nacked.pollFirst();
+            long runEnd = nack == null || nack > upTo ? upTo : nack - 1;
+            if (nack != null && nack > upTo) nacked.add(nack);
+            if (runEnd > lastConfirmed) {
+                connection.send(channel, new AMQImpl.Basic.Ack(runEnd, runEnd > lastConfirmed + 1));
+            }
+            lastConfirmed = runEnd == upTo ? upTo : nack;
+        }
     }
 
     public void confirmSelect(AMQImpl.Confirm.Select s) {

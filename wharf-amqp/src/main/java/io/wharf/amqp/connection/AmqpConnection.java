@@ -146,7 +146,12 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        for (AmqpChannel c : channels.values()) c.readComplete();
+        try {
+            for (AmqpChannel c : channels.values()) c.readComplete();
+        } catch (RuntimeException e) {
+            LOG.error("Internal error on AMQP connection from {} storing publishes", remote(), e);
+            connectionError(new AmqpException(AmqpException.INTERNAL_ERROR, "internal error: " + e, 0, 0));
+        }
         ctx.flush();
     }
 

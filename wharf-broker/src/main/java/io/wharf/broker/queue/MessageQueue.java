@@ -155,10 +155,18 @@ public final class MessageQueue {
         return CompletableFuture.completedFuture(null);
     }
 
-    /** Adds a consumer and delivers to it what it has credit for. */
+    /**
+     * Adds a consumer and delivers to it what it has credit for.
+     *
+     * @throws QueueInUseException if an exclusive consumer has the queue, or {@code consumer} is exclusive
+     *     and the queue has consumers
+     */
     public void addConsumer(QueueConsumer consumer) {
         synchronized (this) {
             if (deleted) throw new QueueDeletedException(name);
+            if (!consumers.isEmpty() && (consumer.exclusive() || consumers.get(0).exclusive())) {
+                throw new QueueInUseException(name);
+            }
             consumers.add(consumer);
             touch();
             dispatch();
@@ -323,7 +331,10 @@ public final class MessageQueue {
             QueueConsumer consumer = nextConsumerWithCredit();
             if (consumer == null) break;
             Message m = readyMessage(next, now);
-            if (m == null) continue;
+            if (m == null) {
+                consumer.creditUnused();
+                continue;
+            }
             int count = cursor.deliver(next, consumer.ownerId());
             taken(m);
             if (consumer.autoAck()) autoSettle(next);
@@ -334,13 +345,13 @@ public final class MessageQueue {
     private QueueConsumer nextConsumerWithCredit() {
         if (settings.singleActiveConsumer()) {
             QueueConsumer active = consumers.get(0);
-            return active.hasCredit() ? active : null;
+            return active.reserveCredit() ? active : null;
         }
         int n = consumers.size();
         for (int i = 0; i < n; i++) {
             int index = (nextConsumer + i) % n;
             QueueConsumer c = consumers.get(index);
-            if (c.hasCredit()) {
+            if (c.reserveCredit()) {
                 nextConsumer = (index + 1) % n;
                 return c;
             }

@@ -13,11 +13,22 @@ public interface QueueConsumer {
     /** Whether the queue settles a message as soon as it is delivered (AMQP no-ack, MQTT QoS 0). */
     boolean autoAck();
 
-    /** Whether it takes one more message now (prefetch, receive maximum, flow). */
-    boolean hasCredit();
+    /**
+     * Takes one unit of credit for a delivery if it has one (prefetch, receive maximum, flow). A consumer
+     * whose credit is shared with other queues (AMQP's per-channel prefetch) must take it atomically. After
+     * true the queue either {@link #deliver}s one message or gives the unit back with {@link #creditUnused}.
+     */
+    boolean reserveCredit();
+
+    /** The unit {@link #reserveCredit} took was not used (the message expired on the way). */
+    default void creditUnused() {
+    }
 
     /** Takes a message; {@code message.redelivered()} tells if it went out before. */
     void deliver(MessageQueue queue, QueueMessage message);
+
+    /** Whether it must be the queue's only consumer while it lasts (AMQP's exclusive Basic.Consume). */
+    default boolean exclusive() { return false; }
 
     /** The queue went away (deleted); the consumer is gone from it. */
     default void queueDeleted(MessageQueue queue) {
