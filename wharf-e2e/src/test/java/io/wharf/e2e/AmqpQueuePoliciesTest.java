@@ -182,4 +182,62 @@ class AmqpQueuePoliciesTest {
         assertThat(toSecond).isEmpty();
         assertThat(toFirst).isEmpty();
     }
+
+    @Test
+    void aPriorityQueueHandsOutTheHighestPriorityFirstAndEachPriorityInOrder() throws Exception {
+        Channel ch = connection.createChannel();
+        ch.queueDeclare("prio", true, false, false, Map.of("x-max-priority", 10));
+        Integer[] priorities = {1, 5, null, 10, 5, 3, 200};
+        for (int i = 0; i < priorities.length; i++) {
+            AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().priority(priorities[i]).deliveryMode(2).build();
+            ch.basicPublish("", "prio", props, utf8("m" + i + "-p" + priorities[i]));
+        }
+        assertThat(ch.queueDeclarePassive("prio").getMessageCount()).isEqualTo(priorities.length);
+        // 200 is above x-max-priority: it counts as 10. No priority counts as 0.
+        assertThat(drain(ch, "prio")).containsExactly("m3-p10", "m6-p200", "m1-p5", "m4-p5", "m5-p3", "m0-p1", "m2-pnull");
+        ch.queueDelete("prio");
+    }
+
+    @Test
+    void anXMaxPriorityAbove255IsRefused() throws Exception {
+        AMQP.Channel.Close close = AmqpClientSupport.channelClose(connection,
+            ch -> ch.queueDeclare("prio-bad", false, false, false, Map.of("x-max-priority", 300)));
+        assertThat(close.getReplyCode()).isEqualTo(406);
+    }
+
+    @Test
+    void aHighPriorityConsumerGetsMessagesFirstAndALowerOneWhatItCannotTake() throws Exception {
+        Channel setup = connection.createChannel();
+        setup.queueDeclare("consumer-prio", false, false, false, null);
+        Channel highChannel = connection.createChannel();
+        Channel lowChannel = connection.createChannel();
+        highChannel.basicQos(1);
+        BlockingQueue<com.rabbitmq.client.Delivery> toHigh = new LinkedBlockingQueue<>();
+        BlockingQueue<String> toLow = new LinkedBlockingQueue<>();
+        lowChannel.basicConsume("consumer-prio", true, Map.of("x-priority", 0), (t, d) -> toLow.add(text(d.getBody())), t -> { });
+        highChannel.basicConsume("consumer-prio", false, Map.of("x-priority", 10), (t, d) -> toHigh.add(d), t -> { });
+        for (int i = 0; i < 3; i++) setup.basicPublish("", "consumer-prio", null, utf8("c" + i));
+        com.rabbitmq.client.Delivery first = toHigh.poll(10, TimeUnit.SECONDS);
+        assertThat(first).isNotNull();
+        assertThat(text(first.getBody())).isEqualTo("c0");
+        // The high priority consumer is full (prefetch 1, unacknowledged): the rest goes to the low one.
+        assertThat(toLow.poll(10, TimeUnit.SECONDS)).isEqualTo("c1");
+        assertThat(toLow.poll(10, TimeUnit.SECONDS)).isEqualTo("c2");
+        highChannel.basicAck(first.getEnvelope().getDeliveryTag(), false);
+        setup.basicPublish("", "consumer-prio", null, utf8("c3"));
+        com.rabbitmq.client.Delivery next = toHigh.poll(10, TimeUnit.SECONDS);
+        assertThat(next).isNotNull();
+        assertThat(text(next.getBody())).isEqualTo("c3");
+        assertThat(toLow).isEmpty();
+    }
+
+    @Test
+    void aConsumerPriorityThatIsNotAnIntegerIsRefused() throws Exception {
+        AMQP.Channel.Close close = AmqpClientSupport.channelClose(connection, ch -> {
+            ch.queueDeclare("consumer-prio-bad", false, false, false, null);
+            ch.basicConsume("consumer-prio-bad", true, Map.of("x-priority", "high"), (t, d) -> { }, t -> { });
+        });
+        assertThat(close.getReplyCode()).isEqualTo(406);
+        assertThat(close.getReplyText()).contains("x-priority");
+    }
 }

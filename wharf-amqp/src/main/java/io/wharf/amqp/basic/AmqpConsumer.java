@@ -30,6 +30,7 @@ final class AmqpConsumer implements QueueConsumer {
     private final String queueName;
     private final boolean noAck;
     private final boolean exclusive;
+    private final int priority;
     private final int prefetch;
     private final Consumers channel;
     private final AtomicInteger unacked = new AtomicInteger();
@@ -38,14 +39,15 @@ final class AmqpConsumer implements QueueConsumer {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private volatile boolean cancelled;
 
-    AmqpConsumer(String tag, MessageQueue queue, String queueName, boolean noAck, boolean exclusive, int prefetch,
-                 Consumers channel) {
+    AmqpConsumer(String tag, MessageQueue queue, String queueName, boolean noAck, boolean exclusive, int priority,
+                 int prefetch, Consumers channel) {
         this.tag = tag;
         this.tagBytes = tag.getBytes(StandardCharsets.UTF_8);
         this.queue = queue;
         this.queueName = queueName;
         this.noAck = noAck;
         this.exclusive = exclusive;
+        this.priority = priority;
         this.prefetch = prefetch;
         this.channel = channel;
     }
@@ -63,6 +65,9 @@ final class AmqpConsumer implements QueueConsumer {
 
     @Override
     public boolean exclusive() { return exclusive; }
+
+    @Override
+    public int priority() { return priority; }
 
     @Override
     public boolean reserveCredit() {

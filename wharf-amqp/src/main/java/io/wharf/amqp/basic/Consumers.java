@@ -92,7 +92,7 @@ public final class Consumers {
             throw AmqpException.of(AmqpException.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag + "'", c);
         }
         AmqpConsumer consumer = new AmqpConsumer(tag, q.queue(), queueName, c.getNoAck(), c.getExclusive(),
-            consumerPrefetch, this);
+            priority(c), consumerPrefetch, this);
         consumers.put(tag, consumer);
         try {
             q.queue().addConsumer(consumer);
@@ -106,6 +106,18 @@ public final class Consumers {
         }
         // Still ahead of the first delivery: the queue's hand-over is written by a later event-loop task.
         if (!c.getNowait()) connection.send(channel, new AMQImpl.Basic.ConsumeOk(tag));
+    }
+
+    /** The consumer argument {@code x-priority} (RabbitMQ's consumer priorities); 0 without it. */
+    private static int priority(AMQImpl.Basic.Consume c) {
+        Object p = c.getArguments() == null ? null : c.getArguments().get("x-priority");
+        if (p == null) return 0;
+        if (p instanceof Byte || p instanceof Short || p instanceof Integer || p instanceof Long) {
+            long v = ((Number) p).longValue();
+            if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) return (int) v;
+        }
+        throw AmqpException.of(AmqpException.PRECONDITION_FAILED, "invalid arg 'x-priority' for consumer: " + p
+            + " is not an integer", c);
     }
 
     private static String serverTag() {

@@ -1,10 +1,10 @@
 package io.wharf.broker.queue;
 
 import io.wharf.broker.message.Message;
-import io.wharf.broker.message.MessageRecords;
 import io.wharf.broker.message.PropertiesCodec;
 import io.wharf.log.Log;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * ({@link LogFlusher}). A transient queue's log is deleted when the queue is.
  *
  * <p>Dispatch: consumers take turns (round robin) among those with credit — or only the first, for a
- * single-active-consumer queue; requeued messages go out before new ones. A consumer that acknowledges
+ * single-active-consumer queue; requeued messages go out before new ones. A priority queue
+ * ({@code x-max-priority}) keeps one {@link QueueLane} per priority and empties the highest first; a
+ * plain queue is a single lane, and the offsets it hands out are its log's own. A consumer that acknowledges
  * nothing holds its deliveries until it acks, rejects, or goes away ({@link #requeueAll}).
  *
  * <p>Policies ({@link QueueSettings}), as RabbitMQ applies them: a message expires (queue TTL or its own
@@ -41,12 +43,8 @@ public final class MessageQueue {
 
     private final QueueName name;
     private final QueueSettings settings;
-    private final Log log;
-    private final CursorJournal journal;
+    private final QueueLane[] lanes;
     private final LogFlusher flusher;
-    private final QueueCursor cursor;
-    private final MessageCache cache = new MessageCache(CACHE_BYTES);
-    private final LogWindow window;
     private final DeadLetters deadLetters;
     private final ScheduledExecutorService timers;
     private final List<QueueConsumer> consumers = new ArrayList<>();
@@ -64,26 +62,19 @@ public final class MessageQueue {
     private int autoSettledCount;
 
     /**
-     * @param cursorLog the journal's log for a durable queue; null for a transient one
+     * @param logs       the message log of each lane, lowest priority first (one for a plain queue)
+     * @param cursorLogs the journal log of each lane for a durable queue; null for a transient one
      */
-    MessageQueue(QueueName name, QueueSettings settings, Log log, Log cursorLog, LogFlusher flusher,
+    MessageQueue(QueueName name, QueueSettings settings, List<Log> logs, List<Log> cursorLogs, LogFlusher flusher,
                  PropertiesCodec codec, DeadLetterSink sink, ScheduledExecutorService timers) {
         this.name = name;
         this.settings = settings;
-        this.log = log;
         this.flusher = flusher;
         this.timers = timers;
-        this.window = new LogWindow(log, codec);
         this.deadLetters = new DeadLetters(name, settings, codec, sink);
-        if (cursorLog != null) {
-            this.journal = new CursorJournal(cursorLog);
-            this.cursor = journal.load(log.logStartOffset());
-        } else {
-            this.journal = null;
-            this.cursor = new QueueCursor(log.logStartOffset());
-        }
-        if (cursor.floor() > log.logStartOffset() && cursor.floor() <= log.highWatermark()) {
-            log.deleteRecordsBefore(cursor.floor());
+        this.lanes = new QueueLane[logs.size()];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = new QueueLane(i, logs.get(i), cursorLogs == null ? null : cursorLogs.get(i), codec, CACHE_BYTES);
         }
         synchronized (this) {
             if (settings.maxLengthBytes() >= 0) readyBytes = sumReadyBytes();
@@ -92,9 +83,11 @@ public final class MessageQueue {
         }
     }
 
+    /** Lanes a queue declared with {@code settings} has: one per priority 0..x-max-priority, else one. */
+    static int laneCount(QueueSettings settings) { return Math.max(1, settings.maxPriority() + 1); }
+
     public QueueName name() { return name; }
     public QueueSettings settings() { return settings; }
-    Log log() { return log; }
 
     /** When a consumer, a get or a declaration last used the queue ({@code x-expires}). */
     public long lastUsedMs() { return lastUsedMs; }
@@ -124,25 +117,20 @@ public final class MessageQueue {
             for (int i = 0; i < each.length; i++) each[i] = enqueue(List.of(messages.get(i)));
             return CompletableFuture.allOf(each);
         }
-        long last;
+        long[] ends = null;
         boolean persistent = false;
         synchronized (this) {
             if (deleted) return CompletableFuture.failedFuture(new QueueDeletedException(name));
             if (messages.size() == 1 && refusesNewcomer(messages.get(0))) {
                 if (settings.overflow() == QueueSettings.Overflow.REJECT_PUBLISH_DLX) deadLetters.add(messages.get(0), "maxlen");
-                last = -1;
             } else {
-                long first = log.append(MessageRecords.batchOf(messages)).firstOffset();
-                log.highWatermarkToLogEnd();
+                ends = append(messages);
                 long earliestDeadline = Long.MAX_VALUE;
-                for (int i = 0; i < messages.size(); i++) {
-                    Message m = messages.get(i);
-                    cache.appended(first + i, m);
+                for (Message m : messages) {
                     if (settings.maxLengthBytes() >= 0) readyBytes += m.size();
                     persistent |= m.persistent();
                     earliestDeadline = Math.min(earliestDeadline, m.deadline(settings.messageTtlMs()));
                 }
-                last = first + messages.size() - 1;
                 dropHeadsOverLimit();
                 if (earliestDeadline != Long.MAX_VALUE) expiryPossible = true;
                 dispatch();
@@ -150,9 +138,35 @@ public final class MessageQueue {
             }
         }
         deadLetters.publish();
-        if (last < 0) return CompletableFuture.failedFuture(new QueueFullException(name));
-        if (settings.durable() && persistent) return flusher.flushed(log, last + 1);
-        return CompletableFuture.completedFuture(null);
+        if (ends == null) return CompletableFuture.failedFuture(new QueueFullException(name));
+        if (!settings.durable() || !persistent) return CompletableFuture.completedFuture(null);
+        if (lanes.length == 1) return flusher.flushed(lanes[0].log(), ends[0]);
+        List<CompletableFuture<Void>> flushed = new ArrayList<>();
+        for (int i = 0; i < lanes.length; i++) if (ends[i] >= 0) flushed.add(flusher.flushed(lanes[i].log(), ends[i]));
+        return CompletableFuture.allOf(flushed.toArray(CompletableFuture[]::new));
+    }
+
+    /** Appends to each message's lane, one log batch per lane; returns each lane's new end (-1: untouched). */
+    private long[] append(List<Message> messages) {
+        if (lanes.length == 1) return new long[] {lanes[0].append(messages)};
+        long[] ends = new long[lanes.length];
+        Arrays.fill(ends, -1);
+        List<List<Message>> byLane = new ArrayList<>(lanes.length);
+        for (int i = 0; i < lanes.length; i++) byLane.add(null);
+        for (Message m : messages) {
+            int lane = laneOf(m);
+            if (byLane.get(lane) == null) byLane.set(lane, new ArrayList<>());
+            byLane.get(lane).add(m);
+        }
+        for (int i = 0; i < lanes.length; i++) {
+            if (byLane.get(i) != null) ends[i] = lanes[i].append(byLane.get(i));
+        }
+        return ends;
+    }
+
+    /** A message without a priority goes with priority 0, one above the maximum with the maximum (as RabbitMQ). */
+    private int laneOf(Message m) {
+        return m.priority() == Message.NO_PRIORITY ? 0 : Math.min(m.priority(), lanes.length - 1);
     }
 
     /**
@@ -167,7 +181,7 @@ public final class MessageQueue {
             if (!consumers.isEmpty() && (consumer.exclusive() || consumers.get(0).exclusive())) {
                 throw new QueueInUseException(name);
             }
-            consumers.add(consumer);
+            addByPriority(consumer);
             touch();
             dispatch();
         }
@@ -205,11 +219,11 @@ public final class MessageQueue {
             got = Optional.empty();
             long now = System.currentTimeMillis();
             long next;
-            while ((next = cursor.nextReady(log.logEndOffset())) >= 0) {
+            while ((next = nextReady()) >= 0) {
                 Message m = readyMessage(next, now);
                 if (m == null) continue;
-                int count = cursor.deliver(next, owner);
-                taken(m);
+                int count = lane(next).deliver(QueueLane.localOf(next), owner);
+                taken(next, m);
                 if (autoAck) settle(new long[] {next}, 1);
                 got = Optional.of(new QueueMessage(next, m, count));
                 break;
@@ -254,7 +268,7 @@ public final class MessageQueue {
         synchronized (this) {
             if (deleted) return;
             for (int i = 0; i < count; i++) {
-                if (cursor.requeue(offsets[i])) returned(offsets[i]);
+                if (lane(offsets[i]).requeue(QueueLane.localOf(offsets[i]))) returned(offsets[i]);
             }
             dropHeadsOverLimit();
             dispatch();
@@ -267,7 +281,8 @@ public final class MessageQueue {
         int n;
         synchronized (this) {
             if (deleted) return 0;
-            n = cursor.requeueAll(owner);
+            n = 0;
+            for (QueueLane lane : lanes) n += lane.requeueAll(owner);
             if (n > 0) {
                 if (settings.maxLengthBytes() >= 0) readyBytes = sumReadyBytes();
                 dropHeadsOverLimit();
@@ -280,36 +295,41 @@ public final class MessageQueue {
 
     /** Drops every ready message (not those out with consumers); returns how many. */
     public synchronized long purge() {
-        long end = log.logEndOffset();
-        List<Long> dropped = new ArrayList<>();
-        long next;
-        while ((next = cursor.nextReady(end)) >= 0) {
-            cursor.deliver(next, QueueCursor.NO_OWNER);
-            dropped.add(next);
+        long purged = 0;
+        for (QueueLane lane : lanes) {
+            List<Long> dropped = new ArrayList<>();
+            long next;
+            while ((next = lane.nextReady()) >= 0) {
+                lane.deliver(next, QueueCursor.NO_OWNER);
+                dropped.add(next);
+            }
+            long[] offsets = dropped.stream().mapToLong(Long::longValue).toArray();
+            lane.settle(offsets, offsets.length);
+            lane.clearCaches();
+            purged += offsets.length;
         }
-        long[] offsets = dropped.stream().mapToLong(Long::longValue).toArray();
-        settle(offsets, offsets.length);
         readyBytes = 0;
-        cache.clear();
-        window.clear();
-        return offsets.length;
+        return purged;
     }
 
     /** Ready messages: what a consumer could still get. */
-    public synchronized long messageCount() { return cursor.readyCount(log.logEndOffset()); }
+    public synchronized long messageCount() { return readyCount(); }
 
     /** Messages delivered and not yet settled. */
-    public synchronized int unacknowledgedCount() { return cursor.inFlightCount(); }
+    public synchronized int unacknowledgedCount() {
+        int n = 0;
+        for (QueueLane lane : lanes) n += lane.inFlightCount();
+        return n;
+    }
 
     /** Marks the queue deleted and tells its consumers; the manager removes its logs. Returns the ready count. */
     synchronized long markDeleted() {
-        long ready = cursor.readyCount(log.logEndOffset());
+        long ready = readyCount();
         deleted = true;
         if (expiryTimer != null) expiryTimer.cancel(false);
         for (QueueConsumer c : List.copyOf(consumers)) c.queueDeleted(this);
         consumers.clear();
-        cache.clear();
-        window.clear();
+        for (QueueLane lane : lanes) lane.clearCaches();
         return ready;
     }
 
@@ -324,10 +344,9 @@ public final class MessageQueue {
     }
 
     private void deliverReady() {
-        long end = log.logEndOffset();
         long now = System.currentTimeMillis();
         long next;
-        while ((next = cursor.nextReady(end)) >= 0) {
+        while ((next = nextReady()) >= 0) {
             QueueConsumer consumer = nextConsumerWithCredit();
             if (consumer == null) break;
             Message m = readyMessage(next, now);
@@ -335,25 +354,49 @@ public final class MessageQueue {
                 consumer.creditUnused();
                 continue;
             }
-            int count = cursor.deliver(next, consumer.ownerId());
-            taken(m);
+            int count = lane(next).deliver(QueueLane.localOf(next), consumer.ownerId());
+            taken(next, m);
             if (consumer.autoAck()) autoSettle(next);
             consumer.deliver(this, new QueueMessage(next, m, count));
         }
     }
 
+    /**
+     * Keeps the consumers ordered by priority, highest first, newcomers after their equals. A single-active-
+     * consumer queue keeps arrival order: its first consumer is the active one until it goes.
+     */
+    private void addByPriority(QueueConsumer consumer) {
+        int at = consumers.size();
+        if (!settings.singleActiveConsumer()) {
+            while (at > 0 && consumers.get(at - 1).priority() < consumer.priority()) at--;
+        }
+        consumers.add(at, consumer);
+        if (at <= nextConsumer && nextConsumer < consumers.size() - 1) nextConsumer++;
+    }
+
+    /**
+     * The consumer to take the next message: the first of the highest priority group that has credit,
+     * taking turns within the group (round robin); a lower group only when the whole group above is full.
+     */
     private QueueConsumer nextConsumerWithCredit() {
         if (settings.singleActiveConsumer()) {
             QueueConsumer active = consumers.get(0);
             return active.reserveCredit() ? active : null;
         }
         int n = consumers.size();
-        for (int i = 0; i < n; i++) {
-            int index = (nextConsumer + i) % n;
-            QueueConsumer c = consumers.get(index);
-            if (c.reserveCredit()) {
-                nextConsumer = (index + 1) % n;
-                return c;
+        for (int start = 0, end; start < n; start = end) {
+            int priority = consumers.get(start).priority();
+            end = start + 1;
+            while (end < n && consumers.get(end).priority() == priority) end++;
+            int size = end - start;
+            int from = nextConsumer >= start && nextConsumer < end ? nextConsumer - start : 0;
+            for (int i = 0; i < size; i++) {
+                int index = start + (from + i) % size;
+                QueueConsumer c = consumers.get(index);
+                if (c.reserveCredit()) {
+                    nextConsumer = index + 1 < end ? index + 1 : start;
+                    return c;
+                }
             }
         }
         return null;
@@ -379,13 +422,29 @@ public final class MessageQueue {
     }
 
     private Message message(long offset) {
-        Message m = cache.get(offset);
-        return m != null ? m : window.read(offset);
+        return lane(offset).message(QueueLane.localOf(offset));
+    }
+
+    private QueueLane lane(long offset) { return lanes[QueueLane.laneOf(offset)]; }
+
+    /** The next message to go out, the highest priority first, or -1. */
+    private long nextReady() {
+        for (int i = lanes.length - 1; i >= 0; i--) {
+            long next = lanes[i].nextReady();
+            if (next >= 0) return lanes[i].global(next);
+        }
+        return -1;
+    }
+
+    private long readyCount() {
+        long n = 0;
+        for (QueueLane lane : lanes) n += lane.readyCount();
+        return n;
     }
 
     /** A ready message went out. */
-    private void taken(Message m) {
-        cache.releaseBelow(cursor.readOffset());
+    private void taken(long offset, Message m) {
+        lane(offset).taken();
         if (settings.maxLengthBytes() >= 0) readyBytes -= m.size();
     }
 
@@ -400,7 +459,7 @@ public final class MessageQueue {
     // ---- length limits ----
 
     private boolean overLimit(long extraMessages, long extraBytes) {
-        if (settings.maxLength() >= 0 && cursor.readyCount(log.logEndOffset()) + extraMessages > settings.maxLength()) {
+        if (settings.maxLength() >= 0 && readyCount() + extraMessages > settings.maxLength()) {
             return true;
         }
         return settings.maxLengthBytes() >= 0 && readyBytes + extraBytes > settings.maxLengthBytes();
@@ -413,7 +472,7 @@ public final class MessageQueue {
     private void dropHeadsOverLimit() {
         if (settings.overflow() != QueueSettings.Overflow.DROP_HEAD) return;
         long next;
-        while (overLimit(0, 0) && (next = cursor.nextReady(log.logEndOffset())) >= 0) {
+        while (overLimit(0, 0) && (next = nextReady()) >= 0) {
             Message m = message(next);
             drop(next);
             if (m != null) {
@@ -425,13 +484,7 @@ public final class MessageQueue {
 
     private long sumReadyBytes() {
         long sum = 0;
-        long end = log.logEndOffset();
-        for (long o = cursor.floor(); o < end; o++) {
-            if (cursor.isReady(o, end)) {
-                Message m = message(o);
-                if (m != null) sum += m.size();
-            }
-        }
+        for (QueueLane lane : lanes) sum += lane.readyBytes();
         return sum;
     }
 
@@ -440,7 +493,7 @@ public final class MessageQueue {
     /** Schedules the expiry check for the head's deadline (only the head expires, as in RabbitMQ). */
     private void armExpiry() {
         if (!expiryPossible || deleted) return;
-        long next = cursor.nextReady(log.logEndOffset());
+        long next = nextReady();
         if (next < 0) return;
         Message head = message(next);
         long deadline = head == null ? System.currentTimeMillis() : head.deadline(settings.messageTtlMs());
@@ -457,7 +510,7 @@ public final class MessageQueue {
             expiryAt = Long.MAX_VALUE;
             long now = System.currentTimeMillis();
             long next;
-            while ((next = cursor.nextReady(log.logEndOffset())) >= 0) {
+            while ((next = nextReady()) >= 0) {
                 Message m = message(next);
                 if (m != null && m.deadline(settings.messageTtlMs()) > now) break;
                 readyMessage(next, now);
@@ -473,13 +526,13 @@ public final class MessageQueue {
     private int inFlightOnly(long[] offsets, int count) {
         int n = 0;
         for (int i = 0; i < count; i++) {
-            if (cursor.isInFlight(offsets[i])) offsets[n++] = offsets[i];
+            if (lane(offsets[i]).isInFlight(QueueLane.localOf(offsets[i]))) offsets[n++] = offsets[i];
         }
         return n;
     }
 
     private void autoSettle(long offset) {
-        if (autoSettledCount == autoSettled.length) autoSettled = java.util.Arrays.copyOf(autoSettled, autoSettledCount * 2);
+        if (autoSettledCount == autoSettled.length) autoSettled = Arrays.copyOf(autoSettled, autoSettledCount * 2);
         autoSettled[autoSettledCount++] = offset;
     }
 
@@ -491,22 +544,27 @@ public final class MessageQueue {
 
     /** Settles a ready message without delivering it (expired, dropped, or gone from the log). */
     private void drop(long offset) {
-        cursor.deliver(offset, QueueCursor.NO_OWNER);
+        lane(offset).deliver(QueueLane.localOf(offset), QueueCursor.NO_OWNER);
         autoSettle(offset);
     }
 
+    /** Settles handed-out offsets, lane by lane. */
     private void settle(long[] offsets, int count) {
         if (count == 0) return;
-        if (journal != null) journal.settled(offsets, count);
-        for (int i = 0; i < count; i++) cursor.settle(offsets[i]);
-        if (journal != null && journal.checkpointDue()) {
-            journal.checkpoint(cursor);
-            if (cursor.floor() > log.logStartOffset()) log.deleteRecordsBefore(Math.min(cursor.floor(), log.highWatermark()));
-        } else if (journal == null && cursor.floor() - log.logStartOffset() > 10_000) {
-            log.deleteRecordsBefore(Math.min(cursor.floor(), log.highWatermark()));
+        if (lanes.length == 1) {
+            lanes[0].settle(offsets, count);
+            return;
+        }
+        long[] local = new long[count];
+        for (int lane = 0; lane < lanes.length; lane++) {
+            int n = 0;
+            for (int i = 0; i < count; i++) {
+                if (QueueLane.laneOf(offsets[i]) == lane) local[n++] = QueueLane.localOf(offsets[i]);
+            }
+            lanes[lane].settle(local, n);
         }
     }
 
     @Override
-    public String toString() { return "MessageQueue(" + name + ", " + cursor + ")"; }
+    public String toString() { return "MessageQueue(" + name + ", " + Arrays.toString(lanes) + ")"; }
 }

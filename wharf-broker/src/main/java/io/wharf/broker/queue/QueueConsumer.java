@@ -30,6 +30,12 @@ public interface QueueConsumer {
     /** Whether it must be the queue's only consumer while it lasts (AMQP's exclusive Basic.Consume). */
     default boolean exclusive() { return false; }
 
+    /**
+     * Its priority among the queue's consumers (AMQP's {@code x-priority}): messages go to the highest
+     * priority consumers that have credit, in turns; lower ones get what those cannot take.
+     */
+    default int priority() { return 0; }
+
     /** The queue went away (deleted); the consumer is gone from it. */
     default void queueDeleted(MessageQueue queue) {
     }

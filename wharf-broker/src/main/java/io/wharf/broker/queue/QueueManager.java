@@ -5,6 +5,8 @@ import io.wharf.log.Log;
 import io.wharf.log.LogConfig;
 import io.wharf.log.LogId;
 import io.wharf.log.LogManager;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,9 +56,14 @@ public final class QueueManager implements AutoCloseable {
     public synchronized MessageQueue open(QueueName name, QueueSettings settings, DeadLetterSink sink) {
         MessageQueue existing = queues.get(name);
         if (existing != null) return existing;
-        Log log = logs.getOrCreateLog(new LogId(name.logName(), 0), queueLogConfig);
-        Log cursorLog = settings.durable() ? logs.getOrCreateLog(new LogId(name.cursorLogName(), 0), cursorLogConfig) : null;
-        MessageQueue queue = new MessageQueue(name, settings, log, cursorLog, flusher, codec, sink, timers);
+        // Lane i of a priority queue is partition i of the queue's logs.
+        List<Log> laneLogs = new ArrayList<>();
+        List<Log> cursorLogs = settings.durable() ? new ArrayList<>() : null;
+        for (int lane = 0; lane < MessageQueue.laneCount(settings); lane++) {
+            laneLogs.add(logs.getOrCreateLog(new LogId(name.logName(), lane), queueLogConfig));
+            if (cursorLogs != null) cursorLogs.add(logs.getOrCreateLog(new LogId(name.cursorLogName(), lane), cursorLogConfig));
+        }
+        MessageQueue queue = new MessageQueue(name, settings, laneLogs, cursorLogs, flusher, codec, sink, timers);
         queues.put(name, queue);
         return queue;
     }
@@ -67,8 +74,10 @@ public final class QueueManager implements AutoCloseable {
     public synchronized long delete(MessageQueue queue) {
         long ready = queue.markDeleted();
         queues.remove(queue.name(), queue);
-        logs.deleteLog(new LogId(queue.name().logName(), 0));
-        logs.deleteLog(new LogId(queue.name().cursorLogName(), 0));
+        for (int lane = 0; lane < MessageQueue.laneCount(queue.settings()); lane++) {
+            logs.deleteLog(new LogId(queue.name().logName(), lane));
+            logs.deleteLog(new LogId(queue.name().cursorLogName(), lane));
+        }
         return ready;
     }
 
