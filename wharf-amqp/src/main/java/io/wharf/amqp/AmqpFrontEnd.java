@@ -4,6 +4,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.wharf.amqp.connection.AmqpConnection;
 import io.wharf.amqp.frame.FrameDecoder;
 import io.wharf.broker.net.ProtocolFrontEnd;
+import io.wharf.broker.alarm.ResourceAlarms;
 import io.wharf.broker.security.AccessControl;
 import io.wharf.broker.vhost.VirtualHosts;
 
@@ -14,11 +15,13 @@ import io.wharf.broker.vhost.VirtualHosts;
 public final class AmqpFrontEnd implements ProtocolFrontEnd {
     private final VirtualHosts vhosts;
     private final AccessControl access;
+    private final ResourceAlarms alarms;
     private final AmqpSettings settings;
 
-    public AmqpFrontEnd(VirtualHosts vhosts, AccessControl access, AmqpSettings settings) {
+    public AmqpFrontEnd(VirtualHosts vhosts, AccessControl access, ResourceAlarms alarms, AmqpSettings settings) {
         this.vhosts = vhosts;
         this.access = access;
+        this.alarms = alarms;
         this.settings = settings;
     }
 
@@ -29,6 +32,6 @@ public final class AmqpFrontEnd implements ProtocolFrontEnd {
     public void initChannel(SocketChannel channel) {
         FrameDecoder decoder = new FrameDecoder(settings.frameMax());
         channel.pipeline().addLast("amqp-frames", decoder);
-        channel.pipeline().addLast("amqp", new AmqpConnection(vhosts, access, settings, decoder));
+        channel.pipeline().addLast("amqp", new AmqpConnection(vhosts, access, alarms, settings, decoder));
     }
 }

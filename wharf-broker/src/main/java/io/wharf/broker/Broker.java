@@ -1,5 +1,6 @@
 package io.wharf.broker;
 
+import io.wharf.broker.alarm.ResourceAlarms;
 import io.wharf.broker.metadata.BrokerRegistration;
 import io.wharf.broker.metadata.ControllerElection;
 import io.wharf.broker.metadata.ControllerListener;
@@ -30,6 +31,7 @@ public final class Broker implements AutoCloseable {
     private final AccessControl access;
     private final QueueManager queues;
     private final VirtualHosts vhosts;
+    private final ResourceAlarms alarms = new ResourceAlarms();
     private ControllerElection controller;
 
     /** @param codec reads and rewrites stored message properties (the AMQP front-end's encoding) */
@@ -85,6 +87,9 @@ public final class Broker implements AutoCloseable {
     public LogManager logs() { return logs; }
     public ZkMetadataStore metadata() { return metadata; }
     public AccessControl access() { return access; }
+    /** Memory and disk alarms, set by the server's resource monitor; protocols hold publishers back on them. */
+    public ResourceAlarms alarms() { return alarms; }
+
     public VirtualHosts vhosts() { return vhosts; }
     public QueueManager queues() { return queues; }
 

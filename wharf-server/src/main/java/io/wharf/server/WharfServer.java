@@ -1,6 +1,7 @@
 package io.wharf.server;
 
 import io.wharf.amqp.AmqpFrontEnd;
+import io.wharf.broker.alarm.ResourceMonitor;
 import io.wharf.amqp.AmqpSettings;
 import io.wharf.amqp.basic.AmqpPropertiesCodec;
 import io.wharf.broker.Broker;
@@ -48,6 +49,7 @@ public final class WharfServer implements AutoCloseable {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final List<NetworkServer.BoundListener> listeners = new ArrayList<>();
     private Broker broker;
+    private ResourceMonitor resources;
     private EmbeddedZooKeeper embeddedZooKeeper;
     private NetworkServer network;
 
@@ -99,7 +101,11 @@ public final class WharfServer implements AutoCloseable {
         for (Listener l : config.kafkaListeners()) {
             listeners.add(network.bind(l, "listeners", new KafkaFrontEnd(kafkaApis, config.socketRequestMaxBytes(), l.name())));
         }
-        AmqpFrontEnd amqp = new AmqpFrontEnd(broker.vhosts(), broker.access(), AmqpSettings.defaults());
+        resources = new ResourceMonitor(broker.alarms(), config.logDirs(),
+            ResourceMonitor.heapFraction(config.memoryHighWatermark()), config.diskFreeLimitBytes());
+        started.push(resources);
+        resources.start();
+        AmqpFrontEnd amqp = new AmqpFrontEnd(broker.vhosts(), broker.access(), broker.alarms(), AmqpSettings.defaults());
         for (Listener l : config.amqpListeners()) listeners.add(network.bind(l, "amqp.listeners", amqp));
         for (Listener l : config.mqttListeners()) listeners.add(network.bind(l, "mqtt.listeners", frontEnd("MQTT")));
         for (Listener l : config.httpListeners()) listeners.add(network.bind(l, "http.listeners", frontEnd("HTTP")));
@@ -137,6 +143,9 @@ public final class WharfServer implements AutoCloseable {
     }
 
     public Broker broker() { return broker; }
+
+    /** Watches heap and disk; its limits may be changed while the server runs. */
+    public ResourceMonitor resources() { return resources; }
 
     /** The port a listener really got (useful with port 0), by listener name such as "PLAINTEXT". */
     public int boundPort(String listenerName) {

@@ -91,6 +91,7 @@ public final class Publisher {
         access.write("exchange", p.getExchange(), p);
         pending = p;
         pendingExchange = exchange;
+        connection.publishing();
     }
 
     /** The content header (spec 4.2.6.1): class, weight, body size, properties. */

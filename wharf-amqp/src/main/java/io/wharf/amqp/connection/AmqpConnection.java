@@ -21,6 +21,7 @@ import io.wharf.amqp.frame.FrameError;
 import io.wharf.amqp.frame.FrameWriter;
 import io.wharf.amqp.frame.MethodReader;
 import io.wharf.amqp.frame.ProtocolHeader;
+import io.wharf.broker.alarm.ResourceAlarms;
 import io.wharf.broker.queue.QueueOwners;
 import io.wharf.broker.security.AccessControl;
 import io.wharf.broker.security.Permission;
@@ -30,6 +31,7 @@ import io.wharf.broker.vhost.VirtualHosts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +58,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     private final long id = QueueOwners.next();
     private final IntObjectHashMap<AmqpChannel> channels = new IntObjectHashMap<>();
     private final Handshake handshake;
+    private final PublisherBlock publisherBlock;
+    private Map<String, Object> clientProperties;
     private ChannelHandlerContext ctx;
     private State state = State.AWAIT_HEADER;
     private User user;
@@ -65,7 +69,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     private int channelMax;
     private ScheduledFuture<?> handshakeTimer;
 
-    public AmqpConnection(VirtualHosts vhosts, AccessControl access, AmqpSettings settings, FrameDecoder decoder) {
+    public AmqpConnection(VirtualHosts vhosts, AccessControl access, ResourceAlarms alarms, AmqpSettings settings,
+                          FrameDecoder decoder) {
         this.vhosts = vhosts;
         this.access = access;
         this.settings = settings;
@@ -73,6 +78,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         this.frameMax = settings.frameMax();
         this.channelMax = settings.channelMax();
         this.handshake = new Handshake(access, settings);
+        this.publisherBlock = new PublisherBlock(alarms);
     }
 
     // ---- ConnectionOutput: what channels use ----
@@ -94,6 +100,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         FrameWriter.method(out, channel, method);
         ctx.write(out, ctx.voidPromise());
     }
+
+    @Override
+    public void publishing() { publisherBlock.publishing(); }
 
     @Override
     public void flushPublishes() {
@@ -166,7 +175,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent idle) {
-            if (idle.state() == IdleState.READER_IDLE) {
+            if (idle.state() == IdleState.READER_IDLE && publisherBlock.blocked()) {
+                return; // not reading: its heartbeats wait in the socket
+            } else if (idle.state() == IdleState.READER_IDLE) {
                 LOG.info("Closing AMQP connection from {}: missed heartbeats from the client", remote());
                 ctx.close();
             } else if (idle.state() == IdleState.WRITER_IDLE) {
@@ -273,6 +284,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         switch (state) {
             case AWAIT_START_OK -> {
                 AMQImpl.Connection.StartOk startOk = expect(m, AMQImpl.Connection.StartOk.class);
+                clientProperties = startOk.getClientProperties();
                 user = handshake.authenticate(startOk, remoteAddress(), (InetSocketAddress) ctx.channel().localAddress());
                 state = State.AWAIT_TUNE_OK;
                 send(0, handshake.tune());
@@ -318,6 +330,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         state = State.OPEN;
         if (handshakeTimer != null) handshakeTimer.cancel(false);
         send(0, new AMQImpl.Connection.OpenOk(""));
+        publisherBlock.start(ctx, this, clientProperties);
     }
 
     private void onOpenConnectionMethod(Method m) {
@@ -381,6 +394,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
             }
         }
         channels.clear();
+        publisherBlock.stop();
         if (vhost != null) vhost.connectionClosed(id);
     }
 

@@ -39,6 +39,9 @@ public interface ConnectionOutput {
     /** Whether the socket's outbound buffer has room (TCP back-pressure). */
     boolean isWritable();
 
+    /** A Basic.Publish is being handled: under a resource alarm the connection is blocked after it. */
+    void publishing();
+
     /** Stores every channel's publishes gathered in the current read (see {@code Publisher#flushBatch}). */
     void flushPublishes();
 

@@ -207,6 +207,10 @@ public final class ServerConfig {
     /** AMQP listeners; empty means no AMQP port is opened. */
     public List<Listener> amqpListeners() { return listeners(AMQP_LISTENERS); }
 
+    public double memoryHighWatermark() { return value(MEMORY_HIGH_WATERMARK); }
+
+    public long diskFreeLimitBytes() { return value(DISK_FREE_LIMIT_BYTES); }
+
     /** MQTT listeners; empty means no MQTT port is opened. */
     public List<Listener> mqttListeners() { return listeners(MQTT_LISTENERS); }
 

@@ -30,6 +30,8 @@ final class ServerConfigDef {
     static final String ADVERTISED_LISTENERS = "advertised.listeners";
     static final String AMQP_LISTENERS = "amqp.listeners";
     static final String MQTT_LISTENERS = "mqtt.listeners";
+    static final String MEMORY_HIGH_WATERMARK = "memory.high.watermark";
+    static final String DISK_FREE_LIMIT_BYTES = "disk.free.limit.bytes";
     static final String HTTP_LISTENERS = "http.listeners";
     static final String LOG_DIRS = "log.dirs";
     static final String LOG_DIR = "log.dir";
@@ -121,8 +123,16 @@ final class ServerConfigDef {
                     "Kafka endpoints given to clients in metadata when they differ from `listeners` (NAT, "
                             + "containers). Every name must appear in `listeners`; the wildcard address and port 0 "
                             + "cannot be advertised. If not set, `listeners` is advertised.")
-            .define(AMQP_LISTENERS, LISTENER_LIST, null,
-                    "AMQP 0-9-1 endpoints, e.g. `AMQP://127.0.0.1:5672`. If not set, no AMQP port is opened.")
+            .define(AMQP_LISTENERS, LISTENER_LIST, "AMQP://127.0.0.1:5672",
+                    "AMQP 0-9-1 endpoints (RabbitMQ's clients), e.g. `AMQP://0.0.0.0:5672`. Set it empty "
+                            + "(`amqp.listeners=`) to open no AMQP port.")
+            .define(MEMORY_HIGH_WATERMARK, DOUBLE, "0.8", between(0.0, 1.0),
+                    "The fraction of the maximum heap (`-Xmx`) that may be in use after a garbage collection "
+                            + "before the memory alarm goes on: AMQP publishers are then blocked "
+                            + "(`connection.blocked`) until it clears. Consumers go on. 0 blocks every publisher.")
+            .define(DISK_FREE_LIMIT_BYTES, LONG, "52428800", atLeast(0),
+                    "Free space on a log directory's disk under which the disk alarm goes on, blocking AMQP "
+                            + "publishers like the memory alarm. 0 turns the disk alarm off. RabbitMQ's default, 50 MB.")
             .define(MQTT_LISTENERS, LISTENER_LIST, null,
                     "MQTT endpoints, e.g. `MQTT://127.0.0.1:1883`. If not set, no MQTT port is opened.")
             .define(HTTP_LISTENERS, LISTENER_LIST, null,

@@ -43,6 +43,7 @@ class LauncherTest {
                 "-Xmx256m", "-Dlogback.configurationFile=" + WharfCli.class.getResource("/logback.xml"), "-cp", System.getProperty("java.class.path"), WharfCli.class.getName(), "server",
                 "--override", "log.dirs=" + dir.resolve("logs"),
                 "--override", "listeners=PLAINTEXT://127.0.0.1:0",
+                "--override", "amqp.listeners=AMQP://127.0.0.1:0",
                 "--override", "zookeeper.embedded.port=0"));
             cmd.addAll(List.of(extraArgs));
             process = new ProcessBuilder(cmd).redirectErrorStream(true).start();

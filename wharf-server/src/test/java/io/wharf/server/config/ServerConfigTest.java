@@ -30,7 +30,7 @@ class ServerConfigTest {
         assertThat(config.brokerId()).isZero();
         assertThat(config.kafkaListeners()).containsExactly(new Listener("PLAINTEXT", "127.0.0.1", 9092));
         assertThat(config.advertisedListeners()).isEqualTo(config.kafkaListeners());
-        assertThat(config.amqpListeners()).isEmpty();
+        assertThat(config.amqpListeners()).containsExactly(new Listener("AMQP", "127.0.0.1", 5672));
         assertThat(config.mqttListeners()).isEmpty();
         assertThat(config.httpListeners()).isEmpty();
         assertThat(config.logDirs()).containsExactly(Path.of("data/wharf-logs"));
@@ -89,6 +89,8 @@ class ServerConfigTest {
         "listeners=PLAINTEXT://:9192,REPLICATION://10.0.0.7:9193",
         "advertised.listeners=PLAINTEXT://broker7.example.com:19192,REPLICATION://10.0.0.7:9193",
         "amqp.listeners=AMQP://127.0.0.1:5673",
+        "memory.high.watermark=0.5",
+        "disk.free.limit.bytes=1000000",
         "mqtt.listeners=MQTT://[::1]:1884",
         "http.listeners=HTTP://127.0.0.1:0",
         "log.dirs=/var/lib/wharf/a, /var/lib/wharf/b",
@@ -168,6 +170,8 @@ class ServerConfigTest {
         assertThat(config.advertisedListeners()).containsExactly(
                 new Listener("PLAINTEXT", "broker7.example.com", 19192), new Listener("REPLICATION", "10.0.0.7", 9193));
         assertThat(config.amqpListeners()).containsExactly(new Listener("AMQP", "127.0.0.1", 5673));
+        assertThat(config.memoryHighWatermark()).isEqualTo(0.5);
+        assertThat(config.diskFreeLimitBytes()).isEqualTo(1_000_000L);
         assertThat(config.mqttListeners()).containsExactly(new Listener("MQTT", "::1", 1884));
         assertThat(config.httpListeners()).containsExactly(new Listener("HTTP", "127.0.0.1", 0));
         assertThat(config.logDirs()).containsExactly(Path.of("/var/lib/wharf/a"), Path.of("/var/lib/wharf/b"));
@@ -375,7 +379,7 @@ class ServerConfigTest {
         assertThat(config.kafkaListeners()).containsExactly(new Listener("PLAINTEXT", "127.0.0.1", 9092));
         assertThat(config.logDirs()).containsExactly(Path.of("data/wharf-logs"));
         assertThat(config.zookeeperConnect()).as("no zookeeper.connect: embedded ZooKeeper").isEmpty();
-        assertThat(config.amqpListeners()).isEmpty();
+        assertThat(config.amqpListeners()).containsExactly(new Listener("AMQP", "127.0.0.1", 5672));
         assertThat(config.mqttListeners()).isEmpty();
         assertThat(config.httpListeners()).isEmpty();
         assertThat(config).as("the file says every value in it is the default")
