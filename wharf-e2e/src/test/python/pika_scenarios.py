@@ -17,6 +17,12 @@ import pika.exceptions
 
 WAIT_S = 10.0
 RUN = uuid.uuid4().hex[:8]  # queue and exchange names are unique per run
+PORT = None  # the broker's AMQP port, from the command line
+
+
+def connection_parameters(port, **extra):
+    return pika.ConnectionParameters(host="127.0.0.1", port=port, credentials=pika.PlainCredentials("guest", "guest"),
+                                     blocked_connection_timeout=WAIT_S, socket_timeout=WAIT_S, **extra)
 
 
 def name(base):
@@ -318,6 +324,42 @@ def properties(conn):
     equal(decoded, headers, "headers")
 
 
+def large_message_small_frames(_conn):
+    """A 3 MiB message over a connection that asked for 4 KiB frames: pika splits what it publishes into
+    body frames of at most frame_max, which Wharf must reassemble, and reassembles what Wharf delivers."""
+    small = pika.BlockingConnection(connection_parameters(PORT, frame_max=4096))
+    try:
+        equal(small._impl.params.frame_max, 4096, "negotiated frame_max")  # pylint: disable=protected-access
+        ch = small.channel()
+        ch.confirm_delivery()
+        q = name("big")
+        ch.queue_declare(queue=q)
+        body = bytes((i * 31) & 0xFF for i in range(3 * 1024 * 1024 + 17))
+        ch.basic_publish(exchange="", routing_key=q, body=body)
+        got = []
+        ch.basic_consume(queue=q, auto_ack=True, on_message_callback=lambda c, m, p, b: got.append(b))
+        until(small, "the delivery", lambda: len(got) >= 1)
+        equal(len(got[0]), len(body), "body length")
+        check(got[0] == body, "the body arrives byte for byte")
+    finally:
+        small.close()
+
+
+def consumer_cancel_notify(conn):
+    """Deleting a queue cancels its consumers with a basic.cancel from the broker (consumer_cancel_notify)."""
+    ch = conn.channel()
+    q = name("cancelled")
+    ch.queue_declare(queue=q)
+    cancels = []
+    ch.add_on_cancel_callback(cancels.append)
+    tag = ch.basic_consume(queue=q, on_message_callback=lambda *args: None)
+    conn.channel().queue_delete(queue=q)
+    until(conn, "the basic.cancel", lambda: len(cancels) >= 1)
+    equal(cancels[0].method.consumer_tag, tag, "cancelled consumer")
+    check(ch.is_open, "the channel stays open")
+    equal(ch.consumer_tags, [], "consumers left on the channel")
+
+
 def channel_errors(conn):
     """A passive declare of a missing queue closes that channel with 404; others, and the connection, go on.
     Redeclaring an exchange with another type and acking an unknown delivery tag are 406."""
@@ -357,6 +399,8 @@ SCENARIOS = {
     "rpc-reply-queue": rpc_reply_queue,
     "rpc-direct-reply-to": rpc_direct_reply_to,
     "properties": properties,
+    "large-message-small-frames": large_message_small_frames,
+    "consumer-cancel-notify": consumer_cancel_notify,
     "channel-errors": channel_errors,
 }
 
@@ -368,14 +412,14 @@ def main(argv):
     if len(argv) < 1 or not argv[0].isdigit():
         print("usage: python3 pika_scenarios.py <amqp port> [%s ...]" % "|".join(SCENARIOS), file=sys.stderr)
         return 2
-    port, names = int(argv[0]), argv[1:]
+    global PORT  # pylint: disable=global-statement
+    PORT, names = int(argv[0]), argv[1:]
     unknown = [n for n in names if n not in SCENARIOS]
     if unknown:
         print("unknown scenario(s): %s; known: %s" % (", ".join(unknown), ", ".join(SCENARIOS)), file=sys.stderr)
         return 2
     selected = names or [n for n in SCENARIOS if n not in KNOWN_GAPS]
-    params = pika.ConnectionParameters(host="127.0.0.1", port=port, credentials=pika.PlainCredentials("guest", "guest"),
-                                       blocked_connection_timeout=WAIT_S, socket_timeout=WAIT_S)
+    params = connection_parameters(PORT)
     passed = failed = 0
     for scenario in selected:
         started = time.monotonic()

@@ -26,7 +26,7 @@ function until(what, condition) {
     const check = () => {
       if (condition()) return resolve();
       if (Date.now() > deadline) return reject(new Error(`timed out waiting for ${what}`));
-      setImmediate(check);
+      setTimeout(check, 2); // polls: lets the socket's events in between
     };
     check();
   });
@@ -278,6 +278,67 @@ const scenarios = {
     assert.deepEqual(p.headers, { string: 'text', int: 42, negative: -7, float: 2.5, bool: true, list: ['a', 1], nested: { k: 'v' } });
   },
 
+  /**
+   * A 3 MiB message over a connection that asked for 4 KiB frames (frameMax) and accepts none larger
+   * (maxFrameSize): Wharf must reassemble the body frames amqplib sends and split what it delivers.
+   */
+  async 'large-message-small-frames'(_conn, url) {
+    const small = await amqp.connect(`${url}?frameMax=4096&maxFrameSize=4096`);
+    try {
+      assert.equal(small.connection.frameMax, 4096);
+      const ch = await small.createConfirmChannel();
+      const q = name('big');
+      await ch.assertQueue(q, { durable: false });
+      const body = Buffer.alloc(3 * 1024 * 1024 + 17);
+      for (let i = 0; i < body.length; i++) body[i] = (i * 31) & 0xff;
+      ch.sendToQueue(q, body);
+      await ch.waitForConfirms();
+      const got = [];
+      await ch.consume(q, (m) => got.push(m), { noAck: true });
+      await until('the delivery', () => got.length >= 1);
+      assert.equal(got[0].content.length, body.length);
+      assert.ok(got[0].content.equals(body), 'the body arrives byte for byte');
+    } finally {
+      await small.close();
+    }
+  },
+
+  /** Deleting a queue cancels its consumers, and amqplib calls the consumer with null (consumer_cancel_notify). */
+  async 'consumer-cancel-notify'(conn) {
+    const ch = await conn.createChannel();
+    const q = name('cancelled');
+    await ch.assertQueue(q, { durable: false });
+    const calls = [];
+    const { consumerTag } = await ch.consume(q, (m) => calls.push(m));
+    const other = await conn.createChannel();
+    await other.deleteQueue(q);
+    await until('the cancel', () => calls.length >= 1);
+    assert.deepEqual(calls, [null]);
+    assert.ok(consumerTag.length > 0);
+    await assert.rejects(other.checkQueue(q), (e) => e.code === 404);
+  },
+
+  /**
+   * heartbeat=1: amqplib closes the connection with 'Heartbeat timeout' when two one-second intervals
+   * pass without a byte from the server, so a connection idle for three seconds stays open only if Wharf
+   * sends heartbeats. The idle time is the subject here, not a wait for something to happen.
+   */
+  async heartbeats(_conn, url) {
+    const beating = await amqp.connect(`${url}?heartbeat=1`);
+    try {
+      assert.equal(beating.connection.heartbeat, 1);
+      const errors = [];
+      beating.on('error', (e) => errors.push(e));
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      assert.deepEqual(errors.map(String), [], 'no heartbeat timeout');
+      const ch = await beating.createChannel();
+      const { queue } = await ch.assertQueue('', { exclusive: true });
+      assert.match(queue, /^amq\.gen-/);
+    } finally {
+      await beating.close().catch(() => {});
+    }
+  },
+
   /** checkQueue on a missing queue: 404 closes that channel only; the connection and other channels go on. */
   async 'channel-error-404'(conn) {
     const other = await conn.createChannel();
@@ -334,10 +395,11 @@ async function main() {
   for (const scenario of selected) {
     let conn;
     const started = Date.now();
+    const url = `amqp://guest:guest@127.0.0.1:${port}/`;
     try {
-      conn = await amqp.connect(`amqp://guest:guest@127.0.0.1:${port}/`);
+      conn = await amqp.connect(url);
       conn.on('error', () => {}); // reported through the scenario's own rejection
-      await withTimeout(scenarios[scenario](conn), scenario);
+      await withTimeout(scenarios[scenario](conn, url), scenario);
       console.log(`ok ${scenario} (${Date.now() - started} ms)`);
       passed++;
     } catch (e) {

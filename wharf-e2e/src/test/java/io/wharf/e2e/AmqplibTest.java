@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * amqplib, Node.js's AMQP 0-9-1 client, against Wharf: {@code src/test/node/amqplib/scenarios.js} (work
  * queue with acks, prefetch, nack and requeue, fanout, topic routing, a confirm channel, mandatory returns,
- * RPC with replyTo and correlationId, every property, a 404 channel error the connection survives) run by
+ * RPC with replyTo and correlationId, every property, a 3 MiB message over 4 KiB frames, consumer cancel
+ * notification, heartbeats on an idle connection, a 404 channel error the connection survives) run by
  * node against a broker started here. The package is installed with {@code npm ci} from the committed
  * lock file into {@code target/amqplib}, once per checkout. Fails, rather than skips, without node and
  * npm: CI has them ({@code .ci/run} installs them where missing).
@@ -32,7 +33,7 @@ class AmqplibTest {
     /** What scenarios.js runs by default, in its order. */
     private static final List<String> SCENARIOS = List.of("work-queue-ack", "prefetch", "nack-requeue",
         "fanout-pubsub", "topic-routing", "confirm-channel", "mandatory-return", "rpc-reply-queue", "properties",
-        "channel-error-404");
+        "large-message-small-frames", "consumer-cancel-notify", "heartbeats", "channel-error-404");
 
     @TempDir
     static Path dir;

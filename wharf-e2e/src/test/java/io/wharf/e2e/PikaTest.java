@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * pika, Python's AMQP 0-9-1 client (BlockingConnection), against Wharf: {@code src/test/python/pika_scenarios.py}
  * (queue declare, publish and get with message counts, consume with acks, prefetch, nack and requeue,
- * confirm_delivery with returns and nacks, direct/fanout/topic/headers exchanges, RPC, every property, and
- * 404/406 channel errors the connection survives) run against a broker started here. pika comes from
+ * confirm_delivery with returns and nacks, direct/fanout/topic/headers exchanges, RPC, every property, a
+ * 3 MiB message over 4 KiB frames, consumer cancel notification, and 404/406 channel errors the connection
+ * survives) run against a broker started here. pika comes from
  * Debian ({@code python3-pika}, installed by {@code .ci/run}), which installs it for {@code /usr/bin/python3};
  * the test takes the first of {@code $WHARF_PYTHON}, the PATH's {@code python3} and {@code /usr/bin/python3}
  * that imports pika, and fails, rather than skips, when none does.
@@ -29,7 +30,8 @@ class PikaTest {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
     /** What pika_scenarios.py runs by default, in its order. */
     private static final List<String> SCENARIOS = List.of("queue-declare-publish-get", "consume-ack", "prefetch",
-        "nack-requeue", "confirm-delivery", "exchange-types", "rpc-reply-queue", "properties", "channel-errors");
+        "nack-requeue", "confirm-delivery", "exchange-types", "rpc-reply-queue", "properties",
+        "large-message-small-frames", "consumer-cancel-notify", "channel-errors");
 
     @TempDir
     static Path dir;

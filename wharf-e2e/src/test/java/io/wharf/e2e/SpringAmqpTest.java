@@ -12,6 +12,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.amqp.AmqpRejectAndDontRequeueException;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarables;
@@ -50,8 +52,8 @@ import org.springframework.messaging.handler.annotation.Header;
 /**
  * Spring AMQP (spring-rabbit) against Wharf as a Spring application uses it: a context whose
  * {@link RabbitAdmin} declares the topology from {@link Declarables} beans, a {@link RabbitTemplate}, a
- * {@code @RabbitListener} RPC server, listener containers with manual acks and prefetch, publisher confirms
- * and returns, and every message property.
+ * {@code @RabbitListener} RPC server, listener containers with manual acks and prefetch, a rejecting listener
+ * and its dead-letter queue, publisher confirms and returns, and every message property.
  */
 class SpringAmqpTest {
     private static final long TIMEOUT_MS = 10_000;
@@ -139,7 +141,7 @@ class SpringAmqpTest {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            Thread.onSpinWait();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
     }
 
@@ -252,6 +254,38 @@ class SpringAmqpTest {
         }
         assertThat(held).extracting(m -> new String(m.getBody(), StandardCharsets.UTF_8))
             .containsExactlyElementsOf(IntStream.range(0, n).mapToObj(i -> "p" + i).toList());
+        assertThat(info(q).getMessageCount()).isZero();
+    }
+
+    @Test
+    void aListenerThatRejectsSendsTheMessageToTheDeadLetterQueue() {
+        String dlq = declareQueue("spring.dlq");
+        String q = "spring.with-dlx";
+        admin.declareQueue(QueueBuilder.nonDurable(q).deadLetterExchange("").deadLetterRoutingKey(dlq).build());
+        List<String> attempts = new CopyOnWriteArrayList<>();
+        CachingConnectionFactory cf = factory(broker);
+        SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(cf);
+        container.setQueueNames(q);
+        container.setReceiveTimeout(100);
+        container.setMessageListener(message -> {
+            attempts.add(new String(message.getBody(), StandardCharsets.UTF_8));
+            throw new AmqpRejectAndDontRequeueException("poison");
+        });
+        try {
+            container.start();
+            template.convertAndSend(q, "poison pill");
+            Message dead = template.receive(dlq, TIMEOUT_MS);
+            assertThat(dead).as("dead-lettered message").isNotNull();
+            assertThat(new String(dead.getBody(), StandardCharsets.UTF_8)).isEqualTo("poison pill");
+            List<Map<String, ?>> xDeath = dead.getMessageProperties().getXDeathHeader();
+            assertThat(xDeath).hasSize(1);
+            assertThat(xDeath.get(0).get("queue")).isEqualTo(q);
+            assertThat(xDeath.get(0).get("reason")).isEqualTo("rejected");
+        } finally {
+            container.stop();
+            cf.destroy();
+        }
+        assertThat(attempts).containsExactly("poison pill");
         assertThat(info(q).getMessageCount()).isZero();
     }
 
