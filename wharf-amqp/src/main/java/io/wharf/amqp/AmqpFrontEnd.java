@@ -1,6 +1,7 @@
 package io.wharf.amqp;
 
 import io.netty.channel.socket.SocketChannel;
+import io.wharf.amqp.basic.DirectReplyTo;
 import io.wharf.amqp.connection.AmqpConnection;
 import io.wharf.amqp.frame.FrameDecoder;
 import io.wharf.broker.net.ProtocolFrontEnd;
@@ -17,6 +18,7 @@ public final class AmqpFrontEnd implements ProtocolFrontEnd {
     private final AccessControl access;
     private final ResourceAlarms alarms;
     private final AmqpSettings settings;
+    private final DirectReplyTo replies = new DirectReplyTo();
 
     public AmqpFrontEnd(VirtualHosts vhosts, AccessControl access, ResourceAlarms alarms, AmqpSettings settings) {
         this.vhosts = vhosts;
@@ -32,6 +34,6 @@ public final class AmqpFrontEnd implements ProtocolFrontEnd {
     public void initChannel(SocketChannel channel) {
         FrameDecoder decoder = new FrameDecoder(settings.frameMax());
         channel.pipeline().addLast("amqp-frames", decoder);
-        channel.pipeline().addLast("amqp", new AmqpConnection(vhosts, access, alarms, settings, decoder));
+        channel.pipeline().addLast("amqp", new AmqpConnection(vhosts, access, alarms, replies, settings, decoder));
     }
 }

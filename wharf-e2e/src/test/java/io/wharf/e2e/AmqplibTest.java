@@ -14,7 +14,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,9 +105,6 @@ class AmqplibTest {
     }
 
     @Test
-    @Disabled("Wharf bug: no direct reply-to. basic.consume on amq.rabbitmq.reply-to is answered with "
-        + "channel.close(404, \"NOT_FOUND - no queue 'amq.rabbitmq.reply-to' in vhost '/'\"); RabbitMQ serves "
-        + "the pseudo-queue: https://www.rabbitmq.com/docs/direct-reply-to")
     void rpcThroughDirectReplyTo() throws Exception {
         scenarios(broker.amqpPort(), "rpc-direct-reply-to").passedScenarios(List.of("rpc-direct-reply-to"));
     }

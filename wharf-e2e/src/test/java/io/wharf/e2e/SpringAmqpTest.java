@@ -17,7 +17,6 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.amqp.AmqpRejectAndDontRequeueException;
@@ -375,10 +374,6 @@ class SpringAmqpTest {
     }
 
     @Test
-    @Disabled("Wharf bug: no direct reply-to. queue.declare(passive) of amq.rabbitmq.reply-to is answered with "
-        + "channel.close(404, \"NOT_FOUND - no queue 'amq.rabbitmq.reply-to' in vhost '/'\", 50, 10), so Spring "
-        + "falls back to declaring a temporary queue per request (replies arrive from amq.gen-... queues); RabbitMQ "
-        + "serves the pseudo-queue: https://www.rabbitmq.com/docs/direct-reply-to")
     void convertSendAndReceiveUsesDirectReplyToByDefault() {
         // What Spring asks first: a passive declare of the pseudo-queue, which RabbitMQ answers with declare-ok.
         template.execute(ch -> ch.queueDeclarePassive("amq.rabbitmq.reply-to"));

@@ -33,7 +33,7 @@ public final class BasicProperties {
     private static final byte[] HEADER_PREFIX = new byte[10];
 
     /** What the broker needs of one message's properties. */
-    public record Facts(boolean persistent, int priority, String expiration) {
+    public record Facts(boolean persistent, int priority, String expiration, String replyTo) {
     }
 
     private BasicProperties() {
@@ -45,7 +45,7 @@ public final class BasicProperties {
      * @throws IllegalArgumentException if the properties end early
      */
     public static Facts facts(byte[] properties) {
-        if (properties.length < 2) return new Facts(false, -1, null);
+        if (properties.length < 2) return new Facts(false, -1, null, null);
         ByteBuffer b = ByteBuffer.wrap(properties);
         int flags = b.getShort() & 0xFFFF;
         int word = flags;
@@ -57,17 +57,47 @@ public final class BasicProperties {
             boolean persistent = (flags & DELIVERY_MODE) != 0 && b.get() == 2;
             int priority = (flags & PRIORITY) != 0 ? b.get() & 0xFF : -1;
             if ((flags & CORRELATION_ID) != 0) skipShortString(b);
-            if ((flags & REPLY_TO) != 0) skipShortString(b);
+            String replyTo = null;
+            if ((flags & REPLY_TO) != 0) {
+                int n = b.get() & 0xFF;
+                replyTo = new String(properties, b.position(), n, StandardCharsets.UTF_8);
+                b.position(b.position() + n);
+            }
             String expiration = null;
             if ((flags & EXPIRATION) != 0) {
                 int n = b.get() & 0xFF;
                 expiration = new String(properties, b.position(), n, StandardCharsets.UTF_8);
                 b.position(b.position() + n);
             }
-            return new Facts(persistent, priority, expiration);
+            return new Facts(persistent, priority, expiration, replyTo);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("malformed content header properties", e);
         }
+    }
+
+    /**
+     * The properties with {@code reply-to} replaced (it must be present), everything else byte for byte:
+     * direct reply-to rewrites it to the name of the requester's channel.
+     */
+    public static byte[] withReplyTo(byte[] properties, String replyTo) {
+        ByteBuffer b = ByteBuffer.wrap(properties);
+        int flags = b.getShort() & 0xFFFF;
+        if ((flags & REPLY_TO) == 0) throw new IllegalArgumentException("no reply-to to replace");
+        if ((flags & CONTENT_TYPE) != 0) skipShortString(b);
+        if ((flags & CONTENT_ENCODING) != 0) skipShortString(b);
+        if ((flags & HEADERS) != 0) b.position(b.position() + 4 + b.getInt(b.position()));
+        if ((flags & DELIVERY_MODE) != 0) b.get();
+        if ((flags & PRIORITY) != 0) b.get();
+        if ((flags & CORRELATION_ID) != 0) skipShortString(b);
+        int start = b.position();
+        int end = start + 1 + (properties[start] & 0xFF);
+        byte[] value = replyTo.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[properties.length - (end - start) + 1 + value.length];
+        System.arraycopy(properties, 0, out, 0, start);
+        out[start] = (byte) value.length;
+        System.arraycopy(value, 0, out, start + 1, value.length);
+        System.arraycopy(properties, end, out, start + 1 + value.length, properties.length - end);
+        return out;
     }
 
     /** The headers table as plain Java values (long strings as Strings), or an empty map. */

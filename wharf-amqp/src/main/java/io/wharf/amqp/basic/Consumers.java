@@ -56,6 +56,9 @@ public final class Consumers {
     private volatile int channelPrefetch;
     private volatile boolean flowActive = true;
     private final Uncommitted uncommitted = new Uncommitted();
+    /** Direct reply-to: the consumer tag of this channel's reply consumer and the name replies go to. */
+    private String replyTag;
+    private String replyName;
 
     public Consumers(int channel, ConnectionOutput connection, Access access) {
         this.channel = channel;
@@ -83,6 +86,10 @@ public final class Consumers {
     }
 
     private void consume(AMQImpl.Basic.Consume c) {
+        if (c.getQueue().equals(DirectReplyTo.PSEUDO_QUEUE)) {
+            consumeReplies(c);
+            return;
+        }
         String queueName = c.getQueue().isEmpty() ? lastDeclaredQueue : c.getQueue();
         VirtualHost vhost = connection.vhost();
         VirtualHost.LiveQueue q = vhost.requireQueue(queueName, connection.id());
@@ -108,6 +115,45 @@ public final class Consumers {
         if (!c.getNowait()) connection.send(channel, new AMQImpl.Basic.ConsumeOk(tag));
     }
 
+    /** Basic.Consume of the direct reply-to pseudo-queue: no queue, just a name that routes here. */
+    private void consumeReplies(AMQImpl.Basic.Consume c) {
+        if (!c.getNoAck()) {
+            throw AmqpException.of(AmqpException.PRECONDITION_FAILED, "reply consumer cannot acknowledge", c);
+        }
+        if (replyTag != null) {
+            throw AmqpException.of(AmqpException.PRECONDITION_FAILED, "reply consumer already set", c);
+        }
+        String tag = c.getConsumerTag().isEmpty() ? serverTag() : c.getConsumerTag();
+        if (consumers.containsKey(tag)) {
+            throw AmqpException.of(AmqpException.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag + "'", c);
+        }
+        replyTag = tag;
+        replyName = connection.replies().register(this);
+        if (!c.getNowait()) connection.send(channel, new AMQImpl.Basic.ConsumeOk(tag));
+    }
+
+    /** The reply-to name this channel's requests carry, or null without a reply consumer. */
+    String replyName() { return replyName; }
+
+    /** A reply for this channel's reply consumer (called on any thread). */
+    void reply(Message reply) {
+        connection.eventLoop().execute(() -> {
+            if (replyName == null) return; // cancelled meanwhile: the reply is lost, as in RabbitMQ
+            ByteBuf out = connection.buffer();
+            FrameWriter.deliver(out, channel, replyTag.getBytes(java.nio.charset.StandardCharsets.UTF_8), nextDeliveryTag++,
+                false, reply.exchange(), reply.routingKey());
+            FrameWriter.content(out, channel, reply.properties(), reply.body(), connection.frameMax());
+            connection.write(out);
+            connection.flush();
+        });
+    }
+
+    private void stopReplies() {
+        connection.replies().unregister(replyName);
+        replyName = null;
+        replyTag = null;
+    }
+
     /** The consumer argument {@code x-priority} (RabbitMQ's consumer priorities); 0 without it. */
     private static int priority(AMQImpl.Basic.Consume c) {
         Object p = c.getArguments() == null ? null : c.getArguments().get("x-priority");
@@ -127,6 +173,7 @@ public final class Consumers {
     }
 
     private void cancel(AMQImpl.Basic.Cancel c) {
+        if (c.getConsumerTag().equals(replyTag)) stopReplies();
         AmqpConsumer consumer = consumers.get(c.getConsumerTag());
         if (consumer != null) {
             stop(consumer);
@@ -333,6 +380,7 @@ public final class Consumers {
 
     /** The channel is gone: consumers cancelled, every unacknowledged delivery requeued. */
     public void release() {
+        stopReplies();
         for (AmqpConsumer c : List.copyOf(consumers.values())) stop(c);
         consumers.clear();
         uncommitted.rollback();

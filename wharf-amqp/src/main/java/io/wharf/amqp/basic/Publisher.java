@@ -36,6 +36,7 @@ public final class Publisher {
     private final ConnectionOutput connection;
     private final Access access;
     private final AmqpSettings settings;
+    private final Consumers consumers;
 
     private AMQImpl.Basic.Publish pending;
     private Exchange pendingExchange;
@@ -60,8 +61,10 @@ public final class Publisher {
     private final Uncommitted uncommitted = new Uncommitted();
     private boolean released;
 
-    public Publisher(int channel, ConnectionOutput connection, Access access, AmqpSettings settings) {
+    /** @param consumers the same channel's consumers (a direct reply-to request names their reply consumer) */
+    public Publisher(int channel, ConnectionOutput connection, Access access, AmqpSettings settings, Consumers consumers) {
         this.channel = channel;
+        this.consumers = consumers;
         this.connection = connection;
         this.access = access;
         this.settings = settings;
@@ -172,11 +175,29 @@ public final class Publisher {
                     + "': not a non-negative integer", p);
             }
         }
-        return new Message(p.getExchange(), p.getRoutingKey(), properties, body, System.currentTimeMillis(),
-            facts.persistent(), expiration, facts.priority(), () -> BasicProperties.headers(properties));
+        byte[] stored = properties;
+        if (DirectReplyTo.PSEUDO_QUEUE.equals(facts.replyTo())) {
+            String replyName = consumers.replyName();
+            if (replyName == null) {
+                throw AmqpException.of(AmqpException.PRECONDITION_FAILED, "fast reply consumer does not exist", p);
+            }
+            stored = BasicProperties.withReplyTo(properties, replyName);
+        }
+        byte[] props = stored;
+        return new Message(p.getExchange(), p.getRoutingKey(), props, body, System.currentTimeMillis(),
+            facts.persistent(), expiration, facts.priority(), () -> BasicProperties.headers(props));
     }
 
     private void deliver(AMQImpl.Basic.Publish p, Exchange exchange, Message message, long sequence) {
+        if (p.getExchange().isEmpty() && DirectReplyTo.isReplyName(p.getRoutingKey())) {
+            Consumers requester = connection.replies().find(p.getRoutingKey());
+            if (requester != null) {
+                requester.reply(message);
+                if (sequence > 0) confirmed(sequence, true);
+                return;
+            }
+            // Its channel is gone: unroutable, like a publish to a queue that does not exist.
+        }
         List<MessageQueue> targets = connection.vhost().route(exchange, message);
         if (targets.isEmpty()) {
             if (p.getMandatory()) {

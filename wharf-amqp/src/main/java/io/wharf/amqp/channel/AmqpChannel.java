@@ -41,7 +41,7 @@ public final class AmqpChannel {
         this.exchanges = new ExchangeMethods(number, connection, access);
         this.consumers = new Consumers(number, connection, access);
         this.queues = new QueueMethods(number, connection, access, consumers);
-        this.publisher = new Publisher(number, connection, access, settings);
+        this.publisher = new Publisher(number, connection, access, settings, consumers);
     }
 
     public int number() { return number; }

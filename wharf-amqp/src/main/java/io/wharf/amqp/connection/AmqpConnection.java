@@ -14,6 +14,7 @@ import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.wharf.amqp.AmqpException;
 import io.wharf.amqp.AmqpSettings;
+import io.wharf.amqp.basic.DirectReplyTo;
 import io.wharf.amqp.channel.AmqpChannel;
 import io.wharf.amqp.frame.Frame;
 import io.wharf.amqp.frame.FrameDecoder;
@@ -59,6 +60,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     private final IntObjectHashMap<AmqpChannel> channels = new IntObjectHashMap<>();
     private final Handshake handshake;
     private final PublisherBlock publisherBlock;
+    private final DirectReplyTo replies;
     private Map<String, Object> clientProperties;
     private ChannelHandlerContext ctx;
     private State state = State.AWAIT_HEADER;
@@ -69,8 +71,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     private int channelMax;
     private ScheduledFuture<?> handshakeTimer;
 
-    public AmqpConnection(VirtualHosts vhosts, AccessControl access, ResourceAlarms alarms, AmqpSettings settings,
-                          FrameDecoder decoder) {
+    public AmqpConnection(VirtualHosts vhosts, AccessControl access, ResourceAlarms alarms, DirectReplyTo replies,
+                          AmqpSettings settings, FrameDecoder decoder) {
+        this.replies = replies;
         this.vhosts = vhosts;
         this.access = access;
         this.settings = settings;
@@ -103,6 +106,9 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void publishing() { publisherBlock.publishing(); }
+
+    @Override
+    public DirectReplyTo replies() { return replies; }
 
     @Override
     public void flushPublishes() {

@@ -39,6 +39,9 @@ public interface ConnectionOutput {
     /** Whether the socket's outbound buffer has room (TCP back-pressure). */
     boolean isWritable();
 
+    /** The front-end's direct reply-to consumers. */
+    io.wharf.amqp.basic.DirectReplyTo replies();
+
     /** A Basic.Publish is being handled: under a resource alarm the connection is blocked after it. */
     void publishing();
 

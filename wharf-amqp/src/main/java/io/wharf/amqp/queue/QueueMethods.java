@@ -1,5 +1,6 @@
 package io.wharf.amqp.queue;
 
+import io.wharf.amqp.basic.DirectReplyTo;
 import com.rabbitmq.client.impl.AMQImpl;
 import com.rabbitmq.client.impl.Method;
 import io.wharf.amqp.AmqpException;
@@ -49,6 +50,11 @@ public final class QueueMethods {
         String name = d.getQueue();
         if (d.getPassive()) {
             if (name.isEmpty()) name = consumers.lastDeclaredQueue();
+            if (name.equals(DirectReplyTo.PSEUDO_QUEUE)) {
+                // It exists for every client (that is how Spring AMQP finds out direct reply-to is offered).
+                if (!d.getNowait()) connection.send(channel, new AMQImpl.Queue.DeclareOk(name, 0, 0));
+                return;
+            }
             VirtualHost.LiveQueue q = vhost.requireQueue(name, connection.id());
             if (!d.getNowait()) {
                 connection.send(channel, new AMQImpl.Queue.DeclareOk(name, (int) Math.min(Integer.MAX_VALUE,
