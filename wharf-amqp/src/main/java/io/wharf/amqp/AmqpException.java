@@ -52,8 +52,10 @@ public final class AmqpException extends RuntimeException {
         return code == CONNECTION_FORCED || code == INVALID_PATH || code >= 500;
     }
 
-    /** The reply text as RabbitMQ writes it: the constant's name, a dash, the detail. */
-    /** The reply text of Close: a shortstr, so cut to 255 bytes of UTF-8 (a long queue name may be in it). */
+    /**
+     * The reply text as RabbitMQ writes it: the constant's name, a dash, the detail. A shortstr in Close, so
+     * cut to 255 bytes of UTF-8 (a long queue name may be in it).
+     */
     public String replyText() {
         String text = name(code) + " - " + getMessage();
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);

@@ -3,6 +3,7 @@ package io.wharf.amqp;
 import io.netty.channel.socket.SocketChannel;
 import io.wharf.amqp.basic.DirectReplyTo;
 import io.wharf.amqp.connection.AmqpConnection;
+import io.wharf.amqp.connection.LiveConnections;
 import io.wharf.amqp.frame.FrameDecoder;
 import io.wharf.broker.net.ProtocolFrontEnd;
 import io.wharf.broker.alarm.ResourceAlarms;
@@ -19,11 +20,13 @@ public final class AmqpFrontEnd implements ProtocolFrontEnd {
     private final ResourceAlarms alarms;
     private final AmqpSettings settings;
     private final DirectReplyTo replies = new DirectReplyTo();
+    private final LiveConnections live = new LiveConnections();
 
     public AmqpFrontEnd(VirtualHosts vhosts, AccessControl access, ResourceAlarms alarms, AmqpSettings settings) {
         this.vhosts = vhosts;
         this.access = access;
         this.alarms = alarms;
+        access.addListener(live);
         this.settings = settings;
     }
 
@@ -34,6 +37,6 @@ public final class AmqpFrontEnd implements ProtocolFrontEnd {
     public void initChannel(SocketChannel channel) {
         FrameDecoder decoder = new FrameDecoder(settings.frameMax());
         channel.pipeline().addLast("amqp-frames", decoder);
-        channel.pipeline().addLast("amqp", new AmqpConnection(vhosts, access, alarms, replies, settings, decoder));
+        channel.pipeline().addLast("amqp", new AmqpConnection(vhosts, access, alarms, replies, live, settings, decoder));
     }
 }

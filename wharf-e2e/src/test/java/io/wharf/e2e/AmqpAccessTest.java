@@ -117,6 +117,88 @@ class AmqpAccessTest {
         }
     }
 
+    /** Waits until the broker closes {@code c}; returns its Connection.Close. */
+    private static AMQP.Connection.Close awaitForcedClose(Connection c) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (c.isOpen() && System.nanoTime() < deadline) Thread.onSpinWait();
+        assertThat(c.isOpen()).as("closed by the broker").isFalse();
+        return (AMQP.Connection.Close) c.getCloseReason().getReason();
+    }
+
+    @Test
+    void deletingAVhostClosesItsConnectionsWith320AndLeavesOthersOpen() throws Exception {
+        var access = broker.server().broker().access();
+        access.addVhost("/doomed");
+        access.setPermissions("/doomed", "guest", ".*", ".*", ".*");
+        Connection doomed = as("guest", "guest", "/doomed").newConnection();
+        try (Connection other = broker.amqpFactory().newConnection()) {
+            doomed.createChannel().queueDeclare("q", false, false, false, null);
+            access.deleteVhost("/doomed");
+            AMQP.Connection.Close close = awaitForcedClose(doomed);
+            assertThat(close.getReplyCode()).isEqualTo(320);
+            assertThat(close.getReplyText()).isEqualTo("CONNECTION_FORCED - vhost '/doomed' is deleted");
+            assertThat(other.createChannel().queueDeclare().getQueue()).startsWith("amq.gen-");
+        } finally {
+            doomed.abort();
+        }
+    }
+
+    @Test
+    void deletingAUserClosesTheirConnectionsWith320() throws Exception {
+        var access = broker.server().broker().access();
+        access.addUser("leaver", "bye", Set.of());
+        access.setPermissions("/", "leaver", ".*", ".*", ".*");
+        Connection c = as("leaver", "bye", "/").newConnection();
+        try {
+            c.createChannel().queueDeclare();
+            access.deleteUser("leaver");
+            AMQP.Connection.Close close = awaitForcedClose(c);
+            assertThat(close.getReplyCode()).isEqualTo(320);
+            assertThat(close.getReplyText()).isEqualTo("CONNECTION_FORCED - user 'leaver' is deleted");
+        } finally {
+            c.abort();
+        }
+    }
+
+    @Test
+    void changedPermissionsApplyToTheNextMethodAndClearedOnesCloseTheConnection() throws Exception {
+        var access = broker.server().broker().access();
+        access.addUser("mover", "m0ve", Set.of());
+        access.setPermissions("/", "mover", ".*", ".*", ".*");
+        Connection c = as("mover", "m0ve", "/").newConnection();
+        try {
+            c.createChannel().queueDeclare("mover.q", false, false, false, null);
+            access.setPermissions("/", "mover", ".*", "^$", ".*");
+            // Applied on the connection's own thread: wait for a refusal rather than assume it is there.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            AMQP.Channel.Close close;
+            do {
+                close = publishRefusal(c);
+            } while (close == null && System.nanoTime() < deadline);
+            assertThat(close).as("publish refused after write was taken away").isNotNull();
+            assertThat(close.getReplyCode()).isEqualTo(403);
+            access.clearPermissions("/", "mover");
+            AMQP.Connection.Close forced = awaitForcedClose(c);
+            assertThat(forced.getReplyCode()).isEqualTo(320);
+            assertThat(forced.getReplyText()).isEqualTo("CONNECTION_FORCED - access to vhost '/' refused for user 'mover'");
+        } finally {
+            c.abort();
+        }
+    }
+
+    /** Publishes on a new channel and brings any error in with a synchronous method; null if none. */
+    private static AMQP.Channel.Close publishRefusal(Connection c) throws IOException {
+        Channel ch = c.createChannel();
+        try {
+            ch.basicPublish("", "mover.q", null, new byte[0]);
+            ch.queueDeclarePassive("mover.q");
+            ch.close();
+            return null;
+        } catch (IOException | com.rabbitmq.client.AlreadyClosedException | java.util.concurrent.TimeoutException e) {
+            return (AMQP.Channel.Close) ch.getCloseReason().getReason();
+        }
+    }
+
     private static String refusal(Connection c, AmqpClientSupport.ChannelAction action) throws Exception {
         AMQP.Channel.Close close = AmqpClientSupport.channelClose(c, action);
         assertThat(close.getReplyCode()).isEqualTo(403);

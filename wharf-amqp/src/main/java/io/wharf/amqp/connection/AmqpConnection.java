@@ -61,19 +61,21 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     private final Handshake handshake;
     private final PublisherBlock publisherBlock;
     private final DirectReplyTo replies;
+    private final LiveConnections live;
     private Map<String, Object> clientProperties;
     private ChannelHandlerContext ctx;
     private State state = State.AWAIT_HEADER;
-    private User user;
-    private VirtualHost vhost;
+    private volatile User user;
+    private volatile VirtualHost vhost;
     private Permission permission;
     private int frameMax;
     private int channelMax;
     private ScheduledFuture<?> handshakeTimer;
 
     public AmqpConnection(VirtualHosts vhosts, AccessControl access, ResourceAlarms alarms, DirectReplyTo replies,
-                          AmqpSettings settings, FrameDecoder decoder) {
+                          LiveConnections live, AmqpSettings settings, FrameDecoder decoder) {
         this.replies = replies;
+        this.live = live;
         this.vhosts = vhosts;
         this.access = access;
         this.settings = settings;
@@ -90,6 +92,25 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     @Override public VirtualHost vhost() { return vhost; }
     @Override public User user() { return user; }
     @Override public Permission permission() { return permission; }
+
+    /** Closes the connection from outside its event loop (its vhost or user was deleted). */
+    void forceClose(AmqpException why) {
+        ctx.executor().execute(() -> connectionError(why));
+    }
+
+    /** The user's permissions in the vhost changed: the next methods are checked against the new ones. */
+    void reloadPermission() {
+        ctx.executor().execute(() -> {
+            if (state != State.OPEN) return;
+            java.util.Optional<Permission> now = access.permission(vhost.name(), user.name());
+            if (now.isPresent()) {
+                permission = now.get();
+            } else {
+                connectionError(new AmqpException(AmqpException.CONNECTION_FORCED, "access to vhost '" + vhost.name()
+                    + "' refused for user '" + user.name() + "'", 0, 0));
+            }
+        });
+    }
     @Override public int frameMax() { return frameMax; }
     @Override public io.netty.channel.EventLoop eventLoop() { return ctx.channel().eventLoop(); }
     @Override public ByteBuf buffer() { return ctx.alloc().buffer(); }
@@ -337,6 +358,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         if (handshakeTimer != null) handshakeTimer.cancel(false);
         send(0, new AMQImpl.Connection.OpenOk(""));
         publisherBlock.start(ctx, this, clientProperties);
+        live.opened(this);
     }
 
     private void onOpenConnectionMethod(Method m) {
@@ -401,6 +423,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         }
         channels.clear();
         publisherBlock.stop();
+        live.closed(this);
         if (vhost != null) vhost.connectionClosed(id);
     }
 
