@@ -3,7 +3,6 @@ package io.wharf.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -95,11 +94,7 @@ class AmqplibTest {
 
     @Test
     void theScriptFailsLoudlyWhenNoBrokerAnswers() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
-        ClientProcess.Run run = scenarios(closedPort, "properties");
+        ClientProcess.Run run = scenarios(ClientProcess.closedPort(), "properties");
         assertThat(run.exitCode()).as("exit code; stdout:%n%s", run.stdout()).isEqualTo(1);
         assertThat(run.stdout()).contains("FAILED properties: ").contains("ECONNREFUSED").endsWith("0 passed, 1 failed\n");
     }

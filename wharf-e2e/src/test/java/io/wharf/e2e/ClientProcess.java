@@ -90,4 +90,11 @@ final class ClientProcess {
             Files.deleteIfExists(err);
         }
     }
+
+    /** A loopback port nothing listens on (it was free a moment ago): for a client's "no broker" path. */
+    static int closedPort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
 }
