@@ -18,7 +18,8 @@ import java.util.Map;
  *   <li>timestamp: the message's {@code timestamp} property (AMQP sends seconds; here ms) when set, else
  *       the time the broker received it;
  *   <li>headers: first the headers-table entries whose values are strings, numbers or booleans, each as its
- *       UTF-8 text ({@code 42}, {@code 1.5}, {@code true}) under its own name; entries of other types (tables,
+ *       UTF-8 text ({@code 42}, {@code 1.5}, {@code true}) under its own name, in the order the table decoded
+ *       to (an AMQP table has none); entries of other types (tables,
  *       arrays, byte arrays, timestamps, void) are left out, as they have no one text a consumer could parse
  *       back; then {@value #PREFIX}{@code content-type}, {@code content-encoding}, {@code correlation-id},
  *       {@code message-id}, {@code reply-to}, {@code type}, {@code app-id}, {@code user-id}, each when set.
