@@ -56,7 +56,11 @@ public final class TopicAppender {
     /** The partition {@code message} goes to in {@code topic}; empty if the topic does not exist (any more). */
     public Optional<PartitionId> partitionFor(String topic, Message message) {
         Optional<TopicMetadata> metadata = topics.topic(topic);
-        if (metadata.isEmpty() || metadata.get().partitionCount() == 0) return Optional.empty();
+        if (metadata.isEmpty() || metadata.get().partitionCount() == 0) {
+            // Declared when it existed, deleted since: the message is nacked (or dropped, unconfirmed).
+            LOG.debug("Cannot append {}: Kafka topic {} does not exist", message, topic);
+            return Optional.empty();
+        }
         byte[] key = message.routingKey().isEmpty() ? null : message.routingKey().getBytes(StandardCharsets.UTF_8);
         return Optional.of(new PartitionId(topic, partitioner.partition(topic, key, metadata.get().partitionCount())));
     }
@@ -69,11 +73,7 @@ public final class TopicAppender {
     /** Appends one message to {@code topic} (dead-lettering); false if it could not be. */
     public boolean append(String topic, Message message) {
         Optional<PartitionId> partition = partitionFor(topic, message);
-        if (partition.isEmpty()) {
-            LOG.debug("Dropped {}: Kafka topic {} does not exist", message, topic);
-            return false;
-        }
-        return append(partition.get(), List.of(message))[0];
+        return partition.isPresent() && append(partition.get(), List.of(message))[0];
     }
 
     /** Appends {@code messages} to {@code id} in order; returns, for each, whether it is in the log. */
