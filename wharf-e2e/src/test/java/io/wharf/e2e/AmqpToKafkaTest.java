@@ -8,6 +8,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -265,6 +266,36 @@ class AmqpToKafkaTest {
         assertThat(confirms.outcomes()).containsEntry(4L, "ack");
         assertThat(readAll("small-records", 1, 3)).extracting(r -> r.offset() + " " + r.value())
             .containsExactly("0 small one", "1 small two", "2 small three");
+    }
+
+    @Test
+    void aRejectedMessageIsDeadLetteredIntoKafka() throws Exception {
+        createTopic(broker, "dead-letters", 1, Map.of());
+        Channel ch = connection.createChannel();
+        ch.exchangeDeclare("dead-to-kafka", "x-kafka", false, false, Map.of("x-kafka-topic", "dead-letters"));
+        ch.queueDeclare("dl-source", false, false, true, Map.of("x-dead-letter-exchange", "dead-to-kafka"));
+        ch.basicPublish("", "dl-source", new AMQP.BasicProperties.Builder().messageId("order-7").build(), utf8("bad order"));
+        GetResponse got = ch.basicGet("dl-source", false);
+        ch.basicReject(got.getEnvelope().getDeliveryTag(), false);
+        // basic.reject has no reply: wait for the record, then check it is the only one.
+        firstRecord("dead-letters");
+        ConsumerRecord<String, String> r = readAll("dead-letters", 1, 1).get(0);
+        assertThat(r.key()).isEqualTo("dl-source");
+        assertThat(r.value()).isEqualTo("bad order");
+        // The dead-lettered copy's properties: x-death (an array) is left out, its text siblings are not.
+        assertThat(headers(r)).containsEntry("amqp.message-id", "order-7")
+            .containsEntry("x-first-death-reason", "rejected").containsEntry("x-first-death-queue", "dl-source")
+            .doesNotContainKey("x-death");
+    }
+
+    /** The first record of partition 0 of {@code topic}, waiting for it to arrive. */
+    private static ConsumerRecord<String, String> firstRecord(String topic) {
+        try (KafkaConsumer<String, String> consumer = ProduceFetchSupport.consumer(broker)) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            return ProduceFetchSupport.poll(consumer, 1, Duration.ofSeconds(15)).get(0);
+        }
     }
 
     /** Every record of {@code topic}, which must hold exactly {@code count}, in partition then offset order. */
