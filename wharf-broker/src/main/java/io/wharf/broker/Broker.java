@@ -1,6 +1,7 @@
 package io.wharf.broker;
 
 import io.wharf.broker.alarm.ResourceAlarms;
+import io.wharf.broker.bridge.TopicAppender;
 import io.wharf.broker.metadata.BrokerRegistration;
 import io.wharf.broker.metadata.ControllerElection;
 import io.wharf.broker.metadata.ControllerListener;
@@ -9,6 +10,7 @@ import io.wharf.broker.message.PropertiesCodec;
 import io.wharf.broker.queue.QueueManager;
 import io.wharf.broker.security.AccessControl;
 import io.wharf.broker.security.AccessListener;
+import io.wharf.broker.topic.PartitionLeaders;
 import io.wharf.broker.topic.TopicManager;
 import io.wharf.broker.vhost.VirtualHosts;
 import io.wharf.broker.vhost.ZkDefinitionStore;
@@ -42,7 +44,8 @@ public final class Broker implements AutoCloseable {
         this.topics = new TopicManager(settings, metadata, logs);
         this.access = new AccessControl(metadata.wharfNodes());
         this.queues = new QueueManager(logs, settings.defaultLogConfig(), codec);
-        this.vhosts = new VirtualHosts(queues, new ZkDefinitionStore(metadata.wharfNodes()));
+        TopicAppender kafkaExchanges = new TopicAppender(topics, new PartitionLeaders(topics, settings), codec);
+        this.vhosts = new VirtualHosts(queues, new ZkDefinitionStore(metadata.wharfNodes()), kafkaExchanges);
     }
 
     public Broker(BrokerSettings settings, ZkMetadataStore metadata, LogManager logs) {

@@ -2,6 +2,7 @@ package io.wharf.amqp.basic;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.LongString;
+import io.wharf.broker.message.MessageAttributes;
 import io.wharf.broker.message.PropertiesCodec;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -16,7 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The broker core's view of AMQP basic properties: the headers table, and the properties of a
+ * The broker core's view of AMQP basic properties: the headers table, every property as a plain value
+ * ({@link BasicProperties#attributes}), and the properties of a
  * dead-lettered copy with RabbitMQ's {@code x-death} bookkeeping — one table per (queue, reason), newest
  * first, each with {@code count}, {@code reason}, {@code queue}, {@code time}, {@code exchange},
  * {@code routing-keys} and, when the message had one, {@code original-expiration}; plus
@@ -29,6 +31,11 @@ public final class AmqpPropertiesCodec implements PropertiesCodec {
     @Override
     public Map<String, Object> headers(byte[] properties) {
         return BasicProperties.headers(properties);
+    }
+
+    @Override
+    public MessageAttributes attributes(byte[] properties) {
+        return BasicProperties.attributes(properties);
     }
 
     @Override

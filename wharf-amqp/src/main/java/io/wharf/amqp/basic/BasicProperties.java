@@ -2,6 +2,7 @@ package io.wharf.amqp.basic;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.LongString;
+import io.wharf.broker.message.MessageAttributes;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -18,7 +19,8 @@ import java.util.Map;
  * then the present fields in order), without decoding the rest: the properties are stored and sent back
  * byte for byte, so every one of the fourteen and every field type of the headers table round-trips
  * exactly. Only delivery-mode, priority and expiration are read on every publish; the headers table is
- * decoded when a headers exchange or dead-lettering needs it.
+ * decoded when a headers exchange or dead-lettering needs it, and every property when a message becomes a
+ * Kafka record (an x-kafka exchange).
  */
 public final class BasicProperties {
     private static final int CONTENT_TYPE = 1 << 15;
@@ -102,13 +104,28 @@ public final class BasicProperties {
 
     /** The headers table as plain Java values (long strings as Strings), or an empty map. */
     public static Map<String, Object> headers(byte[] properties) {
-        if (properties.length < 2) return Map.of();
+        AMQP.BasicProperties p = parse(properties);
+        return p == null || p.getHeaders() == null ? Map.of() : plain(p.getHeaders());
+    }
+
+    /** Every property as a plain value; none for absent or malformed properties. */
+    public static MessageAttributes attributes(byte[] properties) {
+        AMQP.BasicProperties p = parse(properties);
+        if (p == null) return MessageAttributes.NONE;
+        return new MessageAttributes(p.getContentType(), p.getContentEncoding(), plain(p.getHeaders()),
+            p.getCorrelationId(), p.getReplyTo(), p.getMessageId(),
+            p.getTimestamp() == null ? null : p.getTimestamp().getTime(), // the client reads seconds into a Date
+            p.getType(), p.getUserId(), p.getAppId());
+    }
+
+    /** The reference client's decoding of all fourteen properties, or null if there are none or they are malformed. */
+    private static AMQP.BasicProperties parse(byte[] properties) {
+        if (properties.length < 2) return null;
         try {
-            AMQP.BasicProperties p = new AMQP.BasicProperties(new DataInputStream(new SequenceInputStream(
+            return new AMQP.BasicProperties(new DataInputStream(new SequenceInputStream(
                 new ByteArrayInputStream(HEADER_PREFIX), new ByteArrayInputStream(properties))));
-            return p.getHeaders() == null ? Map.of() : plain(p.getHeaders());
-        } catch (IOException e) {
-            return Map.of();
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

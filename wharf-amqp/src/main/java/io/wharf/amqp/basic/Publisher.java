@@ -8,11 +8,13 @@ import io.wharf.amqp.AmqpSettings;
 import io.wharf.amqp.channel.Access;
 import io.wharf.amqp.connection.ConnectionOutput;
 import io.wharf.amqp.frame.FrameWriter;
+import io.wharf.broker.bridge.TopicBatch;
 import io.wharf.broker.exchange.Exchange;
 import io.wharf.broker.message.Message;
 import io.wharf.broker.queue.MessageQueue;
-import io.wharf.broker.vhost.VirtualHost;
 import io.wharf.broker.queue.QueueSettings;
+import io.wharf.broker.vhost.Route;
+import io.wharf.broker.vhost.VirtualHost;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,12 +25,14 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Basic.Publish on one channel: the content is assembled from its header and body frames, routed through
- * the virtual host, and appended to each queue; an unroutable mandatory message comes back as Basic.Return
- * (312 NO_ROUTE). In confirm mode (spec extension {@code confirm.select}) each publish is numbered and
- * acknowledged once every queue holds it as safely as it promises — on disk for a persistent message on a
- * durable queue — in one Basic.Ack covering every number below the oldest still pending. In tx mode the
- * messages wait for Tx.Commit. Messages are appended in batches, one per queue and socket read.
- * Confined to the connection's event loop.
+ * the virtual host, and appended to each queue and to the Kafka topic of each x-kafka exchange it reaches;
+ * an unroutable mandatory message comes back as Basic.Return (312 NO_ROUTE). In confirm mode (spec
+ * extension {@code confirm.select}) each publish is numbered and acknowledged once every queue holds it as
+ * safely as it promises — on disk for a persistent message on a durable queue — and every topic has it in
+ * its partition's log (Kafka's acks=1), in one Basic.Ack covering every number below the oldest still
+ * pending; a message some destination refused is nacked. In tx mode the messages wait for Tx.Commit.
+ * Messages are appended in batches, one per queue and socket read and one per topic partition and socket
+ * read. Confined to the connection's event loop.
  */
 public final class Publisher {
     private static final int BATCH_BYTES = 256 * 1024;
@@ -56,6 +60,8 @@ public final class Publisher {
     /** Messages routed since the last flush, per queue, with their confirm sequence numbers. */
     private final Map<MessageQueue, List<Message>> batch = new LinkedHashMap<>();
     private final Map<MessageQueue, List<Long>> batchSequences = new HashMap<>();
+    /** Messages routed to Kafka topics since the last flush, per partition, tagged with their sequence (0: none). */
+    private TopicBatch<Long> topicBatch;
     private int batchBytes;
 
     private final Uncommitted uncommitted = new Uncommitted();
@@ -198,8 +204,8 @@ public final class Publisher {
             }
             // Its channel is gone: unroutable, like a publish to a queue that does not exist.
         }
-        List<MessageQueue> targets = connection.vhost().route(exchange, message);
-        if (targets.isEmpty()) {
+        Route route = connection.vhost().route(exchange, message);
+        if (route.isEmpty()) {
             if (p.getMandatory()) {
                 ByteBuf out = connection.buffer();
                 FrameWriter.method(out, channel, new AMQImpl.Basic.Return(312, "NO_ROUTE", p.getExchange(), p.getRoutingKey()));
@@ -209,8 +215,8 @@ public final class Publisher {
             if (sequence > 0) confirmed(sequence, true);
             return;
         }
-        if (sequence > 0) awaiting.put(sequence, new int[] {targets.size(), 0});
-        for (MessageQueue q : targets) {
+        if (sequence > 0) awaiting.put(sequence, new int[] {route.size(), 0});
+        for (MessageQueue q : route.queues()) {
             if (q.settings().overflow() != QueueSettings.Overflow.DROP_HEAD) {
                 // A queue that may refuse single messages takes them one by one, so that only those are nacked.
                 stored(q.enqueue(message), sequence > 0 ? List.of(sequence) : null);
@@ -219,26 +225,40 @@ public final class Publisher {
             batch.computeIfAbsent(q, k -> new ArrayList<>()).add(message);
             if (sequence > 0) batchSequences.computeIfAbsent(q, k -> new ArrayList<>()).add(sequence);
         }
-        batchBytes += message.size() * targets.size();
+        for (String topic : route.topics()) topicBatch().add(topic, message, sequence);
+        batchBytes += message.size() * route.size();
         if (batchBytes >= BATCH_BYTES) flushBatch();
     }
 
+    private TopicBatch<Long> topicBatch() {
+        if (topicBatch == null) topicBatch = connection.vhost().kafkaTopics().newBatch();
+        return topicBatch;
+    }
+
     /**
-     * Appends the messages gathered since the last flush, one log batch per queue. Called at the end of
-     * each read from the socket, before any other method is handled (so a get or a purge that follows a
-     * publish sees it), at Tx.Commit, and when the batch grows past {@value #BATCH_BYTES} bytes.
+     * Appends the messages gathered since the last flush, one log batch per queue and per topic partition.
+     * Called at the end of each read from the socket, before any other method is handled (so a get or a
+     * purge that follows a publish sees it), at Tx.Commit, and when the batch grows past {@value #BATCH_BYTES}
+     * bytes. Topic appends are done when this returns, as a Kafka produce is: their confirms go out at once.
      */
     public void flushBatch() {
-        if (batch.isEmpty()) return;
-        try {
-            for (Map.Entry<MessageQueue, List<Message>> e : batch.entrySet()) {
-                stored(e.getKey().enqueue(e.getValue()), batchSequences.get(e.getKey()));
+        if (!batch.isEmpty()) {
+            try {
+                for (Map.Entry<MessageQueue, List<Message>> e : batch.entrySet()) {
+                    stored(e.getKey().enqueue(e.getValue()), batchSequences.get(e.getKey()));
+                }
+            } finally {
+                // Even after a failure: a batch left behind would be appended again at the next flush.
+                batch.clear();
+                batchSequences.clear();
+                batchBytes = 0;
             }
-        } finally {
-            // Even after a failure: a batch left behind would be appended again at the next flush.
-            batch.clear();
-            batchSequences.clear();
-            batchBytes = 0;
+        }
+        if (topicBatch != null) {
+            // The topic batch empties itself before appending, so it is never appended twice either.
+            topicBatch.flush((sequence, ok) -> {
+                if (sequence > 0) stored(sequence, ok);
+            });
         }
     }
 
@@ -256,14 +276,17 @@ public final class Publisher {
     }
 
     private void stored(List<Long> sequences, boolean ok) {
-        for (long sequence : sequences) {
-            int[] left = awaiting.get(sequence);
-            if (left == null) continue;
-            if (!ok) left[1] = 1;
-            if (--left[0] == 0) {
-                awaiting.remove(sequence);
-                confirmed(sequence, left[1] == 0);
-            }
+        for (long sequence : sequences) stored(sequence, ok);
+    }
+
+    /** Counts one destination's answer for publish {@code sequence}; the last answer confirms it. */
+    private void stored(long sequence, boolean ok) {
+        int[] left = awaiting.get(sequence);
+        if (left == null) return;
+        if (!ok) left[1] = 1;
+        if (--left[0] == 0) {
+            awaiting.remove(sequence);
+            confirmed(sequence, left[1] == 0);
         }
     }
 

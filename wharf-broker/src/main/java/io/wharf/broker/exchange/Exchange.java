@@ -7,7 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * An exchange: its definition and its bindings, matched by its type's {@link RoutingTable}.
+ * An exchange: its definition and its bindings, matched by its type's {@link RoutingTable}. An x-kafka
+ * exchange has no table: it takes every message itself (its virtual host appends it to the Kafka topic), so
+ * it can be a binding's destination but never its source.
  *
  * <p>Thread-safety: {@link #route} runs lock-free from any thread; binding changes serialise on this object.
  */
@@ -23,6 +25,7 @@ public final class Exchange {
             case FANOUT -> new FanoutTable();
             case TOPIC -> new TopicTable();
             case HEADERS -> new HeadersTable();
+            case KAFKA -> null;
         };
     }
 
@@ -32,6 +35,7 @@ public final class Exchange {
 
     /** Adds a binding; false if it was there already. */
     public synchronized boolean bind(Binding binding) {
+        if (table == null) throw new IllegalStateException(this + " cannot be the source of a binding");
         if (!bindings.add(binding)) return false;
         table.add(binding);
         return true;
@@ -55,7 +59,7 @@ public final class Exchange {
 
     /** Calls {@code sink} with the destination of each binding the message matches. */
     public void route(Message message, Consumer<Destination> sink) {
-        table.route(message, sink);
+        if (table != null) table.route(message, sink);
     }
 
     @Override

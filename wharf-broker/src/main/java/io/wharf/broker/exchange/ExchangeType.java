@@ -1,17 +1,33 @@
 package io.wharf.broker.exchange;
 
-import java.util.Locale;
 import java.util.Optional;
 
-/** The four exchange types of AMQP 0-9-1, by the names clients declare them with. */
+/**
+ * The exchange types, by the names clients declare them with: AMQP 0-9-1's four, and Wharf's own
+ * {@code x-kafka}, named in the style of RabbitMQ's plugin types ({@code x-consistent-hash}).
+ */
 public enum ExchangeType {
-    DIRECT, FANOUT, TOPIC, HEADERS;
+    DIRECT("direct"),
+    FANOUT("fanout"),
+    TOPIC("topic"),
+    HEADERS("headers"),
+    /**
+     * Routes nothing on: every message it receives is appended to one Kafka topic (argument
+     * {@value ExchangeDefinition#KAFKA_TOPIC}, default the exchange's name). It has no bindings of its own.
+     */
+    KAFKA("x-kafka");
 
-    /** The type's name on the wire: {@code direct}, {@code fanout}, {@code topic}, {@code headers}. */
-    public String wireName() { return name().toLowerCase(Locale.ROOT); }
+    private final String wireName;
+
+    ExchangeType(String wireName) {
+        this.wireName = wireName;
+    }
+
+    /** The type's name on the wire: {@code direct}, {@code fanout}, {@code topic}, {@code headers}, {@code x-kafka}. */
+    public String wireName() { return wireName; }
 
     public static Optional<ExchangeType> fromWireName(String name) {
-        for (ExchangeType t : values()) if (t.wireName().equals(name)) return Optional.of(t);
+        for (ExchangeType t : values()) if (t.wireName.equals(name)) return Optional.of(t);
         return Optional.empty();
     }
 }

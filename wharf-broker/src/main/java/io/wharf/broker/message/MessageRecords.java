@@ -8,8 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * How a {@link Message} is stored as one record of a log (a queue's, or a Kafka topic an exchange is bound
- * to), so that any protocol can read it back:
+ * How a {@link Message} is stored as one record of a queue's log, so that any protocol can read it back
+ * (what an x-kafka exchange writes to a Kafka topic is a plain Kafka record instead:
+ * {@link io.wharf.broker.bridge.KafkaRecord}):
  * <ul>
  *   <li>key: the routing key (UTF-8);
  *   <li>value: the body;

@@ -1,5 +1,6 @@
 package io.wharf.broker.vhost;
 
+import io.wharf.broker.bridge.TopicAppender;
 import io.wharf.broker.exchange.Binding;
 import io.wharf.broker.exchange.Destination;
 import io.wharf.broker.exchange.Exchange;
@@ -10,7 +11,6 @@ import io.wharf.broker.queue.MessageQueue;
 import io.wharf.broker.queue.QueueManager;
 import io.wharf.broker.queue.QueueName;
 import io.wharf.broker.vhost.VhostException.Reason;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -22,8 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One virtual host: its exchanges, queues and bindings, with RabbitMQ's rules for declaring, binding and
- * deleting them, and the routing of a published message to its queues. Durable definitions are written
- * to the {@link DefinitionStore} before they take effect, and loaded from it at start-up.
+ * deleting them, and the routing of a published message to its queues and to the Kafka topics of the
+ * x-kafka exchanges it reaches ({@link KafkaExchangeRules}). Durable definitions are written to the
+ * {@link DefinitionStore} before they take effect, and loaded from it at start-up.
  *
  * <p>Every virtual host has the default exchange ({@code ""}: each queue is bound to it by its name) and
  * {@code amq.direct}, {@code amq.fanout}, {@code amq.topic}, {@code amq.headers}, {@code amq.match}. Names
@@ -50,17 +51,22 @@ public final class VirtualHost {
     private final String name;
     private final QueueManager storage;
     private final DefinitionStore store;
+    private final TopicAppender topics;
     private final Map<String, Exchange> exchanges = new ConcurrentHashMap<>();
     private final Map<String, LiveQueue> queues = new ConcurrentHashMap<>();
 
-    public VirtualHost(String name, QueueManager storage, DefinitionStore store) {
+    public VirtualHost(String name, QueueManager storage, DefinitionStore store, TopicAppender topics) {
         this.name = name;
         this.storage = storage;
         this.store = store;
+        this.topics = topics;
         for (ExchangeDefinition d : STANDARD) exchanges.put(d.name(), new Exchange(d));
     }
 
     public String name() { return name; }
+
+    /** Appends what x-kafka exchanges take to their topics; a publisher batches with it. */
+    public TopicAppender kafkaTopics() { return topics; }
 
     /** Loads the durable exchanges, queues and bindings; returns the names of the durable queues. */
     public synchronized Set<QueueName> load() {
@@ -76,7 +82,8 @@ public final class VirtualHost {
         }
         for (Binding b : defs.bindings()) {
             Exchange source = exchanges.get(b.source());
-            if (source != null && destinationExists(b.destination())) source.bind(b);
+            // An x-kafka exchange is never a source (bind refuses it); a hand-edited znode must not stop the start.
+            if (source != null && source.type() != ExchangeType.KAFKA && destinationExists(b.destination())) source.bind(b);
         }
         return durable;
     }
@@ -106,12 +113,17 @@ public final class VirtualHost {
             if (!Objects.equals(cur.alternateExchange(), def.alternateExchange())) {
                 throw inequivalent("exchange", def.name(), "alternate-exchange", def.alternateExchange(), cur.alternateExchange());
             }
+            if (!KafkaExchangeRules.sameTopic(def, cur)) {
+                throw inequivalent("exchange", def.name(), ExchangeDefinition.KAFKA_TOPIC, def.kafkaTopicArgument(),
+                    cur.kafkaTopicArgument());
+            }
             return existing;
         }
         if (def.name().startsWith(RESERVED)) {
             throw new VhostException(Reason.ACCESS_REFUSED, "exchange name '" + def.name()
                 + "' contains reserved prefix 'amq.*'");
         }
+        KafkaExchangeRules.checkNew(name, def, topics);
         if (def.durable()) store.saveExchange(name, def);
         Exchange e = new Exchange(def);
         exchanges.put(def.name(), e);
@@ -242,6 +254,7 @@ public final class VirtualHost {
     /** Binds {@code binding.destination()} to {@code binding.source()}; binding twice is a no-op. */
     public synchronized void bind(Binding binding, long connection) {
         Exchange source = bindable(binding, connection);
+        KafkaExchangeRules.checkSource(name, source.definition(), binding);
         if (!source.bind(binding)) return;
         if (isDurable(binding)) store.saveBinding(name, binding);
     }
@@ -292,33 +305,40 @@ public final class VirtualHost {
     // ---- routing ----
 
     /**
-     * The queues a message published to {@code exchange} goes to, each once: through the exchange's
+     * Where a message published to {@code exchange} goes, each queue and topic once: through the exchange's
      * bindings, exchange-to-exchange bindings (cycles are followed once) and alternate exchanges (used by an
-     * exchange none of whose bindings matched). The default exchange routes to the queue named by the
-     * routing key. The exchange must exist (see {@link #requireExchange}).
+     * exchange none of whose bindings matched). An x-kafka exchange takes every message that reaches it for
+     * its topic. The default exchange routes to the queue named by the routing key. The exchange must exist
+     * (see {@link #requireExchange}).
      */
-    public List<MessageQueue> route(Exchange exchange, Message message) {
-        Set<MessageQueue> out = new LinkedHashSet<>();
+    public Route route(Exchange exchange, Message message) {
         if (exchange.name().isEmpty()) {
             LiveQueue q = queues.get(message.routingKey());
-            if (q != null) out.add(q.queue());
-            return new ArrayList<>(out);
+            return new Route(q == null ? List.of() : List.of(q.queue()), List.of());
         }
-        routeVia(exchange, message, out, new HashSet<>());
-        return new ArrayList<>(out);
+        Set<MessageQueue> toQueues = new LinkedHashSet<>();
+        Set<String> toTopics = new LinkedHashSet<>();
+        routeVia(exchange, message, toQueues, toTopics, new HashSet<>());
+        return new Route(List.copyOf(toQueues), List.copyOf(toTopics));
     }
 
-    private void routeVia(Exchange exchange, Message message, Set<MessageQueue> out, Set<String> visited) {
+    private void routeVia(Exchange exchange, Message message, Set<MessageQueue> toQueues, Set<String> toTopics,
+                          Set<String> visited) {
         if (!visited.add(exchange.name())) return;
+        if (exchange.type() == ExchangeType.KAFKA) {
+            // It always takes the message, so it counts as a match and its own alternate exchange is never used.
+            toTopics.add(exchange.definition().kafkaTopic());
+            return;
+        }
         boolean[] matched = {false};
         exchange.route(message, d -> {
             matched[0] = true;
             if (d.kind() == Destination.Kind.QUEUE) {
                 LiveQueue q = queues.get(d.name());
-                if (q != null) out.add(q.queue());
+                if (q != null) toQueues.add(q.queue());
             } else {
                 Exchange next = exchanges.get(d.name());
-                if (next != null) routeVia(next, message, out, visited);
+                if (next != null) routeVia(next, message, toQueues, toTopics, visited);
             }
         });
         // RabbitMQ's rule: the alternate exchange takes what none of this exchange's bindings matched
@@ -326,7 +346,7 @@ public final class VirtualHost {
         String ae = exchange.definition().alternateExchange();
         if (!matched[0] && ae != null) {
             Exchange alternate = exchanges.get(ae);
-            if (alternate != null) routeVia(alternate, message, out, visited);
+            if (alternate != null) routeVia(alternate, message, toQueues, toTopics, visited);
         }
     }
 
@@ -334,7 +354,9 @@ public final class VirtualHost {
     private void publishDeadLetter(String exchange, Message message) {
         Exchange e = exchanges.get(exchange);
         if (e == null) return;
-        for (MessageQueue q : route(e, message)) q.enqueue(message);
+        Route route = route(e, message);
+        for (MessageQueue q : route.queues()) q.enqueue(message);
+        for (String topic : route.topics()) topics.append(topic, message);
     }
 
     // ---- errors ----

@@ -1,5 +1,6 @@
 package io.wharf.broker.vhost;
 
+import io.wharf.broker.bridge.TopicAppender;
 import io.wharf.broker.queue.QueueManager;
 import io.wharf.broker.queue.QueueName;
 import java.util.Collection;
@@ -23,18 +24,20 @@ public final class VirtualHosts {
 
     private final QueueManager storage;
     private final DefinitionStore store;
+    private final TopicAppender topics;
     private final Map<String, VirtualHost> vhosts = new ConcurrentHashMap<>();
 
-    public VirtualHosts(QueueManager storage, DefinitionStore store) {
+    public VirtualHosts(QueueManager storage, DefinitionStore store, TopicAppender topics) {
         this.storage = storage;
         this.store = store;
+        this.topics = topics;
     }
 
     /** Loads every virtual host in {@code names} and deletes the logs of queues no virtual host holds. */
     public synchronized void start(Collection<String> names) {
         Set<QueueName> durable = new HashSet<>();
         for (String name : names) {
-            VirtualHost v = new VirtualHost(name, storage, store);
+            VirtualHost v = new VirtualHost(name, storage, store, topics);
             durable.addAll(v.load());
             vhosts.put(name, v);
         }
@@ -49,7 +52,7 @@ public final class VirtualHosts {
     /** A virtual host was created. */
     public synchronized VirtualHost added(String name) {
         return vhosts.computeIfAbsent(name, n -> {
-            VirtualHost v = new VirtualHost(n, storage, store);
+            VirtualHost v = new VirtualHost(n, storage, store, topics);
             v.load();
             return v;
         });
