@@ -84,6 +84,8 @@ class AmqpDirectReplyToTest {
             ch.basicConsume("amq.rabbitmq.reply-to", true, (tag, d) -> { }, tag -> { });
             ch.queueDeclare("rpc-gone", false, false, false, null);
             ch.basicPublish("", "rpc-gone", new AMQP.BasicProperties.Builder().replyTo("amq.rabbitmq.reply-to").build(), utf8("q"));
+            // A synchronous method after it on the same channel: the publish is stored when it is answered.
+            assertThat(ch.queueDeclarePassive("rpc-gone").getMessageCount()).isEqualTo(1);
             replyName = connection.createChannel().basicGet("rpc-gone", true).getProps().getReplyTo();
         }
         Channel ch = connection.createChannel();
