@@ -356,6 +356,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         vhost = v;
         state = State.OPEN;
         if (handshakeTimer != null) handshakeTimer.cancel(false);
+        handshakeTimer = null; // a cancelled task is still 64 bytes per idle connection
         send(0, new AMQImpl.Connection.OpenOk(""));
         publisherBlock.start(ctx, this, clientProperties);
         live.opened(this);
