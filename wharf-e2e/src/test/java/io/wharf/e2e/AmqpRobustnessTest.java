@@ -353,6 +353,17 @@ class AmqpRobustnessTest {
         assertThat(close.getReplyText()).isEqualTo("NOT_IMPLEMENTED - requeue=false");
     }
 
+    @Test
+    void aPrefetchSizeClosesTheConnectionWithNotImplementedAsRabbitMqDoes() throws Exception {
+        Connection c = broker.amqpFactory().newConnection();
+        Channel ch = c.createChannel();
+        assertThatThrownBy(() -> ch.basicQos(4096, 10, false)).isInstanceOf(IOException.class);
+        assertThat(c.isOpen()).isFalse();
+        AMQP.Connection.Close close = (AMQP.Connection.Close) c.getCloseReason().getReason();
+        assertThat(close.getReplyCode()).isEqualTo(540);
+        assertThat(close.getReplyText()).isEqualTo("NOT_IMPLEMENTED - prefetch_size!=0 (4096)");
+    }
+
     private static int passiveDeclareCode(String queue) throws Exception {
         try (Connection c = broker.amqpFactory().newConnection()) {
             c.createChannel().queueDeclarePassive(queue);

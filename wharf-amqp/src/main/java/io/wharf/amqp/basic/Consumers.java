@@ -194,6 +194,10 @@ public final class Consumers {
     }
 
     private void qos(AMQImpl.Basic.Qos q) {
+        // A byte limit is not offered, as in RabbitMQ: it could starve a consumer of any message bigger.
+        if (q.getPrefetchSize() != 0) {
+            throw AmqpException.of(AmqpException.NOT_IMPLEMENTED, "prefetch_size!=0 (" + q.getPrefetchSize() + ")", q);
+        }
         if (q.getGlobal()) {
             channelPrefetch = q.getPrefetchCount();
             for (AmqpConsumer c : consumers.values()) c.queue().creditAvailable();
