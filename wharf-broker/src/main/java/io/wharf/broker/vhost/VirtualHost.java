@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -306,6 +307,23 @@ public final class VirtualHost {
         }
         routeVia(exchange, message, out, new HashSet<>());
         return new ArrayList<>(out);
+    }
+
+    /**
+     * Routes a message through {@code exchange} (see {@link #route}) and appends it to every queue it reaches:
+     * what a publisher that needs no per-queue bookkeeping (MQTT) does. The future completes with the number
+     * of queues that took the message (0: unroutable, at once) once each holds it as safely as it promises
+     * ({@link MessageQueue#enqueue}: on disk for a persistent message on a durable queue); it fails with the
+     * first queue's refusal ({@code QueueFullException}, {@code QueueDeletedException}) if any refused it,
+     * after the others have answered.
+     */
+    public CompletableFuture<Integer> publish(Exchange exchange, Message message) {
+        List<MessageQueue> targets = route(exchange, message);
+        if (targets.isEmpty()) return CompletableFuture.completedFuture(0);
+        if (targets.size() == 1) return targets.get(0).enqueue(message).thenApply(v -> 1);
+        CompletableFuture<?>[] stored = new CompletableFuture<?>[targets.size()];
+        for (int i = 0; i < stored.length; i++) stored[i] = targets.get(i).enqueue(message);
+        return CompletableFuture.allOf(stored).thenApply(v -> stored.length);
     }
 
     private void routeVia(Exchange exchange, Message message, Set<MessageQueue> out, Set<String> visited) {
