@@ -4,7 +4,13 @@ import static io.wharf.e2e.MqttClientSupport.closeQuietly;
 import static io.wharf.e2e.MqttClientSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
+import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.wharf.e2e.MqttClientSupport.Got;
@@ -129,6 +135,37 @@ class MqttBasicsTest {
             java.util.stream.IntStream.range(0, 30).mapToObj(i -> "m" + i).toList());
         assertThat(got).extracting(Got::qos).containsOnly(qos);
         closeQuietly(pub, sub);
+    }
+
+    @Test
+    void aQos2PublishResentBeforePubrelIsDeliveredExactlyOnce() throws Exception {
+        MqttClient sub = MqttClientSupport.v3(broker, "once-sub");
+        Inbox inbox = new Inbox();
+        sub.subscribe("once/t", 2, inbox);
+        try (RawMqttClient raw = new RawMqttClient(broker.mqttPort())) {
+            raw.handshake(MqttVersion.MQTT_3_1_1, "once-pub");
+            raw.send(publish("once/t", MqttQoS.EXACTLY_ONCE, false, 7, "once"));
+            assertThat(packet(raw.receive())).isEqualTo("PUBREC 7");
+            raw.send(publish("once/t", MqttQoS.EXACTLY_ONCE, true, 7, "once"));
+            assertThat(packet(raw.receive())).as("the re-sent PUBLISH is acknowledged again").isEqualTo("PUBREC 7");
+            raw.send(new MqttMessage(new MqttFixedHeader(MqttMessageType.PUBREL, false, MqttQoS.AT_LEAST_ONCE, false, 0),
+                MqttMessageIdVariableHeader.from(7)));
+            assertThat(packet(raw.receive())).isEqualTo("PUBCOMP 7");
+            raw.send(publish("once/t", MqttQoS.AT_LEAST_ONCE, false, 8, "marker"));
+            assertThat(packet(raw.receive())).isEqualTo("PUBACK 8");
+        }
+        assertThat(inbox.take(2)).extracting(Got::payload, Got::qos).containsExactly(
+            org.assertj.core.groups.Tuple.tuple("once", 2), org.assertj.core.groups.Tuple.tuple("marker", 1));
+        closeQuietly(sub);
+    }
+
+    private static MqttPublishMessage publish(String topic, MqttQoS qos, boolean dup, int id, String payload) {
+        return new MqttPublishMessage(new MqttFixedHeader(MqttMessageType.PUBLISH, dup, qos, false, 0),
+            new MqttPublishVariableHeader(topic, id), Unpooled.wrappedBuffer(utf8(payload)));
+    }
+
+    private static String packet(MqttMessage m) {
+        return m.fixedHeader().messageType() + " " + ((MqttMessageIdVariableHeader) m.variableHeader()).messageId();
     }
 
     @Test
