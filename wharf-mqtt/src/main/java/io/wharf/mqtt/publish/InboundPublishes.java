@@ -11,8 +11,8 @@ import io.wharf.mqtt.connection.PacketOutput;
 import io.wharf.mqtt.message.MqttMessages;
 import io.wharf.mqtt.session.Session;
 import java.util.ArrayDeque;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -57,7 +57,7 @@ public final class InboundPublishes {
     private final PacketOutput out;
     private final ArrayDeque<PendingAck> pending = new ArrayDeque<>();
     /** QoS 2 packet identifiers received, not yet released, with the store of their first PUBLISH. */
-    private final java.util.Map<Integer, CompletableFuture<Integer>> awaitingRelease = new java.util.HashMap<>();
+    private final Map<Integer, CompletableFuture<Integer>> awaitingRelease = new HashMap<>();
     private boolean closed;
 
     public InboundPublishes(Session session, PacketOutput out) {
@@ -176,6 +176,4 @@ public final class InboundPublishes {
         sendReady();
     }
 
-    /** Identifiers of QoS 2 publishes received and not yet released (for tests). */
-    Set<Integer> awaitingRelease() { return new HashSet<>(awaitingRelease.keySet()); }
 }

@@ -210,9 +210,6 @@ public final class Deliveries implements QueueConsumer {
         if (!stopped && queue != null) queue.creditAvailable();
     }
 
-    /** Deliveries in flight (QoS 1 and 2, not yet completed). Event loop only. */
-    public int inFlightCount() { return inFlight.size(); }
-
     /**
      * The connection is gone: stops taking messages and requeues, marked redelivered, every one it held and
      * had not settled — written or not. Event loop only.
