@@ -175,5 +175,4 @@ public final class InboundPublishes {
         pending.add(ack);
         sendReady();
     }
-
 }
