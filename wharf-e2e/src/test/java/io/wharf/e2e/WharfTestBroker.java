@@ -27,6 +27,7 @@ public final class WharfTestBroker implements AutoCloseable {
         m.put("log.dirs", dir.resolve("logs").toString());
         m.put("listeners", "PLAINTEXT://127.0.0.1:0");
         m.put("amqp.listeners", "AMQP://127.0.0.1:0");
+        m.put("mqtt.listeners", "MQTT://127.0.0.1:0");
         m.put("zookeeper.embedded.port", "0");
         m.put("group.initial.rebalance.delay.ms", "0");
         for (int i = 0; i + 1 < overrides.length; i += 2) m.put(overrides[i], overrides[i + 1]);
@@ -47,6 +48,12 @@ public final class WharfTestBroker implements AutoCloseable {
 
     /** The AMQP listener's port. */
     public int amqpPort() { return server.boundPort("AMQP"); }
+
+    /** The MQTT listener's port. */
+    public int mqttPort() { return server.boundPort("MQTT"); }
+
+    /** The MQTT listener as a Paho server URI. */
+    public String mqttUri() { return "tcp://127.0.0.1:" + mqttPort(); }
 
     /** A RabbitMQ client connection factory for this broker, as guest on vhost "/". */
     public com.rabbitmq.client.ConnectionFactory amqpFactory() {

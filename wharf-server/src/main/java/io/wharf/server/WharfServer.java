@@ -17,6 +17,8 @@ import io.wharf.kafka.api.ApiRegistry;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import io.wharf.log.LogManager;
+import io.wharf.mqtt.MqttFrontEnd;
+import io.wharf.mqtt.MqttSettings;
 import io.wharf.log.Time;
 import io.wharf.server.config.Listener;
 import io.wharf.server.config.ServerConfig;
@@ -107,7 +109,9 @@ public final class WharfServer implements AutoCloseable {
         resources.start();
         AmqpFrontEnd amqp = new AmqpFrontEnd(broker.vhosts(), broker.access(), broker.alarms(), AmqpSettings.defaults());
         for (Listener l : config.amqpListeners()) listeners.add(network.bind(l, "amqp.listeners", amqp));
-        for (Listener l : config.mqttListeners()) listeners.add(network.bind(l, "mqtt.listeners", frontEnd("MQTT")));
+        MqttFrontEnd mqtt = new MqttFrontEnd(broker.vhosts(), broker.access(),
+            MqttSettings.defaults().withAllowAnonymous(config.mqttAllowAnonymous()));
+        for (Listener l : config.mqttListeners()) listeners.add(network.bind(l, "mqtt.listeners", mqtt));
         for (Listener l : config.httpListeners()) listeners.add(network.bind(l, "http.listeners", frontEnd("HTTP")));
         broker.register(registration());
         LOG.info("Wharf broker {} started in {} ms (ZooKeeper {}, logs in {})", config.brokerId(),
@@ -115,7 +119,7 @@ public final class WharfServer implements AutoCloseable {
     }
 
     private ProtocolFrontEnd frontEnd(String protocol) {
-        // The MQTT and HTTP front-ends plug in here as they are built.
+        // The HTTP front-end plugs in here when it is built.
         return new PendingFrontEnd(protocol);
     }
 

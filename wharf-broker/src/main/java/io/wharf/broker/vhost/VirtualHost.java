@@ -11,6 +11,7 @@ import io.wharf.broker.queue.MessageQueue;
 import io.wharf.broker.queue.QueueManager;
 import io.wharf.broker.queue.QueueName;
 import io.wharf.broker.vhost.VhostException.Reason;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -320,6 +322,28 @@ public final class VirtualHost {
         Set<String> toTopics = new LinkedHashSet<>();
         routeVia(exchange, message, toQueues, toTopics, new HashSet<>());
         return new Route(List.copyOf(toQueues), List.copyOf(toTopics));
+    }
+
+    /**
+     * Routes a message through {@code exchange} (see {@link #route}) and stores it wherever it leads: every
+     * queue, and the Kafka topic of every x-kafka exchange — what a publisher that needs no per-queue
+     * bookkeeping (MQTT) does. The future completes with the number of destinations that took the message
+     * (0: unroutable, at once) once each holds it as safely as it promises ({@link MessageQueue#enqueue}: on
+     * disk for a persistent message on a durable queue; a topic once appended, Kafka's acks=1); it fails
+     * with the first refusal ({@code QueueFullException}, {@code QueueDeletedException}, a topic that
+     * refused the record) after the others have answered.
+     */
+    public CompletableFuture<Integer> publish(Exchange exchange, Message message) {
+        Route route = route(exchange, message);
+        if (route.isEmpty()) return CompletableFuture.completedFuture(0);
+        List<CompletableFuture<?>> stored = new ArrayList<>(route.size());
+        for (MessageQueue q : route.queues()) stored.add(q.enqueue(message));
+        for (String topic : route.topics()) {
+            stored.add(topics.append(topic, message) ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.failedFuture(new IllegalStateException("Kafka topic '" + topic + "' refused the record")));
+        }
+        if (stored.size() == 1) return stored.get(0).thenApply(v -> 1);
+        return CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).thenApply(v -> stored.size());
     }
 
     private void routeVia(Exchange exchange, Message message, Set<MessageQueue> toQueues, Set<String> toTopics,

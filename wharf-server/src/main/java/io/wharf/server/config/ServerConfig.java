@@ -214,6 +214,9 @@ public final class ServerConfig {
     /** MQTT listeners; empty means no MQTT port is opened. */
     public List<Listener> mqttListeners() { return listeners(MQTT_LISTENERS); }
 
+    /** {@code mqtt.allow.anonymous}: whether MQTT clients may connect without a user name (as guest). */
+    public boolean mqttAllowAnonymous() { return value(MQTT_ALLOW_ANONYMOUS); }
+
     /** HTTP management listeners; empty means no HTTP port is opened. */
     public List<Listener> httpListeners() { return listeners(HTTP_LISTENERS); }
 

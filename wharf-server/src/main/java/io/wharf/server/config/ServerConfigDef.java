@@ -30,6 +30,7 @@ final class ServerConfigDef {
     static final String ADVERTISED_LISTENERS = "advertised.listeners";
     static final String AMQP_LISTENERS = "amqp.listeners";
     static final String MQTT_LISTENERS = "mqtt.listeners";
+    static final String MQTT_ALLOW_ANONYMOUS = "mqtt.allow.anonymous";
     static final String MEMORY_HIGH_WATERMARK = "memory.high.watermark";
     static final String DISK_FREE_LIMIT_BYTES = "disk.free.limit.bytes";
     static final String HTTP_LISTENERS = "http.listeners";
@@ -134,7 +135,12 @@ final class ServerConfigDef {
                     "Free space on a log directory's disk under which the disk alarm goes on, blocking AMQP "
                             + "publishers like the memory alarm. 0 turns the disk alarm off. RabbitMQ's default, 50 MB.")
             .define(MQTT_LISTENERS, LISTENER_LIST, null,
-                    "MQTT endpoints, e.g. `MQTT://127.0.0.1:1883`. If not set, no MQTT port is opened.")
+                    "MQTT 3.1, 3.1.1 and 5 endpoints, e.g. `MQTT://127.0.0.1:1883`. If not set, no MQTT port is "
+                            + "opened.")
+            .define(MQTT_ALLOW_ANONYMOUS, BOOLEAN, "false",
+                    "Whether an MQTT client may connect without a user name; it then acts as user `guest` "
+                            + "(loopback only, as for AMQP). When false such a CONNECT is refused with "
+                            + "\"not authorized\" (3.1.1: return code 5; MQTT 5: reason 0x87).")
             .define(HTTP_LISTENERS, LISTENER_LIST, null,
                     "HTTP management API and `/metrics` endpoints, e.g. `HTTP://127.0.0.1:15672`. If not set, "
                             + "no HTTP port is opened.")

@@ -1,0 +1,112 @@
+package io.wharf.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+
+/** Paho v3 and v5 clients for a test broker, and a listener that collects what arrives. */
+final class MqttClientSupport {
+    private MqttClientSupport() {
+    }
+
+    /** One message as a client received it. */
+    record Got(String topic, String payload, int qos, boolean dup, org.eclipse.paho.mqttv5.common.packet.MqttProperties v5) {
+    }
+
+    /** Collects messages; implements both Paho listener interfaces. */
+    static final class Inbox implements org.eclipse.paho.client.mqttv3.IMqttMessageListener,
+        org.eclipse.paho.mqttv5.client.IMqttMessageListener {
+        private final BlockingQueue<Got> got = new LinkedBlockingQueue<>();
+
+        @Override
+        public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage m) {
+            got.add(new Got(topic, new String(m.getPayload(), StandardCharsets.UTF_8), m.getQos(), m.isDuplicate(), null));
+        }
+
+        @Override
+        public void messageArrived(String topic, org.eclipse.paho.mqttv5.common.MqttMessage m) {
+            got.add(new Got(topic, new String(m.getPayload(), StandardCharsets.UTF_8), m.getQos(), m.isDuplicate(),
+                m.getProperties()));
+        }
+
+        /** The next {@code n} messages, waiting up to 10 s for each. */
+        List<Got> take(int n) throws InterruptedException {
+            List<Got> out = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Got g = got.poll(10, TimeUnit.SECONDS);
+                assertThat(g).as("message %d of %d (got %s)", i + 1, n, out).isNotNull();
+                out.add(g);
+            }
+            return out;
+        }
+
+        Got take() throws InterruptedException { return take(1).get(0); }
+
+        /** Nothing has arrived that was not taken. */
+        void assertEmpty() { assertThat(got).isEmpty(); }
+    }
+
+    static MqttConnectOptions v3Options(String user, String password) {
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        o.setCleanSession(true);
+        o.setAutomaticReconnect(false);
+        o.setConnectionTimeout(10);
+        if (user != null) o.setUserName(user);
+        if (password != null) o.setPassword(password.toCharArray());
+        return o;
+    }
+
+    static MqttConnectionOptions v5Options(String user, String password) {
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(true);
+        o.setAutomaticReconnect(false);
+        o.setConnectionTimeout(10);
+        if (user != null) o.setUserName(user);
+        if (password != null) o.setPassword(password.getBytes(StandardCharsets.UTF_8));
+        return o;
+    }
+
+    /** A 3.1.1 client connected as guest. */
+    static MqttClient v3(WharfTestBroker broker, String clientId) throws Exception {
+        MqttClient c = new MqttClient(broker.mqttUri(), clientId, new MemoryPersistence());
+        c.connect(v3Options("guest", "guest"));
+        return c;
+    }
+
+    /** An MQTT 5 client connected as guest. */
+    static org.eclipse.paho.mqttv5.client.MqttClient v5(WharfTestBroker broker, String clientId) throws Exception {
+        var c = new org.eclipse.paho.mqttv5.client.MqttClient(broker.mqttUri(), clientId,
+            new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        c.connect(v5Options("guest", "guest"));
+        return c;
+    }
+
+    static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+
+    /** Disconnects and closes Paho clients (v3 or v5), ignoring those already gone. */
+    static void closeQuietly(Object... clients) {
+        for (Object c : clients) {
+            try {
+                if (c instanceof MqttClient v3) {
+                    if (v3.isConnected()) v3.disconnect();
+                    v3.close();
+                } else if (c instanceof org.eclipse.paho.mqttv5.client.MqttClient v5) {
+                    if (v5.isConnected()) v5.disconnect();
+                    v5.close();
+                }
+            } catch (Exception e) {
+                // already gone
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.wharf.mqtt;
+
+import io.wharf.broker.security.LoopbackUsers;
+
+/**
+ * The MQTT front-end's configuration (RabbitMQ's MQTT plugin defaults where it has them).
+ *
+ * @param maxPacketSize     largest packet (fixed header included) a client may send once connected; v5
+ *                          clients are told in CONNACK (Maximum Packet Size)
+ * @param maxConnectPacketSize largest packet accepted before the CONNECT is authenticated (RabbitMQ's
+ *                          {@code max_packet_size_unauthenticated}: 64 KiB)
+ * @param connectTimeoutMs  time a client has from the TCP connect to its CONNECT packet
+ * @param allowAnonymous    {@code mqtt.allow.anonymous}: whether a CONNECT without user name logs in as
+ *                          {@code anonymousUser}; when false it is refused with "not authorized"
+ * @param anonymousUser     the user anonymous clients act as (RabbitMQ's {@code mqtt.default_user}: guest)
+ * @param vhost             the virtual host every MQTT client works in (RabbitMQ's default: "/")
+ * @param exchange          the topic exchange publishes go through and subscriptions bind to (amq.topic)
+ * @param maxInFlight       QoS 1 and 2 deliveries a client may have unacknowledged at most; a v5 client's
+ *                          smaller Receive Maximum wins
+ * @param loopbackUsers     users who may connect from loopback only (RabbitMQ: guest)
+ */
+public record MqttSettings(int maxPacketSize, int maxConnectPacketSize, long connectTimeoutMs, boolean allowAnonymous,
+                           String anonymousUser, String vhost, String exchange, int maxInFlight,
+                           LoopbackUsers loopbackUsers) {
+    /** The largest packet MQTT can frame: a remaining length of 268,435,455 bytes plus a 5-byte fixed header. */
+    public static final int PROTOCOL_MAX_PACKET_SIZE = 268_435_460;
+
+    public MqttSettings {
+        if (maxPacketSize < 2 || maxConnectPacketSize < 2) throw new IllegalArgumentException("packet sizes must be >= 2");
+        if (maxInFlight < 1 || maxInFlight > 65535) throw new IllegalArgumentException("maxInFlight must be 1..65535");
+    }
+
+    public static MqttSettings defaults() {
+        return new MqttSettings(16 * 1024 * 1024, 64 * 1024, 10_000, false, "guest", "/", "amq.topic", 100,
+            LoopbackUsers.DEFAULT);
+    }
+
+    public MqttSettings withAllowAnonymous(boolean allow) {
+        return new MqttSettings(maxPacketSize, maxConnectPacketSize, connectTimeoutMs, allow, anonymousUser, vhost,
+            exchange, maxInFlight, loopbackUsers);
+    }
+
+    public MqttSettings withMaxPacketSize(int max) {
+        return new MqttSettings(max, Math.min(max, maxConnectPacketSize), connectTimeoutMs, allowAnonymous,
+            anonymousUser, vhost, exchange, maxInFlight, loopbackUsers);
+    }
+}

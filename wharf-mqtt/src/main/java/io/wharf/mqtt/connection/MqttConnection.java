@@ -1,0 +1,390 @@
+package io.wharf.mqtt.connection;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
+import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttReasonCodes;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.wharf.broker.exchange.Exchange;
+import io.wharf.broker.queue.QueueOwners;
+import io.wharf.broker.security.AccessControl;
+import io.wharf.broker.vhost.VirtualHost;
+import io.wharf.broker.vhost.VirtualHosts;
+import io.wharf.mqtt.MqttSettings;
+import io.wharf.mqtt.codec.Packets;
+import io.wharf.mqtt.codec.PacketFramer;
+import io.wharf.mqtt.codec.RejectedPacket;
+import io.wharf.mqtt.connect.ConnAcks;
+import io.wharf.mqtt.connect.ConnectRefused;
+import io.wharf.mqtt.connect.ConnectRequest;
+import io.wharf.mqtt.connect.Login;
+import io.wharf.mqtt.publish.InboundPublishes;
+import io.wharf.mqtt.session.Deliveries;
+import io.wharf.mqtt.session.Session;
+import io.wharf.mqtt.session.SessionRegistry;
+import io.wharf.mqtt.subscribe.SessionSubscriptions;
+import io.wharf.mqtt.subscribe.SubscriptionTable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One MQTT connection: CONNECT (version, client identifier, login, taking a session over), keep-alive, and
+ * the dispatch of every other packet to its flow — {@link InboundPublishes} (PUBLISH, PUBREL),
+ * {@link Deliveries} (PUBACK, PUBREC, PUBCOMP), {@link SessionSubscriptions} (SUBSCRIBE, UNSUBSCRIBE).
+ *
+ * <p>Protocol errors close the connection, an MQTT 5 client getting a DISCONNECT with the reason first
+ * (§4.13): a malformed packet (0x81), one over the maximum size (0x95), an invalid topic name (0x90), a second
+ * CONNECT (0x82). A first packet that is not CONNECT closes it without a word [MQTT-3.1.0-1]; so does a
+ * client that sends nothing for 1.5 times its keep-alive [MQTT-3.1.2-24] (v5: 0x8D first). Packets sent right
+ * after CONNECT, while a session takeover completes, are handled in order once the CONNACK is out.
+ *
+ * <p>Sessions end with the connection in this version: a 3.1.1 CONNECT without clean session and a v5 one
+ * asking for a Session Expiry Interval are served as clean sessions (v5 is told so in the CONNACK).
+ *
+ * <p>Everything runs on the connection's event loop; deliveries and store completions from other threads
+ * are handed to it.
+ */
+public final class MqttConnection extends ChannelInboundHandlerAdapter implements PacketOutput, SessionRegistry.Holder {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
+
+    private enum State { AWAIT_CONNECT, CONNECTING, CONNECTED, CLOSED }
+
+    private final VirtualHosts vhosts;
+    private final MqttSettings settings;
+    private final SessionRegistry sessions;
+    private final PacketFramer framer;
+    private final Login login;
+    private final long id = QueueOwners.next();
+    private final CompletableFuture<Void> released = new CompletableFuture<>();
+    private final List<MqttMessage> early = new ArrayList<>();
+    private ChannelHandlerContext ctx;
+    private State state = State.AWAIT_CONNECT;
+    private MqttVersion version = MqttVersion.MQTT_3_1_1;
+    private String clientId;
+    private CompletableFuture<Void> predecessor;
+    private Session session;
+    private InboundPublishes publishes;
+    private Deliveries deliveries;
+    private SessionSubscriptions subscriptions;
+    private ScheduledFuture<?> connectTimer;
+    private boolean cleanedUp;
+
+    public MqttConnection(VirtualHosts vhosts, AccessControl access, MqttSettings settings, SessionRegistry sessions,
+                          PacketFramer framer) {
+        this.vhosts = vhosts;
+        this.settings = settings;
+        this.sessions = sessions;
+        this.framer = framer;
+        this.login = new Login(access, settings);
+    }
+
+    // ---- PacketOutput ----
+
+    @Override public EventLoop eventLoop() { return ctx.channel().eventLoop(); }
+    @Override public void write(MqttMessage packet) { ctx.write(packet, ctx.voidPromise()); }
+    @Override public void flush() { ctx.flush(); }
+    /** Any thread: Netty's writability flag is volatile. */
+    @Override public boolean isWritable() { return ctx.channel().isWritable(); }
+
+    @Override
+    public void fail(MqttReasonCodes.Disconnect reason, String text) {
+        if (state == State.CLOSED) return;
+        LOG.info("Closing MQTT connection from {} (client '{}'): {} (reason 0x{})", remote(), clientId, text,
+            Integer.toHexString(reason.byteValue() & 0xFF));
+        boolean tell = state == State.CONNECTED && version == MqttVersion.MQTT_5;
+        state = State.CLOSED;
+        cleanUp();
+        if (tell) {
+            ctx.writeAndFlush(Packets.disconnect(reason)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
+    }
+
+    // ---- SessionRegistry.Holder ----
+
+    @Override
+    public void takenOver() {
+        ctx.executor().execute(() -> fail(MqttReasonCodes.Disconnect.SESSION_TAKEN_OVER,
+            "another connection took over the session of client '" + clientId + "'"));
+    }
+
+    @Override
+    public CompletableFuture<Void> released() { return released; }
+
+    // ---- Netty ----
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        connectTimer = ctx.executor().schedule(() -> {
+            if (state == State.AWAIT_CONNECT) {
+                LOG.info("Closing MQTT connection from {}: no CONNECT within {} ms", remote(), settings.connectTimeoutMs());
+                state = State.CLOSED;
+                ctx.close();
+            }
+        }, settings.connectTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (state == State.CLOSED) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof RejectedPacket r) {
+            if (state == State.AWAIT_CONNECT) closeSilently(r.text());
+            else fail(r.reason(), r.text());
+            return;
+        }
+        MqttMessage m = (MqttMessage) msg;
+        if (state == State.CONNECTING) {
+            early.add(m); // released once handled
+            return;
+        }
+        try {
+            handle(m);
+        } finally {
+            ReferenceCountUtil.release(m);
+        }
+    }
+
+    private void handle(MqttMessage m) {
+        try {
+            if (m.decoderResult().isFailure()) {
+                undecodable(m);
+            } else {
+                dispatch(m);
+            }
+        } catch (ConnectRefused e) {
+            refuse(e);
+        } catch (RuntimeException e) {
+            LOG.error("Internal error on MQTT connection from {} (client '{}')", remote(), clientId, e);
+            fail(MqttReasonCodes.Disconnect.IMPLEMENTATION_SPECIFIC_ERROR, "internal error: " + e);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && deliveries != null && subscriptions.queue() != null) {
+            deliveries.writable(subscriptions.queue().queue());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            fail(MqttReasonCodes.Disconnect.KEEP_ALIVE_TIMEOUT, "nothing received within 1.5 times the keep-alive");
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        state = State.CLOSED;
+        cleanUp();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("MQTT connection from {} failed: {}", remote(), cause.toString());
+        } else {
+            LOG.warn("MQTT connection from {} failed", remote(), cause);
+        }
+        state = State.CLOSED;
+        cleanUp();
+        ctx.close();
+    }
+
+    // ---- packets ----
+
+    private void dispatch(MqttMessage m) {
+        switch (m.fixedHeader().messageType()) {
+            case CONNECT -> {
+                if (state != State.AWAIT_CONNECT) {
+                    fail(MqttReasonCodes.Disconnect.PROTOCOL_ERROR, "a second CONNECT [MQTT-3.1.0-2]");
+                } else {
+                    connect((MqttConnectMessage) m);
+                }
+                return;
+            }
+            default -> {
+                if (state == State.AWAIT_CONNECT) {
+                    closeSilently("the first packet is " + m.fixedHeader().messageType() + ", not CONNECT [MQTT-3.1.0-1]");
+                    return;
+                }
+            }
+        }
+        switch (m.fixedHeader().messageType()) {
+            case PUBLISH -> publishes.onPublish((MqttPublishMessage) m);
+            case PUBACK -> deliveries.onPubAck(packetId(m));
+            case PUBREC -> deliveries.onPubRec(packetId(m), reasonCode(m));
+            case PUBREL -> publishes.onPubRel(packetId(m));
+            case PUBCOMP -> deliveries.onPubComp(packetId(m));
+            case SUBSCRIBE -> subscriptions.onSubscribe((MqttSubscribeMessage) m);
+            case UNSUBSCRIBE -> subscriptions.onUnsubscribe((MqttUnsubscribeMessage) m);
+            case PINGREQ -> write(Packets.pingResp());
+            case DISCONNECT -> {
+                LOG.debug("MQTT client '{}' disconnected", clientId);
+                state = State.CLOSED;
+                cleanUp();
+                ctx.close();
+            }
+            case AUTH -> fail(MqttReasonCodes.Disconnect.PROTOCOL_ERROR, "AUTH, but no authentication method was agreed");
+            default -> fail(MqttReasonCodes.Disconnect.PROTOCOL_ERROR, "a " + m.fixedHeader().messageType()
+                + " packet, which only a server sends");
+        }
+    }
+
+    private static int packetId(MqttMessage m) {
+        return ((MqttMessageIdVariableHeader) m.variableHeader()).messageId();
+    }
+
+    private static int reasonCode(MqttMessage m) {
+        return m.variableHeader() instanceof MqttPubReplyMessageVariableHeader v ? v.reasonCode() & 0xFF : 0;
+    }
+
+    /** A packet Netty could not decode. */
+    private void undecodable(MqttMessage m) {
+        Throwable cause = m.decoderResult().cause();
+        if (state == State.AWAIT_CONNECT) {
+            if (cause instanceof MqttUnacceptableProtocolVersionException) {
+                throw new ConnectRefused(ConnectRefused.Refusal.UNSUPPORTED_PROTOCOL_VERSION, cause.getMessage());
+            }
+            if (cause instanceof MqttIdentifierRejectedException && m.variableHeader() instanceof MqttConnectVariableHeader h) {
+                version = MqttVersion.fromProtocolNameAndLevel(h.name(), (byte) h.version());
+                throw new ConnectRefused(ConnectRefused.Refusal.CLIENT_IDENTIFIER_NOT_VALID, cause.getMessage());
+            }
+            closeSilently("malformed first packet: " + cause.getMessage());
+            return;
+        }
+        fail(MqttReasonCodes.Disconnect.MALFORMED_PACKET, "malformed packet: " + cause.getMessage());
+    }
+
+    // ---- CONNECT ----
+
+    private void connect(MqttConnectMessage m) {
+        MqttConnectVariableHeader h = m.variableHeader();
+        version = MqttVersion.fromProtocolNameAndLevel(h.name(), (byte) h.version());
+        ConnectRequest request = ConnectRequest.of(m);
+        Login.Grant grant = login.login(request.username(), request.password(),
+            ((InetSocketAddress) ctx.channel().localAddress()).getAddress());
+        VirtualHost vhost = vhosts.added(settings.vhost());
+        Exchange exchange = vhost.exchange(settings.exchange());
+        if (exchange == null) {
+            throw new ConnectRefused(ConnectRefused.Refusal.SERVER_UNAVAILABLE, "no exchange '" + settings.exchange()
+                + "' in vhost '" + settings.vhost() + "'");
+        }
+        if (request.hasWill()) LOG.debug("MQTT client '{}' sent a will; wills are not supported yet", request.clientId());
+        clientId = request.clientId();
+        session = new Session(clientId, version, grant.user(), grant.permission(), vhost, exchange, id, true);
+        state = State.CONNECTING;
+        predecessor = sessions.claim(clientId, this);
+        if (predecessor.isDone()) {
+            accept(request);
+        } else {
+            predecessor.whenComplete((v, e) -> ctx.executor().execute(() -> {
+                accept(request);
+                ctx.flush();
+            }));
+        }
+    }
+
+    private void accept(ConnectRequest request) {
+        if (state != State.CONNECTING) return; // closed, or taken over, while the takeover completed
+        if (connectTimer != null) connectTimer.cancel(false);
+        int window = request.receiveMaximum() > 0 ? Math.min(request.receiveMaximum(), settings.maxInFlight())
+            : settings.maxInFlight();
+        SubscriptionTable table = new SubscriptionTable();
+        deliveries = new Deliveries(this, table, request.isV5(), window);
+        subscriptions = new SessionSubscriptions(session, this, deliveries, table);
+        publishes = new InboundPublishes(session, this);
+        framer.maxPacketSize(settings.maxPacketSize());
+        if (request.keepAliveSeconds() > 0) {
+            long ms = request.keepAliveSeconds() * 1500L; // 1.5 times the keep-alive [MQTT-3.1.2-24]
+            ctx.pipeline().addBefore("mqtt-framer", "mqtt-keepalive", new IdleStateHandler(ms, 0, 0, TimeUnit.MILLISECONDS));
+        }
+        state = State.CONNECTED;
+        write(ConnAcks.accepted(request, settings.maxPacketSize()));
+        LOG.debug("MQTT client '{}' connected from {} as '{}' (MQTT {})", clientId, remote(), session.user().name(), version);
+        List<MqttMessage> pipelined = new ArrayList<>(early);
+        early.clear();
+        for (MqttMessage m : pipelined) {
+            try {
+                if (state != State.CLOSED) handle(m);
+            } finally {
+                ReferenceCountUtil.release(m);
+            }
+        }
+    }
+
+    private void refuse(ConnectRefused e) {
+        LOG.info("MQTT connection from {} refused: {}", remote(), e.getMessage());
+        state = State.CLOSED;
+        cleanUp();
+        ctx.writeAndFlush(ConnAcks.refused(e.refusal(), version)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void closeSilently(String why) {
+        LOG.info("Closing MQTT connection from {}: {}", remote(), why);
+        state = State.CLOSED;
+        cleanUp();
+        ctx.close();
+    }
+
+    // ---- clean-up ----
+
+    /** Lets the session go: requeues unsettled deliveries, deletes the clean session's queue. Runs once. */
+    private void cleanUp() {
+        if (cleanedUp) return;
+        cleanedUp = true;
+        if (connectTimer != null) connectTimer.cancel(false);
+        for (MqttMessage m : early) ReferenceCountUtil.release(m);
+        early.clear();
+        try {
+            if (publishes != null) publishes.close();
+            if (deliveries != null) deliveries.stop(subscriptions.queue() == null ? null : subscriptions.queue().queue());
+            if (session != null) session.vhost().connectionClosed(id);
+        } catch (RuntimeException e) {
+            LOG.error("Releasing the session of MQTT client '{}' failed", clientId, e);
+        } finally {
+            if (clientId != null) sessions.release(clientId, this);
+            CompletableFuture<Void> before = predecessor == null ? CompletableFuture.completedFuture(null) : predecessor;
+            before.whenComplete((v, e) -> released.complete(null));
+        }
+    }
+
+    private String remote() {
+        return ctx == null ? "?" : String.valueOf(ctx.channel().remoteAddress());
+    }
+}

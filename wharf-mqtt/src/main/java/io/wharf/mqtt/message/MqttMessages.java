@@ -1,0 +1,163 @@
+package io.wharf.mqtt.message;
+
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.wharf.broker.message.Message;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An MQTT application message as the broker stores it, and back, following RabbitMQ's MQTT plugin:
+ * <ul>
+ *   <li>body: the payload, byte for byte; routing key: the topic mapped by {@link TopicMapping};
+ *   <li>QoS 1 and 2 publishes are persistent (delivery-mode 2), QoS 0 transient (1); the QoS itself is the
+ *       header {@value #QOS_HEADER} (a byte);
+ *   <li>MQTT 5 properties: Content Type → content-type; Correlation Data → correlation-id when it is UTF-8
+ *       of at most 255 bytes, else the byte-array header {@value #CORRELATION_HEADER}; Response Topic →
+ *       reply-to, mapped like a topic; Message Expiry Interval → expiration (milliseconds), so queues expire
+ *       it; Payload Format Indicator → header {@value #FORMAT_HEADER}; User Properties → string headers
+ *       (the first of repeated names wins).
+ * </ul>
+ * Going out to MQTT the mapping is reversed; a message published by another protocol is delivered with
+ * QoS 1 if persistent, else 0 (then capped by the subscription), its string and number headers as user
+ * properties, and its remaining expiry time.
+ */
+public final class MqttMessages {
+    public static final String QOS_HEADER = "x-mqtt-publish-qos";
+    public static final String FORMAT_HEADER = "x-mqtt-payload-format-indicator";
+    public static final String CORRELATION_HEADER = "x-correlation-id";
+    private static final String MQTT_PREFIX = "x-mqtt-";
+
+    private MqttMessages() {
+    }
+
+    /** A message to be delivered to an MQTT client: its topic, the QoS it was published with, v5 properties. */
+    public record Outgoing(String topic, int publishQos, MqttProperties properties, byte[] payload) {
+    }
+
+    /**
+     * The broker message of a PUBLISH.
+     *
+     * @param v5 the PUBLISH's properties (MQTT 5), or {@link MqttProperties#NO_PROPERTIES}
+     */
+    public static Message fromPublish(String exchange, String topic, int qos, byte[] payload, MqttProperties v5, long now) {
+        Map<String, Object> headers = new LinkedHashMap<>();
+        headers.put(QOS_HEADER, (byte) qos);
+        String contentType = stringProperty(v5, MqttProperties.MqttPropertyType.CONTENT_TYPE);
+        if (contentType != null && !StoredProperties.fitsShortString(contentType)) {
+            headers.put("x-mqtt-content-type", contentType);
+            contentType = null;
+        }
+        String correlationId = null;
+        byte[] correlation = binaryProperty(v5, MqttProperties.MqttPropertyType.CORRELATION_DATA);
+        if (correlation != null) {
+            String text = strictUtf8(correlation);
+            if (text != null && correlation.length <= 255) correlationId = text;
+            else headers.put(CORRELATION_HEADER, correlation);
+        }
+        String replyTo = stringProperty(v5, MqttProperties.MqttPropertyType.RESPONSE_TOPIC);
+        if (replyTo != null) {
+            replyTo = TopicMapping.toRoutingKey(replyTo);
+            if (!StoredProperties.fitsShortString(replyTo)) {
+                headers.put("x-mqtt-response-topic", replyTo);
+                replyTo = null;
+            }
+        }
+        Integer format = intProperty(v5, MqttProperties.MqttPropertyType.PAYLOAD_FORMAT_INDICATOR);
+        if (format != null) headers.put(FORMAT_HEADER, (byte) (int) format);
+        long expirationMs = Message.NO_EXPIRATION;
+        Integer expiry = intProperty(v5, MqttProperties.MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL);
+        if (expiry != null) expirationMs = (expiry & 0xFFFFFFFFL) * 1000;
+        for (MqttProperties.UserProperty p : userProperties(v5)) {
+            headers.putIfAbsent(p.value().key, p.value().value);
+        }
+        StoredProperties stored = new StoredProperties(contentType, headers, qos > 0 ? 2 : 1, correlationId, replyTo,
+            expirationMs == Message.NO_EXPIRATION ? null : Long.toString(expirationMs));
+        byte[] encoded = stored.encode();
+        Map<String, Object> headersView = java.util.Collections.unmodifiableMap(headers);
+        return new Message(exchange, TopicMapping.toRoutingKey(topic), encoded, payload, now, qos > 0, expirationMs,
+            Message.NO_PRIORITY, () -> headersView);
+    }
+
+    /**
+     * What goes out to an MQTT client for a stored message.
+     *
+     * @param v5 whether the client speaks MQTT 5 (else no properties are built)
+     */
+    public static Outgoing toPublish(Message m, boolean v5, long now) {
+        StoredProperties p;
+        try {
+            p = StoredProperties.decode(m.properties());
+        } catch (IllegalArgumentException e) {
+            p = StoredProperties.NONE;
+        }
+        int qos = p.headers().get(QOS_HEADER) instanceof Number n ? Math.max(0, Math.min(2, n.intValue()))
+            : m.persistent() ? 1 : 0;
+        String topic = TopicMapping.toTopic(m.routingKey());
+        if (!v5) return new Outgoing(topic, qos, MqttProperties.NO_PROPERTIES, m.body());
+        MqttProperties props = new MqttProperties();
+        String contentType = p.contentType() != null ? p.contentType()
+            : p.headers().get("x-mqtt-content-type") instanceof String s ? s : null;
+        if (contentType != null) props.add(new MqttProperties.StringProperty(
+            MqttProperties.MqttPropertyType.CONTENT_TYPE.value(), contentType));
+        byte[] correlation = p.correlationId() != null ? p.correlationId().getBytes(StandardCharsets.UTF_8)
+            : p.headers().get(CORRELATION_HEADER) instanceof byte[] b ? b : null;
+        if (correlation != null) props.add(new MqttProperties.BinaryProperty(
+            MqttProperties.MqttPropertyType.CORRELATION_DATA.value(), correlation));
+        String replyTo = p.replyTo() != null ? p.replyTo()
+            : p.headers().get("x-mqtt-response-topic") instanceof String s ? s : null;
+        if (replyTo != null) props.add(new MqttProperties.StringProperty(
+            MqttProperties.MqttPropertyType.RESPONSE_TOPIC.value(), TopicMapping.toTopic(replyTo)));
+        if (p.headers().get(FORMAT_HEADER) instanceof Number n) props.add(new MqttProperties.IntegerProperty(
+            MqttProperties.MqttPropertyType.PAYLOAD_FORMAT_INDICATOR.value(), n.intValue()));
+        if (m.expirationMs() >= 0) {
+            long leftMs = m.timestamp() + m.expirationMs() - now;
+            int seconds = (int) Math.max(1, Math.min(0xFFFFFFFFL, (leftMs + 999) / 1000));
+            props.add(new MqttProperties.IntegerProperty(
+                MqttProperties.MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL.value(), seconds));
+        }
+        List<MqttProperties.StringPair> user = new ArrayList<>();
+        p.headers().forEach((k, v) -> {
+            if (k.startsWith(MQTT_PREFIX) || k.equals(CORRELATION_HEADER)) return;
+            if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+                user.add(new MqttProperties.StringPair(k, String.valueOf(v)));
+            }
+        });
+        if (!user.isEmpty()) props.add(new MqttProperties.UserProperties(user));
+        return new Outgoing(topic, qos, props, m.body());
+    }
+
+    private static String stringProperty(MqttProperties props, MqttProperties.MqttPropertyType type) {
+        MqttProperties.MqttProperty<?> p = props.getProperty(type.value());
+        return p != null && p.value() instanceof String s ? s : null;
+    }
+
+    private static byte[] binaryProperty(MqttProperties props, MqttProperties.MqttPropertyType type) {
+        MqttProperties.MqttProperty<?> p = props.getProperty(type.value());
+        return p != null && p.value() instanceof byte[] b ? b : null;
+    }
+
+    private static Integer intProperty(MqttProperties props, MqttProperties.MqttPropertyType type) {
+        MqttProperties.MqttProperty<?> p = props.getProperty(type.value());
+        return p != null && p.value() instanceof Integer i ? i : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<MqttProperties.UserProperty> userProperties(MqttProperties props) {
+        return (List<MqttProperties.UserProperty>) props.getProperties(MqttProperties.MqttPropertyType.USER_PROPERTY.value());
+    }
+
+    private static String strictUtf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.wharf.mqtt.publish;
+
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttReasonCodes;
+import io.wharf.broker.message.Message;
+import io.wharf.broker.queue.QueueFullException;
+import io.wharf.broker.security.Permission;
+import io.wharf.mqtt.codec.Packets;
+import io.wharf.mqtt.connection.PacketOutput;
+import io.wharf.mqtt.message.MqttMessages;
+import io.wharf.mqtt.session.Session;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PUBLISH from the client, and the inbound QoS flows (MQTT 5 §4.3):
+ * <ul>
+ *   <li>QoS 0: routed through the exchange, nothing answered;
+ *   <li>QoS 1: PUBACK once every queue it reached holds it as safely as it promises (on disk for a durable
+ *       queue: the future {@code VirtualHost#publish} returns);
+ *   <li>QoS 2: PUBREC the same way; the packet identifier is remembered until PUBREL, and a PUBLISH re-sent
+ *       with it before then is answered again but not routed again — exactly once. PUBREL is answered with
+ *       PUBCOMP (v5: 0x92 for an identifier not known).
+ * </ul>
+ * Acknowledgements leave in the order the PUBLISHes came [MQTT-4.6.0-2], even when a later one is stored
+ * first. Write permission on the exchange is checked per publish (RabbitMQ's rule); a refused QoS 1 or 2
+ * publish gets reason 0x87 (v5), a refused QoS 0 publish — and any refusal on 3.x, which has no way to say
+ * it — closes the connection. A publish no queue takes is acknowledged (v5: 0x10 No matching subscribers).
+ * The retain flag is ignored: retained messages are not supported (v5 CONNACK: Retain Available 0).
+ *
+ * <p>The QoS 2 state lives with the connection: a client that reconnects before PUBREL starts over.
+ * Confined to the connection's event loop.
+ */
+public final class InboundPublishes {
+    private static final Logger LOG = LoggerFactory.getLogger(InboundPublishes.class);
+
+    /** An acknowledgement waiting for its publish to be stored, or for those before it. */
+    private static final class PendingAck {
+        final MqttMessageType type;
+        final int packetId;
+        boolean done;
+        byte reason;
+
+        PendingAck(MqttMessageType type, int packetId) {
+            this.type = type;
+            this.packetId = packetId;
+        }
+    }
+
+    private final Session session;
+    private final PacketOutput out;
+    private final ArrayDeque<PendingAck> pending = new ArrayDeque<>();
+    /** QoS 2 packet identifiers received, not yet released, with the store of their first PUBLISH. */
+    private final Map<Integer, CompletableFuture<Integer>> awaitingRelease = new HashMap<>();
+    private boolean closed;
+
+    public InboundPublishes(Session session, PacketOutput out) {
+        this.session = session;
+        this.out = out;
+    }
+
+    public void onPublish(MqttPublishMessage m) {
+        int qos = m.fixedHeader().qosLevel().value();
+        int packetId = m.variableHeader().packetId();
+        String topic = m.variableHeader().topicName();
+        if (!session.permission().canWrite(Permission.exchangeResource(session.exchange().name()))) {
+            refused(qos, packetId, topic);
+            return;
+        }
+        if (qos == 2) {
+            CompletableFuture<Integer> first = awaitingRelease.get(packetId);
+            if (first != null) {
+                // A re-sent PUBLISH before PUBREL [MQTT-4.3.3-10]: acknowledged, not routed again.
+                acknowledge(MqttMessageType.PUBREC, packetId, first);
+                return;
+            }
+        }
+        byte[] payload = new byte[m.payload().readableBytes()];
+        m.payload().getBytes(m.payload().readerIndex(), payload);
+        Message message = MqttMessages.fromPublish(session.exchange().name(), topic, qos, payload,
+            m.variableHeader().properties(), System.currentTimeMillis());
+        CompletableFuture<Integer> stored = session.vhost().publish(session.exchange(), message);
+        switch (qos) {
+            case 0 -> stored.whenComplete((n, e) -> {
+                if (e != null) LOG.debug("QoS 0 publish to '{}' not stored: {}", topic, e.toString());
+            });
+            case 1 -> acknowledge(MqttMessageType.PUBACK, packetId, stored);
+            default -> {
+                awaitingRelease.put(packetId, stored);
+                acknowledge(MqttMessageType.PUBREC, packetId, stored);
+            }
+        }
+    }
+
+    /** PUBREL: the client releases a QoS 2 identifier; PUBCOMP goes out after the PUBREC. */
+    public void onPubRel(int packetId) {
+        CompletableFuture<Integer> first = awaitingRelease.remove(packetId);
+        PendingAck ack = new PendingAck(MqttMessageType.PUBCOMP, packetId);
+        ack.done = true;
+        ack.reason = first == null ? MqttReasonCodes.PubComp.PACKET_IDENTIFIER_NOT_FOUND.byteValue()
+            : MqttReasonCodes.PubComp.SUCCESS.byteValue();
+        pending.add(ack);
+        sendReady();
+    }
+
+    /** The connection is gone: nothing more is acknowledged. */
+    public void close() {
+        closed = true;
+        pending.clear();
+        awaitingRelease.clear();
+    }
+
+    private void acknowledge(MqttMessageType type, int packetId, CompletableFuture<Integer> stored) {
+        PendingAck ack = new PendingAck(type, packetId);
+        pending.add(ack);
+        if (stored.isDone()) {
+            settle(ack, stored);
+        } else {
+            stored.whenComplete((n, e) -> out.eventLoop().execute(() -> {
+                settle(ack, stored);
+                out.flush();
+            }));
+        }
+    }
+
+    private void settle(PendingAck ack, CompletableFuture<Integer> stored) {
+        if (closed) return;
+        Throwable failure = null;
+        int queues = 0;
+        try {
+            queues = stored.join();
+        } catch (CompletionException e) {
+            failure = e.getCause();
+        }
+        if (failure != null) {
+            if (!session.isV5()) {
+                out.fail(MqttReasonCodes.Disconnect.UNSPECIFIED_ERROR, "a publish was not stored: " + failure);
+                return;
+            }
+            ack.reason = failure instanceof QueueFullException ? MqttReasonCodes.PubAck.QUOTA_EXCEEDED.byteValue()
+                : MqttReasonCodes.PubAck.UNSPECIFIED_ERROR.byteValue();
+        } else if (queues == 0) {
+            ack.reason = MqttReasonCodes.PubAck.NO_MATCHING_SUBSCRIBERS.byteValue();
+        }
+        ack.done = true;
+        sendReady();
+    }
+
+    /** Sends the acknowledgements at the head of the line that are ready, in order. */
+    private void sendReady() {
+        while (!pending.isEmpty() && pending.peek().done) {
+            PendingAck a = pending.poll();
+            out.write(Packets.pubReply(a.type, a.packetId, a.reason));
+            if (a.type == MqttMessageType.PUBREC && a.reason < 0) awaitingRelease.remove(a.packetId); // refused: no PUBREL follows
+        }
+    }
+
+    private void refused(int qos, int packetId, String topic) {
+        String why = "user '" + session.user().name() + "' may not write to exchange '" + session.exchange().name()
+            + "' in vhost '" + session.vhost().name() + "' (topic '" + topic + "')";
+        if (!session.isV5() || qos == 0) {
+            out.fail(MqttReasonCodes.Disconnect.NOT_AUTHORIZED, why);
+            return;
+        }
+        LOG.info("MQTT publish refused: {}", why);
+        PendingAck ack = new PendingAck(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, packetId);
+        ack.done = true;
+        ack.reason = MqttReasonCodes.PubAck.NOT_AUTHORIZED.byteValue();
+        pending.add(ack);
+        sendReady();
+    }
+}

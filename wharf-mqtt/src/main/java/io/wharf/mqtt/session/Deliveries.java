@@ -1,0 +1,225 @@
+package io.wharf.mqtt.session;
+
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttReasonCodes;
+import io.netty.util.collection.IntObjectHashMap;
+import io.wharf.broker.queue.MessageQueue;
+import io.wharf.broker.queue.QueueConsumer;
+import io.wharf.broker.queue.QueueMessage;
+import io.wharf.broker.queue.QueueOwners;
+import io.wharf.broker.routing.TopicSyntax;
+import io.wharf.mqtt.codec.Packets;
+import io.wharf.mqtt.connection.PacketOutput;
+import io.wharf.mqtt.message.MqttMessages;
+import io.wharf.mqtt.subscribe.SubscriptionTable;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The session's consumer of its queue, and the outbound QoS flows (MQTT 5 §4.3): the queue hands messages over
+ * under its lock ({@link #deliver}); the connection's event loop writes them out, one task per burst. Each goes
+ * out at the QoS {@code min(published, highest granted by a matching subscription)}; one no subscription
+ * matches (see {@link SubscriptionTable}) is settled without being sent.
+ * <ul>
+ *   <li>QoS 0: written and settled at once;
+ *   <li>QoS 1: numbered with a free packet identifier, settled (acknowledged in the queue) at its PUBACK;
+ *   <li>QoS 2: settled at its PUBREC (the client owns it then), answered with PUBREL; the packet identifier is
+ *       in use until PUBCOMP.
+ * </ul>
+ * Credit: messages taken from the queue and not yet settled — or, at QoS 2, not yet completed — count against
+ * the window: the client's Receive Maximum (v5) capped by the broker's in-flight limit. Nothing is taken while
+ * the socket is not writable. A message that went out before (requeued when an earlier connection of the
+ * session died) carries DUP. When the connection ends, what it holds is requeued ({@link #stop}).
+ */
+public final class Deliveries implements QueueConsumer {
+    /** A QoS 1 or 2 delivery waiting for the client. */
+    private static final class InFlight {
+        final MessageQueue queue;
+        final long offset;
+        final int qos;
+        boolean received; // QoS 2: PUBREC came, settled in the queue, PUBREL sent
+
+        InFlight(MessageQueue queue, long offset, int qos) {
+            this.queue = queue;
+            this.offset = offset;
+            this.qos = qos;
+        }
+    }
+
+    private record Handed(MessageQueue queue, QueueMessage message) {
+    }
+
+    private final long ownerId = QueueOwners.next();
+    private final PacketOutput out;
+    private final SubscriptionTable subscriptions;
+    private final boolean v5;
+    private final int window;
+    /** Taken from the queue, not yet settled (QoS 2: not yet completed). Written under the queue's lock. */
+    private final AtomicInteger taken = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Handed> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private volatile boolean stopped;
+
+    // Event loop only.
+    private final IntObjectHashMap<InFlight> inFlight = new IntObjectHashMap<>();
+    private int nextPacketId = 1;
+    private long[] settled = new long[16];
+
+    public Deliveries(PacketOutput out, SubscriptionTable subscriptions, boolean v5, int window) {
+        this.out = out;
+        this.subscriptions = subscriptions;
+        this.v5 = v5;
+        this.window = window;
+    }
+
+    @Override
+    public long ownerId() { return ownerId; }
+
+    /** QoS is chosen per message, so the queue never settles on its own. */
+    @Override
+    public boolean autoAck() { return false; }
+
+    @Override
+    public boolean reserveCredit() {
+        if (stopped || !out.isWritable() || taken.get() >= window) return false;
+        taken.incrementAndGet();
+        return true;
+    }
+
+    @Override
+    public void creditUnused() { taken.decrementAndGet(); }
+
+    @Override
+    public void deliver(MessageQueue queue, QueueMessage message) {
+        outbox.add(new Handed(queue, message));
+        if (drainScheduled.compareAndSet(false, true)) out.eventLoop().execute(this::drain);
+    }
+
+    @Override
+    public void queueDeleted(MessageQueue queue) {
+        stopped = true;
+        out.eventLoop().execute(() -> out.fail(MqttReasonCodes.Disconnect.ADMINISTRATIVE_ACTION,
+            "the session queue " + queue.name() + " was deleted"));
+    }
+
+    /** Writes out what the queue has handed over; on the event loop. */
+    private void drain() {
+        drainScheduled.set(false);
+        if (stopped) return; // requeued by stop()
+        long now = System.currentTimeMillis();
+        MessageQueue settleIn = null;
+        int settledCount = 0;
+        Handed h;
+        while ((h = outbox.poll()) != null) {
+            if (!sendOrDrop(h, now)) {
+                // Settled without a packet identifier in use: QoS 0, or nothing to send.
+                if (settleIn != null && settleIn != h.queue()) {
+                    settleIn.ack(settled, settledCount);
+                    settledCount = 0;
+                }
+                settleIn = h.queue();
+                if (settledCount == settled.length) settled = Arrays.copyOf(settled, settledCount * 2);
+                settled[settledCount++] = h.message().offset();
+                taken.decrementAndGet();
+            }
+        }
+        out.flush();
+        if (settleIn != null) settleIn.ack(settled, settledCount); // also dispatches what the freed credit allows
+    }
+
+    /** Writes one delivery; false if it is settled now (QoS 0, or no subscription wants it). */
+    private boolean sendOrDrop(Handed h, long now) {
+        MqttMessages.Outgoing o = MqttMessages.toPublish(h.message().message(), v5, now);
+        int granted = deliverable(o.topic()) ? subscriptions.grantedQos(o.topic()) : -1;
+        if (granted < 0) return false;
+        int qos = Math.min(o.publishQos(), granted);
+        if (qos == 0) {
+            out.write(Packets.publish(o.topic(), 0, false, 0, o.properties(), o.payload()));
+            return false;
+        }
+        int id = freePacketId();
+        inFlight.put(id, new InFlight(h.queue(), h.message().offset(), qos));
+        out.write(Packets.publish(o.topic(), qos, h.message().redelivered(), id, o.properties(), o.payload()));
+        return true;
+    }
+
+    /** An AMQP routing key may map to no valid MQTT topic name (empty, or with '+' or '#'): never sent. */
+    private static boolean deliverable(String topic) {
+        try {
+            TopicSyntax.MQTT.validateTopic(topic);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private int freePacketId() {
+        // At most `window` (< 65536) identifiers are in use, so a free one exists.
+        while (inFlight.containsKey(nextPacketId)) nextPacketId = nextPacketId == 65535 ? 1 : nextPacketId + 1;
+        int id = nextPacketId;
+        nextPacketId = nextPacketId == 65535 ? 1 : nextPacketId + 1;
+        return id;
+    }
+
+    // ---- acknowledgements from the client ----
+
+    /** PUBACK: a QoS 1 delivery is done. An unknown identifier is ignored (it may be a late duplicate). */
+    public void onPubAck(int packetId) {
+        InFlight f = inFlight.get(packetId);
+        if (f == null || f.qos != 1) return;
+        inFlight.remove(packetId);
+        taken.decrementAndGet();
+        f.queue.ack(f.offset);
+    }
+
+    /** PUBREC: the client has a QoS 2 delivery; answered with PUBREL (v5: 0x92 for an unknown identifier). */
+    public void onPubRec(int packetId, int reasonCode) {
+        InFlight f = inFlight.get(packetId);
+        if (f == null || f.qos != 2) {
+            out.write(Packets.pubReply(MqttMessageType.PUBREL, packetId,
+                MqttReasonCodes.PubRel.PACKET_IDENTIFIER_NOT_FOUND.byteValue()));
+            return;
+        }
+        if (!f.received) {
+            f.received = true;
+            f.queue.ack(f.offset);
+        }
+        if (reasonCode >= 0x80) {
+            // v5: the client refused it; the flow ends here, without PUBREL (§4.3.3).
+            inFlight.remove(packetId);
+            taken.decrementAndGet();
+            f.queue.creditAvailable();
+            return;
+        }
+        out.write(Packets.pubReply(MqttMessageType.PUBREL, packetId, MqttReasonCodes.PubRel.SUCCESS.byteValue()));
+    }
+
+    /** PUBCOMP: a QoS 2 delivery is complete, its identifier free. */
+    public void onPubComp(int packetId) {
+        InFlight f = inFlight.get(packetId);
+        if (f == null || f.qos != 2 || !f.received) return;
+        inFlight.remove(packetId);
+        taken.decrementAndGet();
+        f.queue.creditAvailable();
+    }
+
+    /** The socket has room again: take more. */
+    public void writable(MessageQueue queue) {
+        if (!stopped && queue != null) queue.creditAvailable();
+    }
+
+    /**
+     * The connection is gone: stops taking messages and requeues, marked redelivered, every one it held and
+     * had not settled — written or not. Event loop only.
+     */
+    public void stop(MessageQueue queue) {
+        stopped = true;
+        if (queue == null) return;
+        queue.removeConsumer(this);
+        queue.requeueAll(ownerId);
+        outbox.clear();
+        inFlight.clear();
+    }
+}

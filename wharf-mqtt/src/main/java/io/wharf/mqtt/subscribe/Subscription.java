@@ -1,0 +1,26 @@
+package io.wharf.mqtt.subscribe;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One subscription of a session: its filter and the options granted (MQTT 5 §3.8.3.1; a 3.x subscription has
+ * only the QoS). Stored as the arguments of the session queue's binding on {@code amq.topic}, so that the
+ * bindings alone describe the session's subscriptions (a persistent session can be rebuilt from them).
+ */
+public record Subscription(String filter, int qos, boolean noLocal, boolean retainAsPublished, int retainHandling) {
+    public static final String QOS = "x-mqtt-qos";
+    public static final String NO_LOCAL = "x-mqtt-no-local";
+    public static final String RETAIN_AS_PUBLISHED = "x-mqtt-retain-as-published";
+    public static final String RETAIN_HANDLING = "x-mqtt-retain-handling";
+
+    /** The binding arguments that record this subscription. */
+    public Map<String, Object> bindingArguments() {
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put(QOS, qos);
+        args.put(NO_LOCAL, noLocal);
+        args.put(RETAIN_AS_PUBLISHED, retainAsPublished);
+        args.put(RETAIN_HANDLING, retainHandling);
+        return args;
+    }
+}
