@@ -1,5 +1,14 @@
 package io.wharf.amqp.basic;
 
+import static io.wharf.broker.message.StoredProperties.CONTENT_ENCODING;
+import static io.wharf.broker.message.StoredProperties.CONTENT_TYPE;
+import static io.wharf.broker.message.StoredProperties.CORRELATION_ID;
+import static io.wharf.broker.message.StoredProperties.DELIVERY_MODE;
+import static io.wharf.broker.message.StoredProperties.EXPIRATION;
+import static io.wharf.broker.message.StoredProperties.HEADERS;
+import static io.wharf.broker.message.StoredProperties.PRIORITY;
+import static io.wharf.broker.message.StoredProperties.REPLY_TO;
+
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.LongString;
 import io.wharf.broker.message.MessageAttributes;
@@ -23,14 +32,6 @@ import java.util.Map;
  * Kafka record (an x-kafka exchange).
  */
 public final class BasicProperties {
-    private static final int CONTENT_TYPE = 1 << 15;
-    private static final int CONTENT_ENCODING = 1 << 14;
-    private static final int HEADERS = 1 << 13;
-    private static final int DELIVERY_MODE = 1 << 12;
-    private static final int PRIORITY = 1 << 11;
-    private static final int CORRELATION_ID = 1 << 10;
-    private static final int REPLY_TO = 1 << 9;
-    private static final int EXPIRATION = 1 << 8;
     /** The 10 bytes (weight, body size) the reference client's property parser expects before the flags. */
     private static final byte[] HEADER_PREFIX = new byte[10];
 

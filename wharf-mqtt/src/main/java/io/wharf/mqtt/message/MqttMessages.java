@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.wharf.broker.message.StoredProperties;
 
 /**
  * An MQTT application message as the broker stores it, and back, following RabbitMQ's MQTT plugin:

@@ -8,6 +8,7 @@ import io.wharf.broker.message.Message;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import io.wharf.broker.message.StoredProperties;
 
 /** The stored form of an MQTT publish, and what goes back out to MQTT. */
 class MqttMessagesTest {

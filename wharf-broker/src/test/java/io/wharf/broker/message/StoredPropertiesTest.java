@@ -1,4 +1,4 @@
-package io.wharf.mqtt.message;
+package io.wharf.broker.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

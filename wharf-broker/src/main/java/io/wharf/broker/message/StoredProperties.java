@@ -1,4 +1,4 @@
-package io.wharf.mqtt.message;
+package io.wharf.broker.message;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The properties of a stored message in the layout every Wharf front-end reads: AMQP 0-9-1 basic
+ * The properties of a stored message, in the one layout every Wharf front-end reads: AMQP 0-9-1 basic
  * properties (spec 4.2.6.1 and 4.2.5.5, the property flags then the present fields in order, the headers a
  * field table). AMQP consumers receive the stored bytes as they are, and the broker core's
- * {@code PropertiesCodec} (AMQP's) reads their headers and rewrites them for dead-lettering — so an MQTT
- * publish must be stored in this layout to be a well-formed message for everyone else, as RabbitMQ's MQTT
- * plugin converts it.
+ * {@code PropertiesCodec} (AMQP's) reads their headers and rewrites them for dead-lettering — so what
+ * another protocol publishes (MQTT) is stored in this layout, as RabbitMQ's MQTT plugin converts it. The
+ * flag constants are the layout's, for readers that pick single fields out (AMQP's publish path).
  *
  * <p>This class writes and reads only the fields MQTT has a use for: content-type, headers, delivery-mode,
  * correlation-id, reply-to and expiration; the others are skipped when reading. Header values written are
@@ -26,14 +26,14 @@ import java.util.Map;
  */
 public record StoredProperties(String contentType, Map<String, Object> headers, int deliveryMode, String correlationId,
                                String replyTo, String expiration) {
-    private static final int CONTENT_TYPE = 1 << 15;
-    private static final int CONTENT_ENCODING = 1 << 14;
-    private static final int HEADERS = 1 << 13;
-    private static final int DELIVERY_MODE = 1 << 12;
-    private static final int PRIORITY = 1 << 11;
-    private static final int CORRELATION_ID = 1 << 10;
-    private static final int REPLY_TO = 1 << 9;
-    private static final int EXPIRATION = 1 << 8;
+    public static final int CONTENT_TYPE = 1 << 15;
+    public static final int CONTENT_ENCODING = 1 << 14;
+    public static final int HEADERS = 1 << 13;
+    public static final int DELIVERY_MODE = 1 << 12;
+    public static final int PRIORITY = 1 << 11;
+    public static final int CORRELATION_ID = 1 << 10;
+    public static final int REPLY_TO = 1 << 9;
+    public static final int EXPIRATION = 1 << 8;
     private static final int SHORTSTR_MAX = 255;
     public static final StoredProperties NONE = new StoredProperties(null, Map.of(), 0, null, null, null);
 
