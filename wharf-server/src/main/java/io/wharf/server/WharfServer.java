@@ -109,9 +109,13 @@ public final class WharfServer implements AutoCloseable {
         resources.start();
         AmqpFrontEnd amqp = new AmqpFrontEnd(broker.vhosts(), broker.access(), broker.alarms(), AmqpSettings.defaults());
         for (Listener l : config.amqpListeners()) listeners.add(network.bind(l, "amqp.listeners", amqp));
-        MqttFrontEnd mqtt = new MqttFrontEnd(broker.vhosts(), broker.access(),
+        MqttFrontEnd mqtt = new MqttFrontEnd(broker.vhosts(), broker.access(), broker.alarms(),
             MqttSettings.defaults().withAllowAnonymous(config.mqttAllowAnonymous()));
-        for (Listener l : config.mqttListeners()) listeners.add(network.bind(l, "mqtt.listeners", mqtt));
+        started.push(mqtt);
+        // The listener's name chooses the transport: WS (or WS_...) is MQTT over WebSocket, any other is TCP.
+        for (Listener l : config.mqttListeners()) {
+            listeners.add(network.bind(l, "mqtt.listeners", mqtt.forListener(l.name())));
+        }
         for (Listener l : config.httpListeners()) listeners.add(network.bind(l, "http.listeners", frontEnd("HTTP")));
         broker.register(registration());
         LOG.info("Wharf broker {} started in {} ms (ZooKeeper {}, logs in {})", config.brokerId(),

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
@@ -20,19 +21,30 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.wharf.broker.alarm.ResourceAlarms;
 import io.wharf.broker.exchange.Exchange;
+import io.wharf.broker.net.PublisherBlock;
 import io.wharf.broker.queue.QueueOwners;
 import io.wharf.broker.security.AccessControl;
+import io.wharf.broker.security.LiveConnections;
+import io.wharf.broker.security.Permission;
 import io.wharf.broker.vhost.VirtualHost;
 import io.wharf.broker.vhost.VirtualHosts;
 import io.wharf.mqtt.MqttSettings;
 import io.wharf.mqtt.codec.Packets;
 import io.wharf.mqtt.codec.PacketFramer;
+import io.wharf.mqtt.codec.ProtocolViolation;
 import io.wharf.mqtt.codec.RejectedPacket;
 import io.wharf.mqtt.connect.ConnAcks;
 import io.wharf.mqtt.connect.ConnectRefused;
 import io.wharf.mqtt.connect.ConnectRequest;
 import io.wharf.mqtt.connect.Login;
+import io.wharf.mqtt.access.LivePermission;
+import io.wharf.mqtt.limits.ClientLimits;
+import io.wharf.mqtt.limits.InboundTopicAliases;
+import io.wharf.mqtt.limits.OutboundPublishes;
+import io.wharf.mqtt.limits.ServerLimits;
+import io.wharf.mqtt.flow.KeepAliveRestart;
 import io.wharf.mqtt.publish.InboundPublishes;
 import io.wharf.mqtt.session.Deliveries;
 import io.wharf.mqtt.session.Session;
@@ -65,7 +77,8 @@ import org.slf4j.LoggerFactory;
  * <p>Everything runs on the connection's event loop; deliveries and store completions from other threads
  * are handed to it.
  */
-public final class MqttConnection extends ChannelInboundHandlerAdapter implements PacketOutput, SessionRegistry.Holder {
+public final class MqttConnection extends ChannelInboundHandlerAdapter implements PacketOutput, SessionRegistry.Holder,
+    LiveConnections.LiveConnection {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
 
     private enum State { AWAIT_CONNECT, CONNECTING, CONNECTED, CLOSED }
@@ -75,6 +88,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final SessionRegistry sessions;
     private final PacketFramer framer;
     private final Login login;
+    private final PublisherBlock publisherBlock;
+    private final LiveConnections live;
     private final long id = QueueOwners.next();
     private final CompletableFuture<Void> released = new CompletableFuture<>();
     private final List<MqttMessage> early = new ArrayList<>();
@@ -89,10 +104,16 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private SessionSubscriptions subscriptions;
     private ScheduledFuture<?> connectTimer;
     private boolean cleanedUp;
+    // What the client's CONNECT allows (MQTT 5), and how PUBLISHes are shaped to it, both ways.
+    private ClientLimits limits = ClientLimits.NONE;
+    private OutboundPublishes outbound;
+    private InboundTopicAliases inboundAliases;
 
-    public MqttConnection(VirtualHosts vhosts, AccessControl access, MqttSettings settings, SessionRegistry sessions,
-                          PacketFramer framer) {
+    public MqttConnection(VirtualHosts vhosts, AccessControl access, ResourceAlarms alarms, LiveConnections live,
+                          MqttSettings settings, SessionRegistry sessions, PacketFramer framer) {
         this.vhosts = vhosts;
+        this.publisherBlock = new PublisherBlock(alarms);
+        this.live = live;
         this.settings = settings;
         this.sessions = sessions;
         this.framer = framer;
@@ -102,7 +123,23 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     // ---- PacketOutput ----
 
     @Override public EventLoop eventLoop() { return ctx.channel().eventLoop(); }
-    @Override public void write(MqttMessage packet) { ctx.write(packet, ctx.voidPromise()); }
+    @Override
+    public void write(MqttMessage packet) {
+        if (packet instanceof MqttPublishMessage p) writePublish(p);
+        else ctx.write(packet, ctx.voidPromise());
+    }
+
+    @Override
+    public boolean writePublish(MqttPublishMessage packet) {
+        MqttPublishMessage shaped = outbound == null ? packet : outbound.prepare(packet);
+        if (shaped == null) {
+            LOG.debug("MQTT client '{}': a message to '{}' is over its Maximum Packet Size of {} bytes; not sent",
+                clientId, packet.variableHeader().topicName(), limits.maximumPacketSize());
+            return false;
+        }
+        ctx.write(shaped, ctx.voidPromise());
+        return true;
+    }
     @Override public void flush() { ctx.flush(); }
     /** Any thread: Netty's writability flag is volatile. */
     @Override public boolean isWritable() { return ctx.channel().isWritable(); }
@@ -116,7 +153,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         state = State.CLOSED;
         cleanUp();
         if (tell) {
-            ctx.writeAndFlush(Packets.disconnect(reason)).addListener(ChannelFutureListener.CLOSE);
+            String why = reason == MqttReasonCodes.Disconnect.IMPLEMENTATION_SPECIFIC_ERROR ? "internal error" : text;
+            ctx.writeAndFlush(Packets.disconnect(reason, why, limits.maximumPacketSize()))
+                .addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.close();
         }
@@ -132,6 +171,21 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public CompletableFuture<Void> released() { return released; }
+
+    // ---- LiveConnections.LiveConnection: access changes, on the notifier thread ----
+
+    @Override public String vhostName() { return session.vhost().name(); }
+    @Override public String userName() { return session.user().name(); }
+
+    /** The vhost or user is gone, or the permissions cleared: v5 hears DISCONNECT 0x98 Administrative action. */
+    @Override
+    public void accessRevoked(String why) {
+        ctx.executor().execute(() -> fail(MqttReasonCodes.Disconnect.ADMINISTRATIVE_ACTION, why));
+    }
+
+    /** From the next PUBLISH, SUBSCRIBE or UNSUBSCRIBE on, the new permissions apply. */
+    @Override
+    public void permissionChanged(Permission now) { session.access().set(now); }
 
     // ---- Netty ----
 
@@ -179,6 +233,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
         } catch (ConnectRefused e) {
             refuse(e);
+        } catch (ProtocolViolation e) {
+            fail(e.reason(), e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("Internal error on MQTT connection from {} (client '{}')", remote(), clientId, e);
             fail(MqttReasonCodes.Disconnect.IMPLEMENTATION_SPECIFIC_ERROR, "internal error: " + e);
@@ -200,7 +256,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
+        if (evt instanceof IdleStateEvent && publisherBlock.blocked()) {
+            return; // not reading while an alarm lasts: its PINGREQs wait in the socket
+        } else if (evt instanceof IdleStateEvent) {
             fail(MqttReasonCodes.Disconnect.KEEP_ALIVE_TIMEOUT, "nothing received within 1.5 times the keep-alive");
         } else {
             ctx.fireUserEventTriggered(evt);
@@ -246,7 +304,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
         }
         switch (m.fixedHeader().messageType()) {
-            case PUBLISH -> publishes.onPublish((MqttPublishMessage) m);
+            case PUBLISH -> onPublish((MqttPublishMessage) m);
             case PUBACK -> deliveries.onPubAck(packetId(m));
             case PUBREC -> deliveries.onPubRec(packetId(m), reasonCode(m));
             case PUBREL -> publishes.onPubRel(packetId(m));
@@ -264,6 +322,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             default -> fail(MqttReasonCodes.Disconnect.PROTOCOL_ERROR, "a " + m.fixedHeader().messageType()
                 + " packet, which only a server sends");
         }
+    }
+
+    /** A PUBLISH: its topic alias resolved, then the flows; an alarm holds the connection back after it. */
+    private void onPublish(MqttPublishMessage m) {
+        publishes.onPublish(inboundAliases == null ? m : inboundAliases.resolve(m));
+        publisherBlock.publishing();
     }
 
     private static int packetId(MqttMessage m) {
@@ -297,6 +361,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         MqttConnectVariableHeader h = m.variableHeader();
         version = MqttVersion.fromProtocolNameAndLevel(h.name(), (byte) h.version());
         ConnectRequest request = ConnectRequest.of(m);
+        limits = ClientLimits.of(m);
         Login.Grant grant = login.login(request.username(), request.password(),
             ((InetSocketAddress) ctx.channel().localAddress()).getAddress());
         VirtualHost vhost = vhosts.added(settings.vhost());
@@ -307,7 +372,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         if (request.hasWill()) LOG.debug("MQTT client '{}' sent a will; wills are not supported yet", request.clientId());
         clientId = request.clientId();
-        session = new Session(clientId, version, grant.user(), grant.permission(), vhost, exchange, id, true);
+        session = new Session(clientId, version, grant.user(), new LivePermission(grant.permission()), vhost, exchange,
+            id, true);
         state = State.CONNECTING;
         predecessor = sessions.claim(clientId, this);
         if (predecessor.isDone()) {
@@ -330,12 +396,22 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         subscriptions = new SessionSubscriptions(session, this, deliveries, table);
         publishes = new InboundPublishes(session, this);
         framer.maxPacketSize(settings.maxPacketSize());
-        if (request.keepAliveSeconds() > 0) {
-            long ms = request.keepAliveSeconds() * 1500L; // 1.5 times the keep-alive [MQTT-3.1.2-24]
-            ctx.pipeline().addBefore("mqtt-framer", "mqtt-keepalive", new IdleStateHandler(ms, 0, 0, TimeUnit.MILLISECONDS));
+        int keepAlive = ServerLimits.keepAlive(request, settings);
+        if (keepAlive > 0) {
+            long ms = keepAlive * 1500L; // 1.5 times the keep-alive [MQTT-3.1.2-24]
+            ctx.pipeline().addBefore("mqtt-framer", KeepAliveRestart.HANDLER, new IdleStateHandler(ms, 0, 0, TimeUnit.MILLISECONDS));
         }
         state = State.CONNECTED;
-        write(ConnAcks.accepted(request, settings.maxPacketSize()));
+        MqttConnAckMessage connAck = ConnAcks.accepted(request, settings.maxPacketSize());
+        if (request.isV5()) {
+            ServerLimits.advertise(connAck.variableHeader().properties(), request, settings);
+            inboundAliases = new InboundTopicAliases(settings.topicAliasMaximum());
+            if (settings.topicAliasMaximum() > 0) framer.allowEmptyTopic();
+        }
+        outbound = new OutboundPublishes(limits, request.isV5());
+        publisherBlock.start(ctx.channel(), new KeepAliveRestart(ctx));
+        live.opened(this);
+        write(connAck);
         LOG.debug("MQTT client '{}' connected from {} as '{}' (MQTT {})", clientId, remote(), session.user().name(), version);
         List<MqttMessage> pipelined = new ArrayList<>(early);
         early.clear();
@@ -369,6 +445,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (cleanedUp) return;
         cleanedUp = true;
         if (connectTimer != null) connectTimer.cancel(false);
+        publisherBlock.stop();
+        live.closed(this);
         for (MqttMessage m : early) ReferenceCountUtil.release(m);
         early.clear();
         try {

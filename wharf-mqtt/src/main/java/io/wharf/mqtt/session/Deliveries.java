@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The session's consumer of its queue, and the outbound QoS flows (MQTT 5 §4.3): the queue hands messages over
  * under its lock ({@link #deliver}); the connection's event loop writes them out, one task per burst. Each goes
  * out at the QoS {@code min(published, highest granted by a matching subscription)}; one no subscription
- * matches (see {@link SubscriptionTable}) is settled without being sent.
+ * matches (see {@link SubscriptionTable}), or larger than the client's Maximum Packet Size, is settled without
+ * being sent.
  * <ul>
  *   <li>QoS 0: written and settled at once;
  *   <li>QoS 1: numbered with a free packet identifier, settled (acknowledged in the queue) at its PUBACK;
@@ -136,12 +137,15 @@ public final class Deliveries implements QueueConsumer {
         if (granted < 0) return false;
         int qos = Math.min(o.publishQos(), granted);
         if (qos == 0) {
-            out.write(Packets.publish(o.topic(), 0, false, 0, o.properties(), o.payload()));
+            out.writePublish(Packets.publish(o.topic(), 0, false, 0, o.properties(), o.payload()));
             return false;
         }
         int id = freePacketId();
+        // Over the client's Maximum Packet Size: not sent, settled as if delivered (MQTT 5 §3.1.2.11.4).
+        if (!out.writePublish(Packets.publish(o.topic(), qos, h.message().redelivered(), id, o.properties(), o.payload()))) {
+            return false;
+        }
         inFlight.put(id, new InFlight(h.queue(), h.message().offset(), qos));
-        out.write(Packets.publish(o.topic(), qos, h.message().redelivered(), id, o.properties(), o.payload()));
         return true;
     }
 

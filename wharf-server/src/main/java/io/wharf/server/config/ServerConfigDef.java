@@ -130,13 +130,19 @@ final class ServerConfigDef {
             .define(MEMORY_HIGH_WATERMARK, DOUBLE, "0.8", between(0.0, 1.0),
                     "The fraction of the maximum heap (`-Xmx`) that may be in use after a garbage collection "
                             + "before the memory alarm goes on: AMQP publishers are then blocked "
-                            + "(`connection.blocked`) until it clears. Consumers go on. 0 blocks every publisher.")
+                            + "(`connection.blocked`) and MQTT publishers are no longer read from until it clears. "
+                            + "Consumers go on. 0 blocks every publisher.")
             .define(DISK_FREE_LIMIT_BYTES, LONG, "52428800", atLeast(0),
                     "Free space on a log directory's disk under which the disk alarm goes on, blocking AMQP "
-                            + "publishers like the memory alarm. 0 turns the disk alarm off. RabbitMQ's default, 50 MB.")
-            .define(MQTT_LISTENERS, LISTENER_LIST, null,
-                    "MQTT 3.1, 3.1.1 and 5 endpoints, e.g. `MQTT://127.0.0.1:1883`. If not set, no MQTT port is "
-                            + "opened.")
+                            + "and MQTT publishers like the memory alarm. 0 turns the disk alarm off. RabbitMQ's default, 50 MB.")
+            .define(MQTT_LISTENERS, LISTENER_LIST, "MQTT://127.0.0.1:1883",
+                    "MQTT 3.1, 3.1.1 and 5 endpoints. The listener's name chooses the transport: `WS` (or a name "
+                            + "starting with `WS_`) is MQTT over WebSocket, for browsers, at path `/mqtt` with the "
+                            + "subprotocol `mqtt`; any other name is MQTT over TCP. E.g. "
+                            + "`MQTT://0.0.0.0:1883,WS://0.0.0.0:8083`. The default binds loopback only, like the "
+                            + "Kafka and AMQP defaults, so that a first start exposes nothing to the network (and "
+                            + "`guest` may log in from loopback only anyway); give `0.0.0.0` or an interface's address "
+                            + "to open it. Set it empty (`mqtt.listeners=`) to open no MQTT port.")
             .define(MQTT_ALLOW_ANONYMOUS, BOOLEAN, "false",
                     "Whether an MQTT client may connect without a user name; it then acts as user `guest` "
                             + "(loopback only, as for AMQP). When false such a CONNECT is refused with "

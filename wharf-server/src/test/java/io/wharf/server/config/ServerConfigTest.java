@@ -31,7 +31,8 @@ class ServerConfigTest {
         assertThat(config.kafkaListeners()).containsExactly(new Listener("PLAINTEXT", "127.0.0.1", 9092));
         assertThat(config.advertisedListeners()).isEqualTo(config.kafkaListeners());
         assertThat(config.amqpListeners()).containsExactly(new Listener("AMQP", "127.0.0.1", 5672));
-        assertThat(config.mqttListeners()).isEmpty();
+        assertThat(config.mqttListeners()).as("loopback only, like Kafka's and AMQP's")
+                .containsExactly(new Listener("MQTT", "127.0.0.1", 1883));
         assertThat(config.mqttAllowAnonymous()).isFalse();
         assertThat(config.httpListeners()).isEmpty();
         assertThat(config.logDirs()).containsExactly(Path.of("data/wharf-logs"));
@@ -383,7 +384,7 @@ class ServerConfigTest {
         assertThat(config.logDirs()).containsExactly(Path.of("data/wharf-logs"));
         assertThat(config.zookeeperConnect()).as("no zookeeper.connect: embedded ZooKeeper").isEmpty();
         assertThat(config.amqpListeners()).containsExactly(new Listener("AMQP", "127.0.0.1", 5672));
-        assertThat(config.mqttListeners()).isEmpty();
+        assertThat(config.mqttListeners()).containsExactly(new Listener("MQTT", "127.0.0.1", 1883));
         assertThat(config.httpListeners()).isEmpty();
         assertThat(config).as("the file says every value in it is the default")
                 .hasToString(ServerConfig.fromMap(Map.of()).toString());
@@ -399,7 +400,8 @@ class ServerConfigTest {
         ServerConfig config = ServerConfig.load(propertiesFile(uncommented.toArray(String[]::new)), Map.of());
 
         assertThat(config.amqpListeners()).containsExactly(new Listener("AMQP", "127.0.0.1", 5672));
-        assertThat(config.mqttListeners()).containsExactly(new Listener("MQTT", "127.0.0.1", 1883));
+        assertThat(config.mqttListeners()).as("the last mqtt.listeners line, with a WebSocket listener")
+                .containsExactly(new Listener("MQTT", "0.0.0.0", 1883), new Listener("WS", "0.0.0.0", 8083));
         assertThat(config.httpListeners()).containsExactly(new Listener("HTTP", "127.0.0.1", 15672));
         assertThat(config.zookeeperConnect()).isPresent();
         assertThat(config.ignoredKeys()).isEmpty();
