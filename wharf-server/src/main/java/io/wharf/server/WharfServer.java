@@ -110,7 +110,8 @@ public final class WharfServer implements AutoCloseable {
         AmqpFrontEnd amqp = new AmqpFrontEnd(broker.vhosts(), broker.access(), broker.alarms(), AmqpSettings.defaults());
         for (Listener l : config.amqpListeners()) listeners.add(network.bind(l, "amqp.listeners", amqp));
         MqttFrontEnd mqtt = new MqttFrontEnd(broker.vhosts(), broker.access(),
-            MqttSettings.defaults().withAllowAnonymous(config.mqttAllowAnonymous()));
+            MqttSettings.defaults().withAllowAnonymous(config.mqttAllowAnonymous())
+                .withMaxSessionExpirySeconds(config.mqttMaxSessionExpirySeconds()));
         for (Listener l : config.mqttListeners()) listeners.add(network.bind(l, "mqtt.listeners", mqtt));
         for (Listener l : config.httpListeners()) listeners.add(network.bind(l, "http.listeners", frontEnd("HTTP")));
         broker.register(registration());
