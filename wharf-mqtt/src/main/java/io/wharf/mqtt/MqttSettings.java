@@ -22,10 +22,15 @@ import io.wharf.broker.security.LoopbackUsers;
  *                          aliases a client may set up on its PUBLISHes (RabbitMQ's default: 16; 0 turns them off)
  * @param maxKeepAliveSeconds the longest keep-alive the broker grants (Mosquitto's {@code max_keepalive}); an MQTT
  *                          5 client asking for more, or for none, is told this one as Server Keep Alive; 0: no limit
+ * @param maxSessionExpirySeconds {@code mqtt.max.session.expiry.seconds}: how long a persistent session
+ *                          outlives its connection at most (RabbitMQ's {@code max_session_expiry_interval_seconds}:
+ *                          one day); a 3.1.1 session without clean session gets exactly this;
+ *                          4294967295 for no limit
  */
 public record MqttSettings(int maxPacketSize, int maxConnectPacketSize, long connectTimeoutMs, boolean allowAnonymous,
                            String anonymousUser, String vhost, String exchange, int maxInFlight,
-                           LoopbackUsers loopbackUsers, int topicAliasMaximum, int maxKeepAliveSeconds) {
+                           LoopbackUsers loopbackUsers, int topicAliasMaximum, int maxKeepAliveSeconds,
+                           long maxSessionExpirySeconds) {
     /** The largest packet MQTT can frame: a remaining length of 268,435,455 bytes plus a 5-byte fixed header. */
     public static final int PROTOCOL_MAX_PACKET_SIZE = 268_435_460;
 
@@ -38,25 +43,34 @@ public record MqttSettings(int maxPacketSize, int maxConnectPacketSize, long con
         if (maxKeepAliveSeconds < 0 || maxKeepAliveSeconds > 65535) {
             throw new IllegalArgumentException("maxKeepAliveSeconds must be 0..65535");
         }
+        if (maxSessionExpirySeconds < 0 || maxSessionExpirySeconds > 0xFFFFFFFFL) {
+            throw new IllegalArgumentException("maxSessionExpirySeconds must be 0..4294967295");
+        }
     }
 
     public static MqttSettings defaults() {
         return new MqttSettings(16 * 1024 * 1024, 64 * 1024, 10_000, false, "guest", "/", "amq.topic", 100,
-            LoopbackUsers.DEFAULT, 16, 0);
+            LoopbackUsers.DEFAULT, 16, 0, 86_400);
     }
 
     public MqttSettings withAllowAnonymous(boolean allow) {
         return new MqttSettings(maxPacketSize, maxConnectPacketSize, connectTimeoutMs, allow, anonymousUser, vhost,
-            exchange, maxInFlight, loopbackUsers, topicAliasMaximum, maxKeepAliveSeconds);
+            exchange, maxInFlight, loopbackUsers, topicAliasMaximum, maxKeepAliveSeconds, maxSessionExpirySeconds);
     }
 
     public MqttSettings withMaxPacketSize(int max) {
         return new MqttSettings(max, Math.min(max, maxConnectPacketSize), connectTimeoutMs, allowAnonymous,
-            anonymousUser, vhost, exchange, maxInFlight, loopbackUsers, topicAliasMaximum, maxKeepAliveSeconds);
+            anonymousUser, vhost, exchange, maxInFlight, loopbackUsers, topicAliasMaximum, maxKeepAliveSeconds,
+            maxSessionExpirySeconds);
     }
 
     public MqttSettings withMaxKeepAliveSeconds(int seconds) {
         return new MqttSettings(maxPacketSize, maxConnectPacketSize, connectTimeoutMs, allowAnonymous, anonymousUser,
-            vhost, exchange, maxInFlight, loopbackUsers, topicAliasMaximum, seconds);
+            vhost, exchange, maxInFlight, loopbackUsers, topicAliasMaximum, seconds, maxSessionExpirySeconds);
+    }
+
+    public MqttSettings withMaxSessionExpirySeconds(long max) {
+        return new MqttSettings(maxPacketSize, maxConnectPacketSize, connectTimeoutMs, allowAnonymous, anonymousUser,
+            vhost, exchange, maxInFlight, loopbackUsers, topicAliasMaximum, maxKeepAliveSeconds, max);
     }
 }

@@ -110,7 +110,8 @@ public final class WharfServer implements AutoCloseable {
         AmqpFrontEnd amqp = new AmqpFrontEnd(broker.vhosts(), broker.access(), broker.alarms(), AmqpSettings.defaults());
         for (Listener l : config.amqpListeners()) listeners.add(network.bind(l, "amqp.listeners", amqp));
         MqttFrontEnd mqtt = new MqttFrontEnd(broker.vhosts(), broker.access(), broker.alarms(),
-            MqttSettings.defaults().withAllowAnonymous(config.mqttAllowAnonymous()));
+            MqttSettings.defaults().withAllowAnonymous(config.mqttAllowAnonymous())
+                .withMaxSessionExpirySeconds(config.mqttMaxSessionExpirySeconds()));
         started.push(mqtt);
         // The listener's name chooses the transport: WS (or WS_...) is MQTT over WebSocket, any other is TCP.
         for (Listener l : config.mqttListeners()) {

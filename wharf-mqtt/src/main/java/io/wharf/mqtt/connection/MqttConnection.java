@@ -10,8 +10,10 @@ import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
@@ -48,13 +50,17 @@ import io.wharf.mqtt.flow.KeepAliveRestart;
 import io.wharf.mqtt.publish.InboundPublishes;
 import io.wharf.mqtt.session.Deliveries;
 import io.wharf.mqtt.session.Session;
+import io.wharf.mqtt.session.SessionExpiry;
+import io.wharf.mqtt.session.SessionLifecycle;
 import io.wharf.mqtt.session.SessionRegistry;
 import io.wharf.mqtt.subscribe.SessionSubscriptions;
 import io.wharf.mqtt.subscribe.SubscriptionTable;
+import io.wharf.mqtt.will.Will;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -71,8 +77,10 @@ import org.slf4j.LoggerFactory;
  * client that sends nothing for 1.5 times its keep-alive [MQTT-3.1.2-24] (v5: 0x8D first). Packets sent right
  * after CONNECT, while a session takeover completes, are handled in order once the CONNACK is out.
  *
- * <p>Sessions end with the connection in this version: a 3.1.1 CONNECT without clean session and a v5 one
- * asking for a Session Expiry Interval are served as clean sessions (v5 is told so in the CONNACK).
+ * <p>The session is opened once the CONNECT is accepted and closed when the connection ends
+ * ({@link SessionLifecycle}): a persistent one (3.1.1 without clean session, v5 with a Session Expiry Interval)
+ * outlives the connection. The will ({@link Will}) is published when the connection ends other than by a
+ * DISCONNECT with reason 0x00 — a v5 DISCONNECT may also change the session expiry, but not from 0 (0x82).
  *
  * <p>Everything runs on the connection's event loop; deliveries and store completions from other threads
  * are handed to it.
@@ -108,6 +116,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private ClientLimits limits = ClientLimits.NONE;
     private OutboundPublishes outbound;
     private InboundTopicAliases inboundAliases;
+    /** Whether the CONNACK accepted the connection: only then does it have a session and a will. */
+    private boolean accepted;
+    private Will will;
+    /** The Session Expiry Interval the CONNECT asked for: a DISCONNECT may not raise it from 0. */
+    private long requestedExpiry;
+    /** A DISCONNECT with reason 0x00 (3.x: any DISCONNECT) discards the will. */
+    private boolean normalDisconnect;
 
     public MqttConnection(VirtualHosts vhosts, AccessControl access, ResourceAlarms alarms, LiveConnections live,
                           MqttSettings settings, SessionRegistry sessions, PacketFramer framer) {
@@ -312,12 +327,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             case SUBSCRIBE -> subscriptions.onSubscribe((MqttSubscribeMessage) m);
             case UNSUBSCRIBE -> subscriptions.onUnsubscribe((MqttUnsubscribeMessage) m);
             case PINGREQ -> write(Packets.pingResp());
-            case DISCONNECT -> {
-                LOG.debug("MQTT client '{}' disconnected", clientId);
-                state = State.CLOSED;
-                cleanUp();
-                ctx.close();
-            }
+            case DISCONNECT -> disconnect(m);
             case AUTH -> fail(MqttReasonCodes.Disconnect.PROTOCOL_ERROR, "AUTH, but no authentication method was agreed");
             default -> fail(MqttReasonCodes.Disconnect.PROTOCOL_ERROR, "a " + m.fixedHeader().messageType()
                 + " packet, which only a server sends");
@@ -328,6 +338,29 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private void onPublish(MqttPublishMessage m) {
         publishes.onPublish(inboundAliases == null ? m : inboundAliases.resolve(m));
         publisherBlock.publishing();
+    }
+
+    /** DISCONNECT: v5 may carry a reason (0x04: publish the will) and a new Session Expiry Interval. */
+    private void disconnect(MqttMessage m) {
+        int reason = 0;
+        if (m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader h) {
+            reason = h.reasonCode() & 0xFF;
+            if (h.properties().getProperty(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value())
+                instanceof MqttProperties.IntegerProperty e) {
+                long asked = e.value() & 0xFFFFFFFFL;
+                if (requestedExpiry == 0 && asked != 0) {
+                    fail(MqttReasonCodes.Disconnect.PROTOCOL_ERROR, "DISCONNECT sets a Session Expiry Interval, "
+                        + "but the CONNECT had none [MQTT-3.14.2-2]");
+                    return;
+                }
+                session = session.withExpiry(Math.min(asked, settings.maxSessionExpirySeconds()));
+            }
+        }
+        LOG.debug("MQTT client '{}' disconnected (reason 0x{})", clientId, Integer.toHexString(reason));
+        normalDisconnect = reason == 0;
+        state = State.CLOSED;
+        cleanUp();
+        ctx.close();
     }
 
     private static int packetId(MqttMessage m) {
@@ -370,10 +403,17 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             throw new ConnectRefused(ConnectRefused.Refusal.SERVER_UNAVAILABLE, "no exchange '" + settings.exchange()
                 + "' in vhost '" + settings.vhost() + "'");
         }
-        if (request.hasWill()) LOG.debug("MQTT client '{}' sent a will; wills are not supported yet", request.clientId());
+        if (request.hasWill() && !grant.permission().canWrite(Permission.exchangeResource(exchange.name()))) {
+            // As RabbitMQ: the will is checked when it is given, not when it is due.
+            throw new ConnectRefused(ConnectRefused.Refusal.NOT_AUTHORIZED, "user '" + grant.user().name()
+                + "' may not write to exchange '" + exchange.name() + "', where the will would go");
+        }
         clientId = request.clientId();
-        session = new Session(clientId, version, grant.user(), new LivePermission(grant.permission()), vhost, exchange,
-            id, true);
+        will = request.will();
+        requestedExpiry = request.sessionExpirySeconds();
+        long expiry = SessionExpiry.grant(request.isV5(), request.cleanStart(), request.sessionExpirySeconds(),
+            settings.maxSessionExpirySeconds());
+        session = new Session(clientId, version, grant.user(), new LivePermission(grant.permission()), vhost, exchange, id, expiry);
         state = State.CONNECTING;
         predecessor = sessions.claim(clientId, this);
         if (predecessor.isDone()) {
@@ -389,6 +429,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private void accept(ConnectRequest request) {
         if (state != State.CONNECTING) return; // closed, or taken over, while the takeover completed
         if (connectTimer != null) connectTimer.cancel(false);
+        SessionLifecycle.Opened opened;
+        try {
+            opened = SessionLifecycle.open(sessions, session, request.cleanStart());
+        } catch (ConnectRefused e) {
+            refuse(e);
+            return;
+        }
         int window = request.receiveMaximum() > 0 ? Math.min(request.receiveMaximum(), settings.maxInFlight())
             : settings.maxInFlight();
         SubscriptionTable table = new SubscriptionTable();
@@ -402,7 +449,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             ctx.pipeline().addBefore("mqtt-framer", KeepAliveRestart.HANDLER, new IdleStateHandler(ms, 0, 0, TimeUnit.MILLISECONDS));
         }
         state = State.CONNECTED;
-        MqttConnAckMessage connAck = ConnAcks.accepted(request, settings.maxPacketSize());
+        accepted = true;
+        MqttConnAckMessage connAck = ConnAcks.accepted(request, settings.maxPacketSize(), opened.present(),
+            session.expirySeconds());
         if (request.isV5()) {
             ServerLimits.advertise(connAck.variableHeader().properties(), request, settings);
             inboundAliases = new InboundTopicAliases(settings.topicAliasMaximum());
@@ -412,6 +461,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         publisherBlock.start(ctx.channel(), new KeepAliveRestart(ctx));
         live.opened(this);
         write(connAck);
+        publishes.resume(opened.awaitingRelease());
+        if (opened.queue() != null) {
+            deliveries.resume(opened.queue().queue(), opened.outbound());
+            subscriptions.resume(opened.queue(), opened.subscriptions());
+        }
         LOG.debug("MQTT client '{}' connected from {} as '{}' (MQTT {})", clientId, remote(), session.user().name(), version);
         List<MqttMessage> pipelined = new ArrayList<>(early);
         early.clear();
@@ -440,7 +494,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     // ---- clean-up ----
 
-    /** Lets the session go: requeues unsettled deliveries, deletes the clean session's queue. Runs once. */
+    /**
+     * Lets the session go: requeues unsettled deliveries, ends or detaches the session, publishes the will
+     * unless a normal DISCONNECT discarded it. Runs once.
+     */
     private void cleanUp() {
         if (cleanedUp) return;
         cleanedUp = true;
@@ -450,8 +507,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         for (MqttMessage m : early) ReferenceCountUtil.release(m);
         early.clear();
         try {
+            Set<Integer> awaitingRelease = publishes == null ? Set.of() : publishes.awaitingRelease();
             if (publishes != null) publishes.close();
-            if (deliveries != null) deliveries.stop(subscriptions.queue() == null ? null : subscriptions.queue().queue());
+            Deliveries.Handover outbound = deliveries == null ? Deliveries.Handover.NONE
+                : deliveries.stop(subscriptions.queue() == null ? null : subscriptions.queue().queue());
+            if (accepted) {
+                SessionLifecycle.close(sessions, session, awaitingRelease, outbound, normalDisconnect ? null : will,
+                    ctx.channel().eventLoop());
+            }
             if (session != null) session.vhost().connectionClosed(id);
         } catch (RuntimeException e) {
             LOG.error("Releasing the session of MQTT client '{}' failed", clientId, e);

@@ -10,9 +10,12 @@ import io.wharf.mqtt.codec.Packets;
 import io.wharf.mqtt.connection.PacketOutput;
 import io.wharf.mqtt.message.MqttMessages;
 import io.wharf.mqtt.session.Session;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -34,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * it — closes the connection. A publish no queue takes is acknowledged (v5: 0x10 No matching subscribers).
  * The retain flag is ignored: retained messages are not supported (v5 CONNACK: Retain Available 0).
  *
- * <p>The QoS 2 state lives with the connection: a client that reconnects before PUBREL starts over.
- * Confined to the connection's event loop.
+ * <p>The QoS 2 identifiers awaiting PUBREL outlive the connection with a session that does
+ * ({@link #awaitingRelease}, {@link #resume}). Confined to the connection's event loop.
  */
 public final class InboundPublishes {
     private static final Logger LOG = LoggerFactory.getLogger(InboundPublishes.class);
@@ -83,9 +86,8 @@ public final class InboundPublishes {
         }
         byte[] payload = new byte[m.payload().readableBytes()];
         m.payload().getBytes(m.payload().readerIndex(), payload);
-        Message message = MqttMessages.fromPublish(session.exchange().name(), topic, qos, payload,
-            m.variableHeader().properties(), System.currentTimeMillis());
-        CompletableFuture<Integer> stored = session.vhost().publish(session.exchange(), message);
+        CompletableFuture<Integer> stored = route(session, topic, qos, m.fixedHeader().isRetain(), payload,
+            m.variableHeader().properties());
         switch (qos) {
             case 0 -> stored.whenComplete((n, e) -> {
                 if (e != null) LOG.debug("QoS 0 publish to '{}' not stored: {}", topic, e.toString());
@@ -96,6 +98,30 @@ public final class InboundPublishes {
                 acknowledge(MqttMessageType.PUBREC, packetId, stored);
             }
         }
+    }
+
+    /**
+     * Routes an application message of {@code session}'s client through the exchange and stores it: every
+     * PUBLISH goes this way, and so does a will ({@code Will#publish}), so that what applies to a publish
+     * applies to both (the retain flag included, which this version ignores). Returns the future of
+     * {@code VirtualHost#publish}. Any thread.
+     */
+    public static CompletableFuture<Integer> route(Session session, String topic, int qos, boolean retain, byte[] payload,
+                                                   MqttProperties properties) {
+        Message message = MqttMessages.fromPublish(session.exchange().name(), topic, qos, payload, properties,
+            System.currentTimeMillis());
+        return session.vhost().publish(session.exchange(), message);
+    }
+
+    /** QoS 2 packet identifiers received and not yet released: kept with a session that outlives the connection. */
+    public Set<Integer> awaitingRelease() { return Set.copyOf(awaitingRelease.keySet()); }
+
+    /**
+     * The identifiers an earlier connection of the session had received and not seen released: a PUBLISH
+     * re-sent with one is not routed again, and its PUBREL is answered with PUBCOMP [MQTT-4.3.3-10].
+     */
+    public void resume(Collection<Integer> packetIds) {
+        for (int id : packetIds) awaitingRelease.put(id, CompletableFuture.completedFuture(1));
     }
 
     /** PUBREL: the client releases a QoS 2 identifier; PUBCOMP goes out after the PUBREC. */

@@ -18,17 +18,18 @@ import io.wharf.mqtt.connection.PacketOutput;
 import io.wharf.mqtt.message.TopicMapping;
 import io.wharf.mqtt.session.Deliveries;
 import io.wharf.mqtt.session.Session;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * SUBSCRIBE and UNSUBSCRIBE for one session, as RabbitMQ's MQTT plugin maps them: a subscription is a binding
  * of the session's queue to {@code amq.topic} with the filter as binding key ({@link TopicMapping}), and the
- * granted options as its arguments ({@link Subscription}). The queue is declared at the first SUBSCRIBE —
- * transient, auto-delete and exclusive to the connection for a clean session, so it goes with it — and this
- * session's {@link Deliveries} consume it.
+ * granted options as its arguments ({@link Subscription}). The queue is declared at the first SUBSCRIBE as
+ * {@link Session#queueDefinition} says — exclusive to the connection for a clean session, durable for one that
+ * outlives it — or, for a resumed session, taken as it is ({@link #resume}); this session's {@link Deliveries}
+ * consume it.
  *
  * <p>Permissions, as RabbitMQ checks them: configure on the queue to declare it, read on it to consume, and
  * write on the queue plus read on the exchange to bind or unbind. A refused subscription gets the failure code
@@ -57,6 +58,16 @@ public final class SessionSubscriptions {
 
     /** The session's queue, once a SUBSCRIBE declared it; else null. */
     public VirtualHost.LiveQueue queue() { return queue; }
+
+    /**
+     * Resumes a persistent session: its queue exists and its bindings are its subscriptions; this session's
+     * {@link Deliveries} consume it from now on. Call once, before the first SUBSCRIBE.
+     */
+    public void resume(VirtualHost.LiveQueue existing, Collection<Subscription> stored) {
+        for (Subscription s : stored) table.put(s);
+        existing.queue().addConsumer(deliveries);
+        queue = existing;
+    }
 
     public void onSubscribe(MqttSubscribeMessage m) {
         MqttProperties props = m.idAndPropertiesVariableHeader().properties();
@@ -142,8 +153,7 @@ public final class SessionSubscriptions {
         if (!p.canRead(name)) {
             throw new RefusedException(MqttReasonCodes.SubAck.NOT_AUTHORIZED, "consuming " + name + " needs read on it");
         }
-        // Only clean sessions exist in this version: the queue lives as long as the connection.
-        QueueDefinition def = new QueueDefinition(name, false, true, session.connectionId(), Map.of());
+        QueueDefinition def = session.queueDefinition();
         VirtualHost.LiveQueue q = session.vhost().declareQueue(def, session.connectionId());
         q.queue().addConsumer(deliveries);
         queue = q;

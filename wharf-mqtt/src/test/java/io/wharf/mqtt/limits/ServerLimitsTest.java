@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** Server Keep Alive and Topic Alias Maximum in the CONNACK. */
 class ServerLimitsTest {
     private static ConnectRequest request(MqttVersion version, int keepAlive) {
-        return new ConnectRequest(version, "c", false, true, keepAlive, 0, 0, false, "guest", null);
+        return new ConnectRequest(version, "c", false, true, keepAlive, 0, 0, null, "guest", null);
     }
 
     @Test

@@ -217,6 +217,9 @@ public final class ServerConfig {
     /** {@code mqtt.allow.anonymous}: whether MQTT clients may connect without a user name (as guest). */
     public boolean mqttAllowAnonymous() { return value(MQTT_ALLOW_ANONYMOUS); }
 
+    /** {@code mqtt.max.session.expiry.seconds}: how long a persistent MQTT session outlives its connection at most. */
+    public long mqttMaxSessionExpirySeconds() { return value(MQTT_MAX_SESSION_EXPIRY_SECONDS); }
+
     /** HTTP management listeners; empty means no HTTP port is opened. */
     public List<Listener> httpListeners() { return listeners(HTTP_LISTENERS); }
 

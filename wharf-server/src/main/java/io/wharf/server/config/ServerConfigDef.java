@@ -31,6 +31,7 @@ final class ServerConfigDef {
     static final String AMQP_LISTENERS = "amqp.listeners";
     static final String MQTT_LISTENERS = "mqtt.listeners";
     static final String MQTT_ALLOW_ANONYMOUS = "mqtt.allow.anonymous";
+    static final String MQTT_MAX_SESSION_EXPIRY_SECONDS = "mqtt.max.session.expiry.seconds";
     static final String MEMORY_HIGH_WATERMARK = "memory.high.watermark";
     static final String DISK_FREE_LIMIT_BYTES = "disk.free.limit.bytes";
     static final String HTTP_LISTENERS = "http.listeners";
@@ -147,6 +148,13 @@ final class ServerConfigDef {
                     "Whether an MQTT client may connect without a user name; it then acts as user `guest` "
                             + "(loopback only, as for AMQP). When false such a CONNECT is refused with "
                             + "\"not authorized\" (3.1.1: return code 5; MQTT 5: reason 0x87).")
+            .define(MQTT_MAX_SESSION_EXPIRY_SECONDS, LONG, "86400", between(0, 4294967295L),
+                    "How long a persistent MQTT session (its queue, subscriptions and waiting messages) outlives "
+                            + "its connection at most: an MQTT 5 client's Session Expiry Interval is capped to it, "
+                            + "and a 3.1.1 client connecting without clean session gets exactly this. RabbitMQ's "
+                            + "`mqtt.max_session_expiry_interval_seconds`, one day by default. 4294967295 means no "
+                            + "limit (an MQTT 5 session asking for 0xFFFFFFFF never expires); 0 ends every session "
+                            + "with its connection.")
             .define(HTTP_LISTENERS, LISTENER_LIST, null,
                     "HTTP management API and `/metrics` endpoints, e.g. `HTTP://127.0.0.1:15672`. If not set, "
                             + "no HTTP port is opened.")
