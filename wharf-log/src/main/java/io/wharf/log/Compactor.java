@@ -188,7 +188,7 @@ final class Compactor {
                     ByteBuffer kept = filter(batch, lastOffsetOfKey, tombstonesExpired);
                     if (kept == null) return;
                     RecordBatch out = RecordBatch.at(kept, kept.position());
-                    cleaned.append(out.lastOffset(), out.maxTimestamp(), out.lastOffset(), kept);
+                    cleaned.append(out.lastOffset(), kept);
                 });
             }
             // The markers stay, so their entries do: a read_committed fetch of this range gets the same answer.

@@ -231,7 +231,7 @@ public final class Log implements AutoCloseable {
             LogSegment segment = maybeRoll(size, firstOffset, lastOffset, now);
             if (segment.isEmpty()) segment.setCreatedMs(now);
             int position = segment.size();
-            segment.append(lastOffset, maxTimestamp, offsetOfMaxTimestamp, records);
+            segment.append(lastOffset, records);
             records.position(start);
             producers.appended(records, segment, position, logStartOffset); // before the LEO moves
             endOffset = new LogOffsetMetadata(nextOffset, segment.baseOffset(), segment.size());

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  *   <li>After an unclean shutdown, every segment from the one holding the recovery point onwards is
  *       recovered ({@link LogSegment#recover}): the first torn or corrupt batch and everything after it,
  *       in that segment and all later ones, is removed. Nothing below the recovery point is touched.</li>
+ *   <li>Every other segment's indexes are checked ({@link SegmentIndexCheck}) and rebuilt if damaged or
+ *       in the base-offset layout of older Wharf versions.</li>
  *   <li>The log then loads its producer state ({@link ProducerStateLoader}): after a clean shutdown from
  *       the snapshot taken at close, after an unclean one by replaying from the recovery point, which also
  *       restores the transaction index entries of recovered segments.</li>
@@ -88,14 +90,7 @@ final class LogLoader {
         if (!cleanShutdown) {
             recover(dir, segments, checkpoints.recoveryPoint());
         } else {
-            for (LogSegment segment : segments.values()) {
-                if (!segment.indexesLookSane()) {
-                    LOG.warn("Index of {} is inconsistent with its log; rebuilding", segment.logFile());
-                    segment.recover(Integer.MAX_VALUE);
-                } else {
-                    segment.loadTimestamps();
-                }
-            }
+            for (LogSegment segment : segments.values()) loadIndexes(segment);
         }
         LogSegment active = segments.lastEntry().getValue();
         for (LogSegment segment : segments.headMap(active.baseOffset(), false).values()) segment.onBecomeInactive();
@@ -124,9 +119,25 @@ final class LogLoader {
                 truncated = true;
             }
         }
-        for (LogSegment segment : segments.headMap(from, false).values()) segment.loadTimestamps();
+        for (LogSegment segment : segments.headMap(from, false).values()) loadIndexes(segment);
         LOG.info("Recovered {} from offset {}: {} segment(s) checked{}", dir, recoveryPoint, unflushed.size(),
             truncated ? ", corrupt tail removed" : ", all intact");
+    }
+
+    /** Trusts a segment's indexes if they pass {@link SegmentIndexCheck}, else rebuilds them from its log. */
+    private static void loadIndexes(LogSegment segment) {
+        switch (SegmentIndexCheck.check(segment)) {
+            case SANE -> segment.loadTimestamps();
+            case OLDER_WHARF_LAYOUT -> {
+                LOG.info("Index of {} holds batch base offsets, as an older Wharf wrote it; rebuilding it in "
+                    + "Kafka's layout (batch last offsets)", segment.logFile());
+                segment.recover(Integer.MAX_VALUE);
+            }
+            case INCONSISTENT -> {
+                LOG.warn("Index of {} is inconsistent with its log; rebuilding", segment.logFile());
+                segment.recover(Integer.MAX_VALUE);
+            }
+        }
     }
 
     /** Finishes a cleaner swap interrupted by a crash. */

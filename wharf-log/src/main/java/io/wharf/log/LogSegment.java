@@ -119,27 +119,43 @@ public final class LogSegment {
     void setCreatedMs(long ms) { createdMs = ms; }
 
     /**
-     * Appends batches whose offsets are already assigned. {@code records} holds whole batches from
-     * {@code firstOffset} to {@code largestOffset}.
+     * Appends whole batches whose offsets are already assigned, the last of them ending at
+     * {@code largestOffset}, and indexes them as Kafka does ({@link #indexBatch}).
      */
-    public void append(long largestOffset, long largestTimestamp, long offsetOfLargestTimestamp, ByteBuffer records) {
+    public void append(long largestOffset, ByteBuffer records) {
         if (!records.hasRemaining()) return;
         offsetIndex.relativeOffset(largestOffset); // throws if the segment cannot hold it
         int physicalPosition = size;
-        int written = records.remaining();
+        int start = records.position();
+        int end = records.limit();
+        writeFully(records, physicalPosition);
+        for (int at = start; at < end; ) {
+            RecordBatch batch = RecordBatch.at(records, at);
+            int batchSize = batch.sizeInBytes();
+            indexBatch(batch.lastOffset(), batch.maxTimestamp(), physicalPosition + at - start, batchSize);
+            at += batchSize;
+        }
+        size = physicalPosition + end - start;
+    }
+
+    /**
+     * Kafka's rule for the sparse indexes, the same on append and on recovery: batch by batch, the
+     * segment's max timestamp first takes in the batch (with the batch's last offset, as Kafka's "shallow"
+     * offset of the max timestamp); then, if more than {@code index.interval.bytes} lie between the last
+     * indexed batch's start and this batch's start, the batch gets an offset index entry (its last offset,
+     * its position) and the time index is offered the max timestamp so far.
+     */
+    private void indexBatch(long lastOffset, long batchMaxTimestamp, int position, int batchSize) {
+        if (batchMaxTimestamp > maxTimestamp) {
+            maxTimestamp = batchMaxTimestamp;
+            offsetOfMaxTimestamp = lastOffset;
+        }
         if (bytesSinceLastIndexEntry > indexIntervalBytes) {
-            long firstOffset = records.getLong(records.position() + RecordBatch.BASE_OFFSET_OFFSET);
-            offsetIndex.append(firstOffset, physicalPosition);
+            offsetIndex.append(lastOffset, position);
             timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
             bytesSinceLastIndexEntry = 0;
         }
-        writeFully(records, physicalPosition);
-        if (largestTimestamp > maxTimestamp) {
-            maxTimestamp = largestTimestamp;
-            offsetOfMaxTimestamp = offsetOfLargestTimestamp;
-        }
-        bytesSinceLastIndexEntry += written;
-        size = physicalPosition + written;
+        bytesSinceLastIndexEntry += batchSize;
     }
 
     private void writeFully(ByteBuffer records, long position) {
@@ -259,38 +275,18 @@ public final class LogSegment {
                 || batch.lastOffset() - baseOffset > Integer.MAX_VALUE) {
                 break;
             }
-            if (bytesSinceLastIndexEntry > indexIntervalBytes) {
-                offsetIndex.append(batch.baseOffset(), position);
-                timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
-                bytesSinceLastIndexEntry = 0;
-            }
-            if (batch.maxTimestamp() > maxTimestamp) {
-                maxTimestamp = batch.maxTimestamp();
-                offsetOfMaxTimestamp = batch.lastOffset();
-            }
-            bytesSinceLastIndexEntry += batchSize;
+            indexBatch(batch.lastOffset(), batch.maxTimestamp(), position, batchSize);
             previousLastOffset = batch.lastOffset();
             position += batchSize;
         }
         int truncated = (int) (fileSize - position);
         if (truncated > 0) truncateFile(position);
         size = position;
+        // As Kafka's recovery does, and as a segment closed normally has it: the maximum is indexed.
+        timeIndex.maybeAppendFinal(maxTimestamp, offsetOfMaxTimestamp);
         // Entries of markers still here stay valid; the log's replay re-adds any whose write a crash lost.
         txnIndex.truncateTo(previousLastOffset + 1);
         return truncated;
-    }
-
-    /**
-     * Checks an index loaded from disk against the log, cheaply: entries must lie inside the file. Returns
-     * false if the indexes must be rebuilt.
-     */
-    boolean indexesLookSane() {
-        int n = offsetIndex.entries();
-        if (n > 0) {
-            OffsetPosition last = offsetIndex.lookup(Long.MAX_VALUE);
-            if (last.position() >= size || last.offset() < baseOffset) return false;
-        }
-        return true;
     }
 
     /** Restores maxTimestamp from the time index and the last batch, after a clean load. */
@@ -348,8 +344,12 @@ public final class LogSegment {
         }
     }
 
-    /** Called when the segment stops being the active one. */
+    /**
+     * Called when the segment stops being the active one (roll, close): as in Kafka, the time index gets
+     * the segment's maximum timestamp as its last entry, then both indexes shrink to their entries.
+     */
     public void onBecomeInactive() {
+        timeIndex.maybeAppendFinal(maxTimestamp, offsetOfMaxTimestamp);
         offsetIndex.trimToValidSize();
         timeIndex.trimToValidSize();
     }

@@ -69,7 +69,9 @@ abstract class MappedIndex implements AutoCloseable {
     }
 
     public final int entries() { return entries; }
-    public final boolean isFull() { return entries >= maxEntries; }
+    /** No room for another entry: the segment must roll. */
+    public boolean isFull() { return entries >= maxEntries; }
+    protected final int maxEntries() { return maxEntries; }
     public final Path file() { return file; }
     public final long baseOffset() { return baseOffset; }
     protected final int entrySize() { return entrySize; }
