@@ -8,7 +8,10 @@ import io.wharf.broker.security.AccessControl;
 import io.wharf.broker.vhost.VirtualHosts;
 import io.wharf.mqtt.codec.PacketFramer;
 import io.wharf.mqtt.connection.MqttConnection;
+import io.wharf.mqtt.retained.RetainedMessages;
 import io.wharf.mqtt.session.SessionRegistry;
+import io.wharf.mqtt.sys.MqttStats;
+import io.wharf.mqtt.sys.TrafficCounter;
 
 /**
  * The MQTT 3.1, 3.1.1 and 5 front-end. Each socket gets a short pipeline:
@@ -26,11 +29,22 @@ public final class MqttFrontEnd implements ProtocolFrontEnd {
     private final AccessControl access;
     private final MqttSettings settings;
     private final SessionRegistry sessions = new SessionRegistry();
+    private final RetainedMessages retained;
+    private final MqttStats stats;
+    private final TrafficCounter traffic;
 
-    public MqttFrontEnd(VirtualHosts vhosts, AccessControl access, MqttSettings settings) {
+    /**
+     * @param retained the retained messages (the broker's store)
+     * @param stats    the counters {@code $SYS} reports, which this front-end's connections keep
+     */
+    public MqttFrontEnd(VirtualHosts vhosts, AccessControl access, MqttSettings settings, RetainedMessages retained,
+                        MqttStats stats) {
         this.vhosts = vhosts;
         this.access = access;
         this.settings = settings;
+        this.retained = retained;
+        this.stats = stats;
+        this.traffic = new TrafficCounter(stats);
     }
 
     @Override
@@ -40,10 +54,12 @@ public final class MqttFrontEnd implements ProtocolFrontEnd {
     public void initChannel(SocketChannel channel) {
         PacketFramer framer = new PacketFramer(settings.maxConnectPacketSize());
         channel.pipeline().addLast("mqtt-framer", framer);
+        channel.pipeline().addLast("mqtt-traffic", traffic); // counts whole packets both ways ($SYS)
         // The framer has bounded the packet already; the decoder's own limit only has to let it through.
         channel.pipeline().addLast("mqtt-decoder", new MqttDecoder(MqttSettings.PROTOCOL_MAX_PACKET_SIZE));
         channel.pipeline().addLast("mqtt-encoder", MqttEncoder.INSTANCE);
-        channel.pipeline().addLast("mqtt", new MqttConnection(vhosts, access, settings, sessions, framer));
+        channel.pipeline().addLast("mqtt", new MqttConnection(vhosts, access, settings, sessions, framer, retained,
+            stats));
     }
 
     /** The sessions with a live connection (for tests and management). */

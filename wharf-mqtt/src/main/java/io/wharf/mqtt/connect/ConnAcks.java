@@ -7,9 +7,8 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
 
 /**
- * The CONNACKs the broker sends. An accepted MQTT 5 client is told what this broker does not do, so that it
- * does not try (§3.2.2.3): no retained messages, no shared subscriptions, no subscription identifiers; the
- * largest packet it may send; the identifier assigned to it, if any; and Session Expiry Interval 0 when it
+ * The CONNACKs the broker sends. An accepted MQTT 5 client is told what this broker does (§3.2.2.3): retained
+ * messages, shared subscriptions and subscription identifiers are available; the largest packet it may send; the identifier assigned to it, if any; and Session Expiry Interval 0 when it
  * asked for a session that outlives the connection (sessions end with their connection in this version).
  */
 public final class ConnAcks {
@@ -27,9 +26,9 @@ public final class ConnAcks {
             if (request.sessionExpirySeconds() != 0) {
                 props.add(integer(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0));
             }
-            props.add(integer(MqttProperties.MqttPropertyType.RETAIN_AVAILABLE, 0));
-            props.add(integer(MqttProperties.MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE, 0));
-            props.add(integer(MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 0));
+            props.add(integer(MqttProperties.MqttPropertyType.RETAIN_AVAILABLE, 1));
+            props.add(integer(MqttProperties.MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE, 1));
+            props.add(integer(MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 1));
             props.add(integer(MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE, maxPacketSize));
         }
         return MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)

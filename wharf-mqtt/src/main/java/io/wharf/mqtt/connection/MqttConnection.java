@@ -34,11 +34,13 @@ import io.wharf.mqtt.connect.ConnectRefused;
 import io.wharf.mqtt.connect.ConnectRequest;
 import io.wharf.mqtt.connect.Login;
 import io.wharf.mqtt.publish.InboundPublishes;
+import io.wharf.mqtt.retained.RetainedMessages;
 import io.wharf.mqtt.session.Deliveries;
 import io.wharf.mqtt.session.Session;
 import io.wharf.mqtt.session.SessionRegistry;
 import io.wharf.mqtt.subscribe.SessionSubscriptions;
 import io.wharf.mqtt.subscribe.SubscriptionTable;
+import io.wharf.mqtt.sys.MqttStats;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -75,6 +77,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final SessionRegistry sessions;
     private final PacketFramer framer;
     private final Login login;
+    private final RetainedMessages retained;
+    private final MqttStats stats;
     private final long id = QueueOwners.next();
     private final CompletableFuture<Void> released = new CompletableFuture<>();
     private final List<MqttMessage> early = new ArrayList<>();
@@ -89,10 +93,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private SessionSubscriptions subscriptions;
     private ScheduledFuture<?> connectTimer;
     private boolean cleanedUp;
+    /** Counted in {@link MqttStats#clientsConnected} (from the CONNACK to the clean-up). */
+    private boolean countedConnected;
 
     public MqttConnection(VirtualHosts vhosts, AccessControl access, MqttSettings settings, SessionRegistry sessions,
-                          PacketFramer framer) {
+                          PacketFramer framer, RetainedMessages retained, MqttStats stats) {
         this.vhosts = vhosts;
+        this.retained = retained;
+        this.stats = stats;
         this.settings = settings;
         this.sessions = sessions;
         this.framer = framer;
@@ -325,16 +333,18 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (connectTimer != null) connectTimer.cancel(false);
         int window = request.receiveMaximum() > 0 ? Math.min(request.receiveMaximum(), settings.maxInFlight())
             : settings.maxInFlight();
-        SubscriptionTable table = new SubscriptionTable();
+        SubscriptionTable table = new SubscriptionTable(clientId);
         deliveries = new Deliveries(this, table, request.isV5(), window);
-        subscriptions = new SessionSubscriptions(session, this, deliveries, table);
-        publishes = new InboundPublishes(session, this);
+        subscriptions = new SessionSubscriptions(session, this, deliveries, table, retained);
+        publishes = new InboundPublishes(session, this, retained, table);
         framer.maxPacketSize(settings.maxPacketSize());
         if (request.keepAliveSeconds() > 0) {
             long ms = request.keepAliveSeconds() * 1500L; // 1.5 times the keep-alive [MQTT-3.1.2-24]
             ctx.pipeline().addBefore("mqtt-framer", "mqtt-keepalive", new IdleStateHandler(ms, 0, 0, TimeUnit.MILLISECONDS));
         }
         state = State.CONNECTED;
+        stats.clientConnected();
+        countedConnected = true;
         write(ConnAcks.accepted(request, settings.maxPacketSize()));
         LOG.debug("MQTT client '{}' connected from {} as '{}' (MQTT {})", clientId, remote(), session.user().name(), version);
         List<MqttMessage> pipelined = new ArrayList<>(early);
@@ -374,10 +384,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         try {
             if (publishes != null) publishes.close();
             if (deliveries != null) deliveries.stop(subscriptions.queue() == null ? null : subscriptions.queue().queue());
+            if (subscriptions != null) subscriptions.close();
             if (session != null) session.vhost().connectionClosed(id);
         } catch (RuntimeException e) {
             LOG.error("Releasing the session of MQTT client '{}' failed", clientId, e);
         } finally {
+            if (countedConnected) stats.clientDisconnected();
             if (clientId != null) sessions.release(clientId, this);
             CompletableFuture<Void> before = predecessor == null ? CompletableFuture.completedFuture(null) : predecessor;
             before.whenComplete((v, e) -> released.complete(null));

@@ -1,6 +1,7 @@
 package io.wharf.mqtt.publish;
 
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
 import io.wharf.broker.message.Message;
@@ -9,7 +10,9 @@ import io.wharf.broker.security.Permission;
 import io.wharf.mqtt.codec.Packets;
 import io.wharf.mqtt.connection.PacketOutput;
 import io.wharf.mqtt.message.MqttMessages;
+import io.wharf.mqtt.retained.RetainedMessages;
 import io.wharf.mqtt.session.Session;
+import io.wharf.mqtt.subscribe.SubscriptionTable;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * first. Write permission on the exchange is checked per publish (RabbitMQ's rule); a refused QoS 1 or 2
  * publish gets reason 0x87 (v5), a refused QoS 0 publish — and any refusal on 3.x, which has no way to say
  * it — closes the connection. A publish no queue takes is acknowledged (v5: 0x10 No matching subscribers).
- * The retain flag is ignored: retained messages are not supported (v5 CONNACK: Retain Available 0).
+ * A PUBLISH with RETAIN also replaces (an empty payload: clears) its topic's retained message, and is
+ * acknowledged once that too is stored ({@link RetainedMessages}); it still goes to the current subscribers as a
+ * normal message, an empty one included (MQTT 5 §3.3.1.3), carrying its retain flag for Retain As Published.
+ * Everything an MQTT client publishes goes through {@link #publish} — a Last Will too.
  *
  * <p>The QoS 2 state lives with the connection: a client that reconnects before PUBREL starts over.
  * Confined to the connection's event loop.
@@ -55,14 +61,20 @@ public final class InboundPublishes {
 
     private final Session session;
     private final PacketOutput out;
+    private final RetainedMessages retained;
+    private final SubscriptionTable subscriptions;
     private final ArrayDeque<PendingAck> pending = new ArrayDeque<>();
     /** QoS 2 packet identifiers received, not yet released, with the store of their first PUBLISH. */
     private final Map<Integer, CompletableFuture<Integer>> awaitingRelease = new HashMap<>();
     private boolean closed;
 
-    public InboundPublishes(Session session, PacketOutput out) {
+    /** @param subscriptions the session's, for No Local: its publishes name their publisher when one has it */
+    public InboundPublishes(Session session, PacketOutput out, RetainedMessages retained,
+                            SubscriptionTable subscriptions) {
         this.session = session;
         this.out = out;
+        this.retained = retained;
+        this.subscriptions = subscriptions;
     }
 
     public void onPublish(MqttPublishMessage m) {
@@ -83,9 +95,8 @@ public final class InboundPublishes {
         }
         byte[] payload = new byte[m.payload().readableBytes()];
         m.payload().getBytes(m.payload().readerIndex(), payload);
-        Message message = MqttMessages.fromPublish(session.exchange().name(), topic, qos, payload,
-            m.variableHeader().properties(), System.currentTimeMillis());
-        CompletableFuture<Integer> stored = session.vhost().publish(session.exchange(), message);
+        CompletableFuture<Integer> stored = publish(topic, qos, m.fixedHeader().isRetain(), payload,
+            m.variableHeader().properties());
         switch (qos) {
             case 0 -> stored.whenComplete((n, e) -> {
                 if (e != null) LOG.debug("QoS 0 publish to '{}' not stored: {}", topic, e.toString());
@@ -96,6 +107,24 @@ public final class InboundPublishes {
                 acknowledge(MqttMessageType.PUBREC, packetId, stored);
             }
         }
+    }
+
+    /**
+     * Stores and routes one application message of this session's client — a PUBLISH's, or its Last Will — through
+     * the exchange, and with {@code retain} keeps it as (or, empty, clears) the topic's retained message. The
+     * future completes, with the number of queues and topics that took the message, once all of it is as safe as
+     * it asks; permissions are the caller's to check.
+     *
+     * @param properties the MQTT 5 properties, or {@link MqttProperties#NO_PROPERTIES}
+     */
+    public CompletableFuture<Integer> publish(String topic, int qos, boolean retain, byte[] payload,
+                                              MqttProperties properties) {
+        String publisher = subscriptions.hasNoLocal() ? session.clientId() : null;
+        Message message = MqttMessages.fromPublish(session.exchange().name(), topic, qos, retain, publisher, payload,
+            properties, System.currentTimeMillis());
+        CompletableFuture<Integer> routed = session.vhost().publish(session.exchange(), message);
+        if (!retain) return routed;
+        return routed.thenCombine(retained.published(topic, message), (queues, v) -> queues);
     }
 
     /** PUBREL: the client releases a QoS 2 identifier; PUBCOMP goes out after the PUBREC. */

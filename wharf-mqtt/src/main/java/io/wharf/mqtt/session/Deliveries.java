@@ -13,6 +13,8 @@ import io.wharf.mqtt.connection.PacketOutput;
 import io.wharf.mqtt.message.MqttMessages;
 import io.wharf.mqtt.subscribe.SubscriptionTable;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,8 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The session's consumer of its queue, and the outbound QoS flows (MQTT 5 §4.3): the queue hands messages over
  * under its lock ({@link #deliver}); the connection's event loop writes them out, one task per burst. Each goes
- * out at the QoS {@code min(published, highest granted by a matching subscription)}; one no subscription
- * matches (see {@link SubscriptionTable}) is settled without being sent.
+ * out at the QoS {@code min(published, highest granted by a matching subscription)}, with the RETAIN flag and
+ * Subscription Identifiers {@link SubscriptionTable#match} gives; one no subscription wants is settled without
+ * being sent.
  * <ul>
  *   <li>QoS 0: written and settled at once;
  *   <li>QoS 1: numbered with a free packet identifier, settled (acknowledged in the queue) at its PUBACK;
@@ -32,6 +35,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the window: the client's Receive Maximum (v5) capped by the broker's in-flight limit. Nothing is taken while
  * the socket is not writable. A message that went out before (requeued when an earlier connection of the
  * session died) carries DUP. When the connection ends, what it holds is requeued ({@link #stop}).
+ *
+ * <p>One consumer may take from several queues — the session's and its shared subscriptions' — with one window
+ * for all: when credit frees up after the window was full, every queue is told, not only the one settled in.
  */
 public final class Deliveries implements QueueConsumer {
     /** A QoS 1 or 2 delivery waiting for the client. */
@@ -60,6 +66,10 @@ public final class Deliveries implements QueueConsumer {
     private final AtomicInteger taken = new AtomicInteger();
     private final ConcurrentLinkedQueue<Handed> outbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** The queues this consumer is on (see {@link #consume}). */
+    private final Set<MessageQueue> queues = ConcurrentHashMap.newKeySet();
+    /** A queue found the window full since credit was last freed. */
+    private volatile boolean starved;
     private volatile boolean stopped;
 
     // Event loop only.
@@ -83,7 +93,11 @@ public final class Deliveries implements QueueConsumer {
 
     @Override
     public boolean reserveCredit() {
-        if (stopped || !out.isWritable() || taken.get() >= window) return false;
+        if (stopped || !out.isWritable()) return false;
+        if (taken.get() >= window) {
+            starved = true;
+            return false;
+        }
         taken.incrementAndGet();
         return true;
     }
@@ -126,22 +140,27 @@ public final class Deliveries implements QueueConsumer {
             }
         }
         out.flush();
-        if (settleIn != null) settleIn.ack(settled, settledCount); // also dispatches what the freed credit allows
+        if (settleIn != null) {
+            settleIn.ack(settled, settledCount); // also dispatches what the freed credit allows
+            creditFreed(settleIn);
+        }
     }
 
     /** Writes one delivery; false if it is settled now (QoS 0, or no subscription wants it). */
     private boolean sendOrDrop(Handed h, long now) {
         MqttMessages.Outgoing o = MqttMessages.toPublish(h.message().message(), v5, now);
-        int granted = deliverable(o.topic()) ? subscriptions.grantedQos(o.topic()) : -1;
-        if (granted < 0) return false;
-        int qos = Math.min(o.publishQos(), granted);
+        SubscriptionTable.Match match = deliverable(o.topic()) ? subscriptions.match(h.queue(), o) : null;
+        if (match == null) return false;
+        int qos = Math.min(o.publishQos(), match.qos());
+        if (v5) SubscriptionTable.addIdentifiers(o.properties(), match);
         if (qos == 0) {
-            out.write(Packets.publish(o.topic(), 0, false, 0, o.properties(), o.payload()));
+            out.write(Packets.publish(o.topic(), 0, false, 0, o.properties(), o.payload(), match.retain()));
             return false;
         }
         int id = freePacketId();
         inFlight.put(id, new InFlight(h.queue(), h.message().offset(), qos));
-        out.write(Packets.publish(o.topic(), qos, h.message().redelivered(), id, o.properties(), o.payload()));
+        out.write(Packets.publish(o.topic(), qos, h.message().redelivered(), id, o.properties(), o.payload(),
+            match.retain()));
         return true;
     }
 
@@ -172,6 +191,7 @@ public final class Deliveries implements QueueConsumer {
         inFlight.remove(packetId);
         taken.decrementAndGet();
         f.queue.ack(f.offset);
+        creditFreed(f.queue);
     }
 
     /** PUBREC: the client has a QoS 2 delivery; answered with PUBREL (v5: 0x92 for an unknown identifier). */
@@ -191,6 +211,7 @@ public final class Deliveries implements QueueConsumer {
             inFlight.remove(packetId);
             taken.decrementAndGet();
             f.queue.creditAvailable();
+            creditFreed(f.queue);
             return;
         }
         out.write(Packets.pubReply(MqttMessageType.PUBREL, packetId, MqttReasonCodes.PubRel.SUCCESS.byteValue()));
@@ -203,11 +224,36 @@ public final class Deliveries implements QueueConsumer {
         inFlight.remove(packetId);
         taken.decrementAndGet();
         f.queue.creditAvailable();
+        creditFreed(f.queue);
     }
 
-    /** The socket has room again: take more. */
+    /** The socket has room again: take more, from every queue. */
     public void writable(MessageQueue queue) {
-        if (!stopped && queue != null) queue.creditAvailable();
+        if (stopped) return;
+        if (queue != null) queue.creditAvailable();
+        for (MessageQueue q : queues) if (q != queue) q.creditAvailable();
+    }
+
+    /** Starts taking from {@code queue} (the session's, or a shared subscription's). */
+    public void consume(MessageQueue queue) {
+        queues.add(queue);
+        queue.addConsumer(this);
+    }
+
+    /**
+     * Stops taking from {@code queue} (a shared subscription ended); what it holds from there stays in flight and
+     * is settled as the client acknowledges it.
+     */
+    public void stopConsuming(MessageQueue queue) {
+        queues.remove(queue);
+        queue.removeConsumer(this);
+    }
+
+    /** Credit came back after {@code settledIn} settled: the other queues may take again if the window was full. */
+    private void creditFreed(MessageQueue settledIn) {
+        if (!starved || queues.size() < 2) return;
+        starved = false;
+        for (MessageQueue q : queues) if (q != settledIn) q.creditAvailable();
     }
 
     /**
@@ -216,9 +262,12 @@ public final class Deliveries implements QueueConsumer {
      */
     public void stop(MessageQueue queue) {
         stopped = true;
-        if (queue == null) return;
-        queue.removeConsumer(this);
-        queue.requeueAll(ownerId);
+        if (queue != null) queues.add(queue);
+        for (MessageQueue q : queues) {
+            q.removeConsumer(this);
+            q.requeueAll(ownerId);
+        }
+        queues.clear();
         outbox.clear();
         inFlight.clear();
     }

@@ -31,6 +31,7 @@ final class ServerConfigDef {
     static final String AMQP_LISTENERS = "amqp.listeners";
     static final String MQTT_LISTENERS = "mqtt.listeners";
     static final String MQTT_ALLOW_ANONYMOUS = "mqtt.allow.anonymous";
+    static final String MQTT_SYS_INTERVAL_SECONDS = "mqtt.sys.interval.seconds";
     static final String MEMORY_HIGH_WATERMARK = "memory.high.watermark";
     static final String DISK_FREE_LIMIT_BYTES = "disk.free.limit.bytes";
     static final String HTTP_LISTENERS = "http.listeners";
@@ -141,6 +142,11 @@ final class ServerConfigDef {
                     "Whether an MQTT client may connect without a user name; it then acts as user `guest` "
                             + "(loopback only, as for AMQP). When false such a CONNECT is refused with "
                             + "\"not authorized\" (3.1.1: return code 5; MQTT 5: reason 0x87).")
+            .define(MQTT_SYS_INTERVAL_SECONDS, INT, "10", atLeast(0),
+                    "How often the broker publishes its status under `$SYS/broker/` (Mosquitto's topics: clients "
+                            + "connected, messages and bytes received and sent, uptime, version, retained message "
+                            + "count), retained, for MQTT clients subscribed to `$SYS/#`. 0 publishes nothing "
+                            + "(Mosquitto's `sys_interval`).")
             .define(HTTP_LISTENERS, LISTENER_LIST, null,
                     "HTTP management API and `/metrics` endpoints, e.g. `HTTP://127.0.0.1:15672`. If not set, "
                             + "no HTTP port is opened.")
