@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * The broker's status under {@code $SYS/broker/}, with Mosquitto's topic names and payload formats (plain text):
  * {@code clients/connected}, {@code messages/received} and {@code messages/sent} (MQTT packets of any type),
  * {@code bytes/received} and {@code bytes/sent}, {@code uptime} ("{@code 42 seconds}"), {@code version}
- * ("{@code wharf version 0.1.0}") and {@code retained messages/count}. Every {@code mqtt.sys.interval.seconds}
+ * ("{@code wharf version 0.1.0}") and {@code retained messages/count} (these {@code $SYS} topics included, as in
+ * Mosquitto). Every {@code mqtt.sys.interval.seconds}
  * (0: never) each is published at QoS 0 with RETAIN through {@code amq.topic} — so live subscribers get it, and a
  * new subscriber gets the latest at once — and retained in memory only (the next start publishes afresh). Only
  * MQTT traffic counts ({@link MqttStats}). A filter starting with a wildcard never matches a {@code $} topic, so
