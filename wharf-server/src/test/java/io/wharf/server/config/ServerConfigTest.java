@@ -33,6 +33,7 @@ class ServerConfigTest {
         assertThat(config.amqpListeners()).containsExactly(new Listener("AMQP", "127.0.0.1", 5672));
         assertThat(config.mqttListeners()).isEmpty();
         assertThat(config.mqttAllowAnonymous()).isFalse();
+        assertThat(config.mqttSysIntervalSeconds()).isEqualTo(10);
         assertThat(config.httpListeners()).isEmpty();
         assertThat(config.logDirs()).containsExactly(Path.of("data/wharf-logs"));
         assertThat(config.zookeeperConnect()).isEmpty();
@@ -94,6 +95,7 @@ class ServerConfigTest {
         "disk.free.limit.bytes=1000000",
         "mqtt.listeners=MQTT://[::1]:1884",
         "mqtt.allow.anonymous=true",
+        "mqtt.sys.interval.seconds=30",
         "http.listeners=HTTP://127.0.0.1:0",
         "log.dirs=/var/lib/wharf/a, /var/lib/wharf/b",
         "log.dir=/ignored/because/log.dirs/is/set",
@@ -176,6 +178,7 @@ class ServerConfigTest {
         assertThat(config.diskFreeLimitBytes()).isEqualTo(1_000_000L);
         assertThat(config.mqttListeners()).containsExactly(new Listener("MQTT", "::1", 1884));
         assertThat(config.mqttAllowAnonymous()).isTrue();
+        assertThat(config.mqttSysIntervalSeconds()).isEqualTo(30);
         assertThat(config.httpListeners()).containsExactly(new Listener("HTTP", "127.0.0.1", 0));
         assertThat(config.logDirs()).containsExactly(Path.of("/var/lib/wharf/a"), Path.of("/var/lib/wharf/b"));
         assertThat(config.zookeeperConnect()).contains("zk1:2181,zk2:2181/wharf");
