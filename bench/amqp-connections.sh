@@ -127,7 +127,7 @@ run_wharf() {
   local data=$run/wharf-data
   java $heap_opts -Dwharf.home="$here" -cp "$server_cp" io.wharf.server.cli.WharfCli server \
     --override log.dirs="$data" --override listeners=PLAINTEXT://127.0.0.1:$kport \
-    --override zookeeper.embedded.port=0 --override amqp.listeners=AMQP://127.0.0.1:$wport >"$run/wharf.log" 2>&1 &
+    --override zookeeper.embedded.port=0 --override mqtt.listeners= --override amqp.listeners=AMQP://127.0.0.1:$wport >"$run/wharf.log" 2>&1 &
   wpid=$!
   for _ in $(seq 1 300); do grep -q "started in" "$run/wharf.log" && break; kill -0 $wpid 2>/dev/null || break; sleep 1; done
   grep -q "started in" "$run/wharf.log" || { echo "wharf did not start:"; tail -20 "$run/wharf.log"; kill $wpid 2>/dev/null; return 1; }

@@ -19,7 +19,7 @@ warmup() { # HOST:PORT
 echo "=== wharf $(date +%T)"
 cd "$here"
 WHARF_HEAP_OPTS="-Xmx1G -Xms1G" bin/wharf server --override log.dirs="$data" \
-  --override listeners=PLAINTEXT://127.0.0.1:29092 --override zookeeper.embedded.port=0 \
+  --override listeners=PLAINTEXT://127.0.0.1:29092 --override zookeeper.embedded.port=0 --override mqtt.listeners= \
   --override amqp.listeners=AMQP://127.0.0.1:25672 > "$data.log" 2>&1 &
 for _ in $(seq 1 300); do grep -q "started in" "$data.log" && break; sleep 1; done
 wpid=$(pgrep -f "log.dirs=$data" | head -1)

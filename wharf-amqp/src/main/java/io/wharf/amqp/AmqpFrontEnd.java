@@ -3,11 +3,11 @@ package io.wharf.amqp;
 import io.netty.channel.socket.SocketChannel;
 import io.wharf.amqp.basic.DirectReplyTo;
 import io.wharf.amqp.connection.AmqpConnection;
-import io.wharf.amqp.connection.LiveConnections;
 import io.wharf.amqp.frame.FrameDecoder;
 import io.wharf.broker.net.ProtocolFrontEnd;
 import io.wharf.broker.alarm.ResourceAlarms;
 import io.wharf.broker.security.AccessControl;
+import io.wharf.broker.security.LiveConnections;
 import io.wharf.broker.vhost.VirtualHosts;
 
 /**
@@ -20,12 +20,13 @@ public final class AmqpFrontEnd implements ProtocolFrontEnd {
     private final ResourceAlarms alarms;
     private final AmqpSettings settings;
     private final DirectReplyTo replies = new DirectReplyTo();
-    private final LiveConnections live = new LiveConnections();
+    private final LiveConnections live;
 
     public AmqpFrontEnd(VirtualHosts vhosts, AccessControl access, ResourceAlarms alarms, AmqpSettings settings) {
         this.vhosts = vhosts;
         this.access = access;
         this.alarms = alarms;
+        this.live = new LiveConnections(access);
         access.addListener(live);
         this.settings = settings;
     }

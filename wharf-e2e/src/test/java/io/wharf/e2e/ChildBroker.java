@@ -48,6 +48,7 @@ final class ChildBroker implements AutoCloseable {
             "--override", "log.dirs=" + dir.resolve("logs"),
             "--override", "listeners=PLAINTEXT://127.0.0.1:0",
             "--override", "amqp.listeners=AMQP://127.0.0.1:0",
+            "--override", "mqtt.listeners=MQTT://127.0.0.1:0",
             "--override", "zookeeper.embedded.port=0",
             "--override", "group.initial.rebalance.delay.ms=0"));
         for (String o : overrides) {

@@ -35,11 +35,19 @@ final class RawMqttClient implements AutoCloseable {
     }
 
     static MqttConnectMessage connect(MqttVersion version, String clientId, boolean clean, int keepAlive) {
+        return connect(version, clientId, clean, keepAlive, "guest", "guest");
+    }
+
+    static MqttConnectMessage connect(MqttVersion version, String clientId, boolean clean, int keepAlive, String user,
+                                      String password) {
         MqttMessageBuilders.ConnectBuilder b = MqttMessageBuilders.connect().protocolVersion(version).clientId(clientId)
-            .cleanSession(clean).keepAlive(keepAlive).hasUser(true).username("guest").hasPassword(true)
-            .password("guest".getBytes(StandardCharsets.UTF_8));
+            .cleanSession(clean).keepAlive(keepAlive).hasUser(true).username(user).hasPassword(true)
+            .password(password.getBytes(StandardCharsets.UTF_8));
         return b.build();
     }
+
+    /** Bytes the broker sent that are not read yet (0: nothing arrived). */
+    int available() throws IOException { return in.available(); }
 
     /** Encodes and sends a packet. */
     void send(MqttMessage packet) throws IOException {

@@ -1,10 +1,13 @@
 package io.wharf.mqtt;
 
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.wharf.broker.alarm.ResourceAlarms;
 import io.wharf.broker.net.ProtocolFrontEnd;
 import io.wharf.broker.security.AccessControl;
+import io.wharf.broker.security.LiveConnections;
 import io.wharf.broker.vhost.VirtualHosts;
 import io.wharf.mqtt.codec.PacketFramer;
 import io.wharf.mqtt.connection.MqttConnection;
@@ -12,56 +15,116 @@ import io.wharf.mqtt.retained.RetainedMessages;
 import io.wharf.mqtt.session.SessionRegistry;
 import io.wharf.mqtt.sys.MqttStats;
 import io.wharf.mqtt.sys.TrafficCounter;
+import io.wharf.mqtt.ws.MqttWebSocket;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The MQTT 3.1, 3.1.1 and 5 front-end. Each socket gets a short pipeline:
+ * The MQTT 3.1, 3.1.1 and 5 front-end, over TCP and over WebSocket. Each socket gets a short pipeline:
  * <ol>
+ *   <li>on a WebSocket listener only, the HTTP upgrade and the frames ({@link MqttWebSocket});
  *   <li>{@link PacketFramer}: cuts the stream into packets, refusing one over the size limit from its fixed
  *       header (before its body is buffered) and a PUBLISH whose topic is not a valid MQTT topic name;
  *   <li>Netty's {@link MqttDecoder} and {@link MqttEncoder} (every protocol version);
  *   <li>one {@link MqttConnection}, the protocol flows, on the broker's virtual hosts and access control.
  * </ol>
  * Messages go through the {@code amq.topic} exchange of vhost "/" as RabbitMQ's MQTT plugin routes them,
- * so AMQP and MQTT clients see each other's messages.
+ * so AMQP and MQTT clients see each other's messages. Both transports share the sessions (a client may take
+ * over its session from the other transport), the resource alarms that hold publishers back, and the
+ * registry of live connections that access changes reach.
  */
 public final class MqttFrontEnd implements ProtocolFrontEnd {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttFrontEnd.class);
+
     private final VirtualHosts vhosts;
     private final AccessControl access;
+    private final ResourceAlarms alarms;
     private final MqttSettings settings;
     private final SessionRegistry sessions = new SessionRegistry();
     private final RetainedMessages retained;
     private final MqttStats stats;
     private final TrafficCounter traffic;
+    private final LiveConnections live;
+    private final AutoCloseable accessListener;
+    private final ProtocolFrontEnd webSocket = new ProtocolFrontEnd() {
+        @Override
+        public String protocol() { return MqttFrontEnd.this.protocol(); }
+
+        @Override
+        public void initChannel(SocketChannel channel) {
+            MqttWebSocket.install(channel.pipeline(), settings.maxPacketSize());
+            addMqtt(channel.pipeline());
+        }
+    };
 
     /**
      * @param retained the retained messages (the broker's store)
      * @param stats    the counters {@code $SYS} reports, which this front-end's connections keep
      */
-    public MqttFrontEnd(VirtualHosts vhosts, AccessControl access, MqttSettings settings, RetainedMessages retained,
-                        MqttStats stats) {
+    public MqttFrontEnd(VirtualHosts vhosts, AccessControl access, ResourceAlarms alarms, MqttSettings settings,
+                        RetainedMessages retained, MqttStats stats) {
         this.vhosts = vhosts;
         this.access = access;
+        this.alarms = alarms;
         this.settings = settings;
         this.retained = retained;
         this.stats = stats;
         this.traffic = new TrafficCounter(stats);
+        this.live = new LiveConnections(access);
+        this.accessListener = access.addListener(live);
     }
+
+    /**
+     * Whether the listener of that name serves MQTT over WebSocket: {@code WS}, or a name starting with
+     * {@code WS_} or {@code WS-} (several WebSocket listeners need distinct names); any other name in
+     * {@code mqtt.listeners} serves MQTT over TCP.
+     */
+    public static boolean isWebSocketListener(String listenerName) {
+        String name = listenerName.toUpperCase(Locale.ROOT);
+        return name.equals("WS") || name.startsWith("WS_") || name.startsWith("WS-");
+    }
+
+    /** The pipeline for the listener of that name: WebSocket or TCP ({@link #isWebSocketListener}). */
+    public ProtocolFrontEnd forListener(String listenerName) {
+        return isWebSocketListener(listenerName) ? webSocket : this;
+    }
+
+    /** MQTT over WebSocket, path {@value MqttWebSocket#PATH}. */
+    public ProtocolFrontEnd webSocket() { return webSocket; }
 
     @Override
     public String protocol() { return "MQTT"; }
 
+    /** MQTT over TCP. */
     @Override
     public void initChannel(SocketChannel channel) {
+        addMqtt(channel.pipeline());
+    }
+
+    private void addMqtt(ChannelPipeline pipeline) {
         PacketFramer framer = new PacketFramer(settings.maxConnectPacketSize());
-        channel.pipeline().addLast("mqtt-framer", framer);
-        channel.pipeline().addLast("mqtt-traffic", traffic); // counts whole packets both ways ($SYS)
+        pipeline.addLast("mqtt-framer", framer);
+        pipeline.addLast("mqtt-traffic", traffic); // counts whole MQTT packets both ways ($SYS)
         // The framer has bounded the packet already; the decoder's own limit only has to let it through.
-        channel.pipeline().addLast("mqtt-decoder", new MqttDecoder(MqttSettings.PROTOCOL_MAX_PACKET_SIZE));
-        channel.pipeline().addLast("mqtt-encoder", MqttEncoder.INSTANCE);
-        channel.pipeline().addLast("mqtt", new MqttConnection(vhosts, access, settings, sessions, framer, retained,
+        pipeline.addLast("mqtt-decoder", new MqttDecoder(MqttSettings.PROTOCOL_MAX_PACKET_SIZE));
+        pipeline.addLast("mqtt-encoder", MqttEncoder.INSTANCE);
+        pipeline.addLast("mqtt", new MqttConnection(vhosts, access, alarms, live, settings, sessions, framer, retained,
             stats));
     }
 
     /** The sessions with a live connection (for tests and management). */
     public SessionRegistry sessions() { return sessions; }
+
+    /** The connections logged in, which access changes reach. */
+    public LiveConnections liveConnections() { return live; }
+
+    @Override
+    public void close() {
+        try {
+            accessListener.close();
+        } catch (Exception e) {
+            LOG.warn("Cannot remove the MQTT front-end's access listener", e);
+        }
+    }
 }

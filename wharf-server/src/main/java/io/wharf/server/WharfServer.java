@@ -121,11 +121,17 @@ public final class WharfServer implements AutoCloseable {
 
     /** The MQTT listeners, on the retained messages (loaded now), with {@code $SYS} publishing. */
     private void startMqtt() {
-        MqttSettings settings = MqttSettings.defaults().withAllowAnonymous(config.mqttAllowAnonymous());
+        MqttSettings settings = MqttSettings.defaults().withAllowAnonymous(config.mqttAllowAnonymous())
+            .withMaxSessionExpirySeconds(config.mqttMaxSessionExpirySeconds());
         RetainedMessages retained = new RetainedMessages(broker.retained());
         MqttStats stats = new MqttStats();
-        MqttFrontEnd mqtt = new MqttFrontEnd(broker.vhosts(), broker.access(), settings, retained, stats);
-        for (Listener l : config.mqttListeners()) listeners.add(network.bind(l, "mqtt.listeners", mqtt));
+        MqttFrontEnd mqtt = new MqttFrontEnd(broker.vhosts(), broker.access(), broker.alarms(), settings, retained,
+            stats);
+        started.push(mqtt);
+        // The listener's name chooses the transport: WS (or WS_...) is MQTT over WebSocket, any other is TCP.
+        for (Listener l : config.mqttListeners()) {
+            listeners.add(network.bind(l, "mqtt.listeners", mqtt.forListener(l.name())));
+        }
         SysTopics sys = new SysTopics(broker.vhosts(), settings, retained, stats, config.mqttSysIntervalSeconds());
         started.push(sys);
         sys.start();

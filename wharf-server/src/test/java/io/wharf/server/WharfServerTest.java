@@ -33,6 +33,7 @@ class WharfServerTest {
         m.put("log.dirs", dir.resolve("logs").toString());
         m.put("listeners", "PLAINTEXT://127.0.0.1:0");
         m.put("amqp.listeners", "AMQP://127.0.0.1:0");
+        m.put("mqtt.listeners", "MQTT://127.0.0.1:0");
         m.put("zookeeper.embedded.port", "0");
         for (int i = 0; i < extra.length; i += 2) m.put(extra[i], extra[i + 1]);
         return ServerConfig.fromMap(m);

@@ -56,6 +56,7 @@ public final class Consumers {
     private volatile int channelPrefetch;
     private volatile boolean flowActive = true;
     private final Uncommitted uncommitted = new Uncommitted();
+    private final PendingAcks pendingAcks = new PendingAcks();
     /** Direct reply-to: the consumer tag of this channel's reply consumer and the name replies go to. */
     private String replyTag;
     private String replyName;
@@ -72,6 +73,7 @@ public final class Consumers {
     public void declared(String queue) { lastDeclaredQueue = queue; }
 
     public void onMethod(Method m) {
+        pendingAcks.apply(); // what follows (a get, a recover, a cancel) sees the acks before it
         try {
             if (m instanceof AMQImpl.Basic.Consume c) consume(c);
             else if (m instanceof AMQImpl.Basic.Cancel c) cancel(c);
@@ -246,7 +248,12 @@ public final class Consumers {
      */
     private void settle(long tag, boolean multiple, Method m, boolean ack, boolean requeue) {
         if (!uncommitted.active()) {
-            apply(take(tag, multiple, m), ack, requeue);
+            if (ack) {
+                acknowledgeAtReadEnd(take(tag, multiple, m));
+                return;
+            }
+            pendingAcks.apply();
+            apply(take(tag, multiple, m), false, requeue);
             return;
         }
         if (!multiple && !unacked.containsKey(tag)) {
@@ -274,6 +281,15 @@ public final class Consumers {
             throw AmqpException.of(AmqpException.PRECONDITION_FAILED, "unknown delivery tag " + tag, m);
         }
         return out;
+    }
+
+    /** Acknowledgements outside a transaction: the channel's credit is freed now, the queues hear at read end. */
+    private void acknowledgeAtReadEnd(List<Unacked> deliveries) {
+        for (Unacked u : deliveries) {
+            pendingAcks.add(u.queue(), u.offset());
+            channelUnacked.decrementAndGet();
+            if (u.consumer() != null) u.consumer().settled();
+        }
     }
 
     /**
@@ -373,8 +389,15 @@ public final class Consumers {
         }
     }
 
-    /** Applies what a read gathered; nothing is deferred today. */
+    /** Applies what a read gathered: the acknowledgements, then credit to every consumer on another queue. */
     public void readComplete() {
+        if (pendingAcks.isEmpty()) return;
+        List<AmqpConsumer> others = new ArrayList<>();
+        for (AmqpConsumer c : consumers.values()) if (!pendingAcks.touches(c.queue())) others.add(c);
+        pendingAcks.apply();
+        // Credit freed on this channel may let any of its consumers take more, on any queue (an ack's own
+        // queue dispatches by itself).
+        for (AmqpConsumer c : others) c.queue().creditAvailable();
     }
 
     /** The socket drained: consumers may take messages again. */
@@ -384,6 +407,7 @@ public final class Consumers {
 
     /** The channel is gone: consumers cancelled, every unacknowledged delivery requeued. */
     public void release() {
+        pendingAcks.apply();
         stopReplies();
         for (AmqpConsumer c : List.copyOf(consumers.values())) stop(c);
         consumers.clear();

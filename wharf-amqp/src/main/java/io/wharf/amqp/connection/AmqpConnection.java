@@ -23,8 +23,10 @@ import io.wharf.amqp.frame.FrameWriter;
 import io.wharf.amqp.frame.MethodReader;
 import io.wharf.amqp.frame.ProtocolHeader;
 import io.wharf.broker.alarm.ResourceAlarms;
+import io.wharf.broker.net.PublisherBlock;
 import io.wharf.broker.queue.QueueOwners;
 import io.wharf.broker.security.AccessControl;
+import io.wharf.broker.security.LiveConnections;
 import io.wharf.broker.security.Permission;
 import io.wharf.broker.security.User;
 import io.wharf.broker.vhost.VirtualHost;
@@ -46,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * <p>After the broker sends Connection.Close it ignores every frame but Close and Close-Ok, and drops the
  * socket when Close-Ok comes or a second later.
  */
-public final class AmqpConnection extends ChannelInboundHandlerAdapter implements ConnectionOutput {
+public final class AmqpConnection extends ChannelInboundHandlerAdapter implements ConnectionOutput,
+    LiveConnections.LiveConnection {
     private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
     private static final int MIN_FRAME_MAX = 4096;
 
@@ -93,24 +96,25 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     @Override public User user() { return user; }
     @Override public Permission permission() { return permission; }
 
-    /** Closes the connection from outside its event loop (its vhost or user was deleted). */
-    void forceClose(AmqpException why) {
-        ctx.executor().execute(() -> connectionError(why));
+    // ---- LiveConnections.LiveConnection: access changes, on the notifier thread ----
+
+    @Override public String vhostName() { VirtualHost v = vhost; return v == null ? null : v.name(); }
+    @Override public String userName() { User u = user; return u == null ? null : u.name(); }
+
+    /** Its vhost or user was deleted, or its permissions cleared: 320 CONNECTION_FORCED. */
+    @Override
+    public void accessRevoked(String why) {
+        ctx.executor().execute(() -> connectionError(new AmqpException(AmqpException.CONNECTION_FORCED, why, 0, 0)));
     }
 
     /** The user's permissions in the vhost changed: the next methods are checked against the new ones. */
-    void reloadPermission() {
+    @Override
+    public void permissionChanged(Permission now) {
         ctx.executor().execute(() -> {
-            if (state != State.OPEN) return;
-            java.util.Optional<Permission> now = access.permission(vhost.name(), user.name());
-            if (now.isPresent()) {
-                permission = now.get();
-            } else {
-                connectionError(new AmqpException(AmqpException.CONNECTION_FORCED, "access to vhost '" + vhost.name()
-                    + "' refused for user '" + user.name() + "'", 0, 0));
-            }
+            if (state == State.OPEN) permission = now;
         });
     }
+
     @Override public int frameMax() { return frameMax; }
     @Override public io.netty.channel.EventLoop eventLoop() { return ctx.channel().eventLoop(); }
     @Override public ByteBuf buffer() { return ctx.alloc().buffer(); }
@@ -358,7 +362,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         if (handshakeTimer != null) handshakeTimer.cancel(false);
         handshakeTimer = null; // a cancelled task is still 64 bytes per idle connection
         send(0, new AMQImpl.Connection.OpenOk(""));
-        publisherBlock.start(ctx, this, clientProperties);
+        publisherBlock.start(ctx.channel(), blockedNotice(clientProperties));
         live.opened(this);
     }
 
@@ -426,6 +430,29 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
         publisherBlock.stop();
         live.closed(this);
         if (vhost != null) vhost.connectionClosed(id);
+    }
+
+    /**
+     * Connection.Blocked and Unblocked, for a client that announced the {@code connection.blocked} capability;
+     * others are only not read from.
+     */
+    private PublisherBlock.Notice blockedNotice(Map<String, Object> clientProperties) {
+        boolean announced = clientProperties != null && clientProperties.get("capabilities") instanceof Map<?, ?> caps
+            && Boolean.TRUE.equals(caps.get("connection.blocked"));
+        if (!announced) return PublisherBlock.SILENT;
+        return new PublisherBlock.Notice() {
+            @Override
+            public void blocked(String reason) {
+                send(0, new AMQImpl.Connection.Blocked(reason));
+                flush();
+            }
+
+            @Override
+            public void unblocked() {
+                send(0, new AMQImpl.Connection.Unblocked());
+                flush();
+            }
+        };
     }
 
     private String remote() {

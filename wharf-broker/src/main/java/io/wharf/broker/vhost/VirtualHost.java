@@ -233,22 +233,52 @@ public final class VirtualHost {
         return storage.delete(q.queue());
     }
 
+    /**
+     * Changes a queue's {@code x-expires} (-1: none) without touching its messages, and stores the new
+     * definition if the queue is durable. What MQTT needs, whose session expiry a client may change at every
+     * connect and at DISCONNECT; AMQP has no such operation (its redeclaration must repeat the argument).
+     * Returns the queue as it is now; NOT_FOUND if there is none.
+     */
+    public synchronized LiveQueue changeExpiry(String queue, long expiresMs) {
+        LiveQueue q = queues.get(queue);
+        if (q == null) throw notFound("queue", queue);
+        Map<String, Object> args = new java.util.LinkedHashMap<>(q.definition().arguments());
+        if (expiresMs < 0) args.remove("x-expires");
+        else args.put("x-expires", expiresMs);
+        QueueDefinition d = q.definition();
+        if (QueueArgumentsEquivalence.same(d.arguments().get("x-expires"), args.get("x-expires"))) return q;
+        QueueDefinition changed = new QueueDefinition(d.name(), d.durable(), d.autoDelete(), d.exclusiveOwner(), args);
+        QueueArguments.settings(name, changed); // refuses a bad value before anything changes
+        if (changed.durable() && !changed.exclusive()) store.saveQueue(name, changed);
+        LiveQueue now = new LiveQueue(changed, q.queue());
+        queues.put(queue, now); // the timer of the old definition finds it replaced and stops
+        watchExpiry(now);
+        return now;
+    }
+
     /** {@code x-expires}: deletes the queue once it has gone unused that long (no consumers, no get, no redeclare). */
     private void watchExpiry(LiveQueue q) {
-        long expires = q.queue().settings().expiresMs();
+        long expires = expiresMs(q);
         if (expires < 0) return;
-        long due = q.queue().lastUsedMs() + expires - System.currentTimeMillis();
+        // A queue in use is looked at again one whole period later (its clock starts when the last consumer goes).
+        long due = q.queue().consumerCount() > 0 ? expires
+            : q.queue().lastUsedMs() + expires - System.currentTimeMillis();
         storage.timers().schedule(() -> expireIfUnused(q), Math.max(0, due), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private synchronized void expireIfUnused(LiveQueue q) {
         if (queues.get(q.name()) != q) return;
         long idle = System.currentTimeMillis() - q.queue().lastUsedMs();
-        if (q.queue().consumerCount() == 0 && idle >= q.queue().settings().expiresMs()) {
+        if (q.queue().consumerCount() == 0 && idle >= expiresMs(q)) {
             remove(q);
         } else {
             watchExpiry(q);
         }
+    }
+
+    /** The queue's {@code x-expires} as its definition says now ({@link #changeExpiry} may have changed it). */
+    private long expiresMs(LiveQueue q) {
+        return QueueArguments.settings(name, q.definition()).expiresMs();
     }
 
     // ---- bindings ----

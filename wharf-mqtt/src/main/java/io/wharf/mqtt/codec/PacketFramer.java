@@ -18,7 +18,8 @@ import java.util.List;
  *       the size counts the fixed header; the decoder would buffer the whole body first);
  *   <li>a fixed header whose Remaining Length runs over four bytes (§1.5.5, Malformed Packet);
  *   <li>a PUBLISH whose topic name is not well-formed UTF-8 (§1.5.4: the decoder would replace the bad bytes
- *       with U+FFFD), contains U+0000 or a wildcard, or is empty (there are no topic aliases: §3.3.2.1).
+ *       with U+FFFD), contains U+0000 or a wildcard, or is empty where topic aliases are not in use (an MQTT 5
+ *       PUBLISH may name its topic by alias alone, §3.3.2.3.4; the connection checks the alias).
  * </ul>
  * A refused packet comes out as one {@link RejectedPacket}; after it the framer drops every byte until the
  * connection closes, so nothing decoded after a bad packet is ever acted on.
@@ -29,6 +30,7 @@ import java.util.List;
 public final class PacketFramer extends ByteToMessageDecoder {
     private static final int PUBLISH = 3;
     private int maxPacketSize;
+    private boolean emptyTopicAllowed;
     private boolean rejected;
 
     public PacketFramer(int maxPacketSize) {
@@ -39,6 +41,9 @@ public final class PacketFramer extends ByteToMessageDecoder {
     public void maxPacketSize(int max) { this.maxPacketSize = max; }
 
     public int maxPacketSize() { return maxPacketSize; }
+
+    /** From now on a PUBLISH may have an empty topic name, to be resolved from its topic alias (MQTT 5). */
+    public void allowEmptyTopic() { this.emptyTopicAllowed = true; }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -77,7 +82,7 @@ public final class PacketFramer extends ByteToMessageDecoder {
         if (available < size) return;
         int body = start + 1 + lengthBytes;
         if (in.getUnsignedByte(start) >> 4 == PUBLISH) {
-            RejectedPacket bad = checkTopic(in, body, remaining);
+            RejectedPacket bad = checkTopic(in, body, remaining, emptyTopicAllowed);
             if (bad != null) {
                 rejected = true;
                 in.skipBytes(in.readableBytes());
@@ -89,7 +94,7 @@ public final class PacketFramer extends ByteToMessageDecoder {
     }
 
     /** The topic name is the first field of a PUBLISH in every version: two length bytes, then UTF-8. */
-    private static RejectedPacket checkTopic(ByteBuf in, int at, int remaining) {
+    private static RejectedPacket checkTopic(ByteBuf in, int at, int remaining, boolean emptyAllowed) {
         if (remaining < 2) return new RejectedPacket(MqttReasonCodes.Disconnect.MALFORMED_PACKET, "a PUBLISH without a topic name");
         int length = in.getUnsignedShort(at);
         if (length + 2 > remaining) {
@@ -97,8 +102,8 @@ public final class PacketFramer extends ByteToMessageDecoder {
                 "a PUBLISH topic name of " + length + " bytes runs past the end of its packet");
         }
         if (length == 0) {
-            return new RejectedPacket(MqttReasonCodes.Disconnect.PROTOCOL_ERROR,
-                "a PUBLISH with an empty topic name (topic aliases are not supported)");
+            return emptyAllowed ? null : new RejectedPacket(MqttReasonCodes.Disconnect.PROTOCOL_ERROR,
+                "a PUBLISH with an empty topic name [MQTT-4.7.3-1]");
         }
         String topic;
         try {

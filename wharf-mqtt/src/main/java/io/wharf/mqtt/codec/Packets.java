@@ -1,5 +1,6 @@
 package io.wharf.mqtt.codec;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -24,6 +25,9 @@ import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
 public final class Packets {
     private static final MqttMessage PINGRESP = new MqttMessage(
         new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
+
+    /** Reason strings are for people reading logs: a short sentence is enough. */
+    private static final int MAX_REASON_STRING_CHARS = 256;
 
     private Packets() {
     }
@@ -53,6 +57,21 @@ public final class Packets {
     public static MqttMessage disconnect(MqttReasonCodes.Disconnect reason) {
         return new MqttMessage(new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE, false, 0),
             new MqttReasonCodeAndPropertiesVariableHeader(reason.byteValue(), MqttProperties.NO_PROPERTIES));
+    }
+
+    /**
+     * DISCONNECT with a reason and, if the packet stays within {@code maxPacketSize}, a Reason String saying why
+     * (§3.14.2.2.3: the server must not send one that would exceed the client's Maximum Packet Size; DISCONNECT
+     * may carry one whatever the client's Request Problem Information, [MQTT-3.1.2-29]).
+     */
+    public static MqttMessage disconnect(MqttReasonCodes.Disconnect reason, String text, int maxPacketSize) {
+        String why = text.length() > MAX_REASON_STRING_CHARS ? text.substring(0, MAX_REASON_STRING_CHARS) : text;
+        int size = 2 + 1 + 3 + ByteBufUtil.utf8Bytes(why) + 3; // generous: length prefixes at their widest
+        if (size > maxPacketSize) return disconnect(reason);
+        MqttProperties props = new MqttProperties();
+        props.add(new MqttProperties.StringProperty(MqttProperties.MqttPropertyType.REASON_STRING.value(), why));
+        return new MqttMessage(new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE, false, 0),
+            new MqttReasonCodeAndPropertiesVariableHeader(reason.byteValue(), props));
     }
 
     /** @param packetId ignored for QoS 0 */

@@ -8,14 +8,18 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 
 /**
  * The CONNACKs the broker sends. An accepted MQTT 5 client is told what this broker does (§3.2.2.3): retained
- * messages, shared subscriptions and subscription identifiers are available; the largest packet it may send; the identifier assigned to it, if any; and Session Expiry Interval 0 when it
- * asked for a session that outlives the connection (sessions end with their connection in this version).
+ * messages, shared subscriptions and subscription identifiers are available; the largest packet it may send;
+ * the identifier assigned to it, if any; and the Session Expiry Interval the broker uses when the client asked
+ * for one (it may be capped, [MQTT-3.2.2-21]). Session Present says whether the connection resumed a stored
+ * session [MQTT-3.2.2-2]; a refusal never has it [MQTT-3.2.2-4].
  */
 public final class ConnAcks {
     private ConnAcks() {
     }
 
-    public static MqttConnAckMessage accepted(ConnectRequest request, int maxPacketSize) {
+    /** @param grantedExpiry the session expiry the broker grants ({@code SessionExpiry#grant}) */
+    public static MqttConnAckMessage accepted(ConnectRequest request, int maxPacketSize, boolean sessionPresent,
+                                              long grantedExpiry) {
         MqttProperties props = MqttProperties.NO_PROPERTIES;
         if (request.isV5()) {
             props = new MqttProperties();
@@ -24,7 +28,7 @@ public final class ConnAcks {
                     MqttProperties.MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER.value(), request.clientId()));
             }
             if (request.sessionExpirySeconds() != 0) {
-                props.add(integer(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0));
+                props.add(integer(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL, (int) grantedExpiry));
             }
             props.add(integer(MqttProperties.MqttPropertyType.RETAIN_AVAILABLE, 1));
             props.add(integer(MqttProperties.MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE, 1));
@@ -32,7 +36,7 @@ public final class ConnAcks {
             props.add(integer(MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE, maxPacketSize));
         }
         return MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
-            .sessionPresent(false).properties(props).build();
+            .sessionPresent(sessionPresent).properties(props).build();
     }
 
     public static MqttConnAckMessage refused(ConnectRefused.Refusal refusal, MqttVersion version) {

@@ -26,6 +26,8 @@ public final class ConnectRefused extends RuntimeException {
             MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET),
         PROTOCOL_ERROR(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
             MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR),
+        TOPIC_NAME_INVALID(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+            MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID),
         BAD_AUTHENTICATION_METHOD(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
             MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD);
 

@@ -5,19 +5,21 @@ import io.netty.handler.codec.mqtt.MqttConnectPayload;
 import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import io.wharf.mqtt.will.Will;
 
 /**
  * What a CONNECT asks for, read once: protocol version, client identifier (resolved by {@link ClientIds}),
- * session flags, keep-alive, credentials and the MQTT 5 properties the broker acts on.
+ * session flags, keep-alive, credentials, the will and the MQTT 5 properties the broker acts on.
  *
  * @param assignedClientId whether the broker made the identifier up (v5 returns it in the CONNACK)
- * @param sessionExpirySeconds v5 Session Expiry Interval (0 for 3.x)
+ * @param sessionExpirySeconds v5 Session Expiry Interval (0 for 3.x, and when absent), unsigned
  * @param receiveMaximum   v5 Receive Maximum: QoS 1 and 2 deliveries the client takes at once; 0 when absent
+ * @param will             the Will Message, or null
  * @param username         null without the user name flag
  * @param password         null without the password flag
  */
 public record ConnectRequest(MqttVersion version, String clientId, boolean assignedClientId, boolean cleanStart,
-                             int keepAliveSeconds, long sessionExpirySeconds, int receiveMaximum, boolean hasWill,
+                             int keepAliveSeconds, long sessionExpirySeconds, int receiveMaximum, Will will,
                              String username, byte[] password) {
 
     /** @throws ConnectRefused if the client identifier is not acceptable, or v5 properties are out of range */
@@ -48,9 +50,11 @@ public record ConnectRequest(MqttVersion version, String clientId, boolean assig
         String requested = p.clientIdentifier() == null ? "" : p.clientIdentifier();
         String clientId = ClientIds.resolve(requested, h.isCleanSession(), version);
         return new ConnectRequest(version, clientId, requested.isEmpty(), h.isCleanSession(), h.keepAliveTimeSeconds(),
-            expiry, receiveMaximum, h.isWillFlag(), h.hasUserName() ? p.userName() : null,
+            expiry, receiveMaximum, Will.of(connect), h.hasUserName() ? p.userName() : null,
             h.hasPassword() ? p.passwordInBytes() : null);
     }
 
     public boolean isV5() { return version == MqttVersion.MQTT_5; }
+
+    public boolean hasWill() { return will != null; }
 }

@@ -4,13 +4,16 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
@@ -20,31 +23,46 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.wharf.broker.alarm.ResourceAlarms;
 import io.wharf.broker.exchange.Exchange;
+import io.wharf.broker.net.PublisherBlock;
 import io.wharf.broker.queue.QueueOwners;
 import io.wharf.broker.security.AccessControl;
+import io.wharf.broker.security.LiveConnections;
+import io.wharf.broker.security.Permission;
 import io.wharf.broker.vhost.VirtualHost;
 import io.wharf.broker.vhost.VirtualHosts;
 import io.wharf.mqtt.MqttSettings;
 import io.wharf.mqtt.codec.Packets;
 import io.wharf.mqtt.codec.PacketFramer;
+import io.wharf.mqtt.codec.ProtocolViolation;
 import io.wharf.mqtt.codec.RejectedPacket;
 import io.wharf.mqtt.connect.ConnAcks;
 import io.wharf.mqtt.connect.ConnectRefused;
 import io.wharf.mqtt.connect.ConnectRequest;
 import io.wharf.mqtt.connect.Login;
+import io.wharf.mqtt.access.LivePermission;
+import io.wharf.mqtt.limits.ClientLimits;
+import io.wharf.mqtt.limits.InboundTopicAliases;
+import io.wharf.mqtt.limits.OutboundPublishes;
+import io.wharf.mqtt.limits.ServerLimits;
+import io.wharf.mqtt.flow.KeepAliveRestart;
 import io.wharf.mqtt.publish.InboundPublishes;
 import io.wharf.mqtt.retained.RetainedMessages;
 import io.wharf.mqtt.session.Deliveries;
 import io.wharf.mqtt.session.Session;
+import io.wharf.mqtt.session.SessionExpiry;
+import io.wharf.mqtt.session.SessionLifecycle;
 import io.wharf.mqtt.session.SessionRegistry;
 import io.wharf.mqtt.subscribe.SessionSubscriptions;
 import io.wharf.mqtt.subscribe.SubscriptionTable;
 import io.wharf.mqtt.sys.MqttStats;
+import io.wharf.mqtt.will.Will;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -61,13 +79,16 @@ import org.slf4j.LoggerFactory;
  * client that sends nothing for 1.5 times its keep-alive [MQTT-3.1.2-24] (v5: 0x8D first). Packets sent right
  * after CONNECT, while a session takeover completes, are handled in order once the CONNACK is out.
  *
- * <p>Sessions end with the connection in this version: a 3.1.1 CONNECT without clean session and a v5 one
- * asking for a Session Expiry Interval are served as clean sessions (v5 is told so in the CONNACK).
+ * <p>The session is opened once the CONNECT is accepted and closed when the connection ends
+ * ({@link SessionLifecycle}): a persistent one (3.1.1 without clean session, v5 with a Session Expiry Interval)
+ * outlives the connection. The will ({@link Will}) is published when the connection ends other than by a
+ * DISCONNECT with reason 0x00 — a v5 DISCONNECT may also change the session expiry, but not from 0 (0x82).
  *
  * <p>Everything runs on the connection's event loop; deliveries and store completions from other threads
  * are handed to it.
  */
-public final class MqttConnection extends ChannelInboundHandlerAdapter implements PacketOutput, SessionRegistry.Holder {
+public final class MqttConnection extends ChannelInboundHandlerAdapter implements PacketOutput, SessionRegistry.Holder,
+    LiveConnections.LiveConnection {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
 
     private enum State { AWAIT_CONNECT, CONNECTING, CONNECTED, CLOSED }
@@ -79,6 +100,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final Login login;
     private final RetainedMessages retained;
     private final MqttStats stats;
+    private final PublisherBlock publisherBlock;
+    private final LiveConnections live;
     private final long id = QueueOwners.next();
     private final CompletableFuture<Void> released = new CompletableFuture<>();
     private final List<MqttMessage> early = new ArrayList<>();
@@ -95,10 +118,24 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private boolean cleanedUp;
     /** Counted in {@link MqttStats#clientsConnected} (from the CONNACK to the clean-up). */
     private boolean countedConnected;
+    // What the client's CONNECT allows (MQTT 5), and how PUBLISHes are shaped to it, both ways.
+    private ClientLimits limits = ClientLimits.NONE;
+    private OutboundPublishes outbound;
+    private InboundTopicAliases inboundAliases;
+    /** Whether the CONNACK accepted the connection: only then does it have a session and a will. */
+    private boolean accepted;
+    private Will will;
+    /** The Session Expiry Interval the CONNECT asked for: a DISCONNECT may not raise it from 0. */
+    private long requestedExpiry;
+    /** A DISCONNECT with reason 0x00 (3.x: any DISCONNECT) discards the will. */
+    private boolean normalDisconnect;
 
-    public MqttConnection(VirtualHosts vhosts, AccessControl access, MqttSettings settings, SessionRegistry sessions,
-                          PacketFramer framer, RetainedMessages retained, MqttStats stats) {
+    public MqttConnection(VirtualHosts vhosts, AccessControl access, ResourceAlarms alarms, LiveConnections live,
+                          MqttSettings settings, SessionRegistry sessions, PacketFramer framer,
+                          RetainedMessages retained, MqttStats stats) {
         this.vhosts = vhosts;
+        this.publisherBlock = new PublisherBlock(alarms);
+        this.live = live;
         this.retained = retained;
         this.stats = stats;
         this.settings = settings;
@@ -110,7 +147,23 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     // ---- PacketOutput ----
 
     @Override public EventLoop eventLoop() { return ctx.channel().eventLoop(); }
-    @Override public void write(MqttMessage packet) { ctx.write(packet, ctx.voidPromise()); }
+    @Override
+    public void write(MqttMessage packet) {
+        if (packet instanceof MqttPublishMessage p) writePublish(p);
+        else ctx.write(packet, ctx.voidPromise());
+    }
+
+    @Override
+    public boolean writePublish(MqttPublishMessage packet) {
+        MqttPublishMessage shaped = outbound == null ? packet : outbound.prepare(packet);
+        if (shaped == null) {
+            LOG.debug("MQTT client '{}': a message to '{}' is over its Maximum Packet Size of {} bytes; not sent",
+                clientId, packet.variableHeader().topicName(), limits.maximumPacketSize());
+            return false;
+        }
+        ctx.write(shaped, ctx.voidPromise());
+        return true;
+    }
     @Override public void flush() { ctx.flush(); }
     /** Any thread: Netty's writability flag is volatile. */
     @Override public boolean isWritable() { return ctx.channel().isWritable(); }
@@ -124,7 +177,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         state = State.CLOSED;
         cleanUp();
         if (tell) {
-            ctx.writeAndFlush(Packets.disconnect(reason)).addListener(ChannelFutureListener.CLOSE);
+            String why = reason == MqttReasonCodes.Disconnect.IMPLEMENTATION_SPECIFIC_ERROR ? "internal error" : text;
+            ctx.writeAndFlush(Packets.disconnect(reason, why, limits.maximumPacketSize()))
+                .addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.close();
         }
@@ -140,6 +195,21 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public CompletableFuture<Void> released() { return released; }
+
+    // ---- LiveConnections.LiveConnection: access changes, on the notifier thread ----
+
+    @Override public String vhostName() { return session.vhost().name(); }
+    @Override public String userName() { return session.user().name(); }
+
+    /** The vhost or user is gone, or the permissions cleared: v5 hears DISCONNECT 0x98 Administrative action. */
+    @Override
+    public void accessRevoked(String why) {
+        ctx.executor().execute(() -> fail(MqttReasonCodes.Disconnect.ADMINISTRATIVE_ACTION, why));
+    }
+
+    /** From the next PUBLISH, SUBSCRIBE or UNSUBSCRIBE on, the new permissions apply. */
+    @Override
+    public void permissionChanged(Permission now) { session.access().set(now); }
 
     // ---- Netty ----
 
@@ -187,6 +257,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
         } catch (ConnectRefused e) {
             refuse(e);
+        } catch (ProtocolViolation e) {
+            fail(e.reason(), e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("Internal error on MQTT connection from {} (client '{}')", remote(), clientId, e);
             fail(MqttReasonCodes.Disconnect.IMPLEMENTATION_SPECIFIC_ERROR, "internal error: " + e);
@@ -208,7 +280,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
+        if (evt instanceof IdleStateEvent && publisherBlock.blocked()) {
+            return; // not reading while an alarm lasts: its PINGREQs wait in the socket
+        } else if (evt instanceof IdleStateEvent) {
             fail(MqttReasonCodes.Disconnect.KEEP_ALIVE_TIMEOUT, "nothing received within 1.5 times the keep-alive");
         } else {
             ctx.fireUserEventTriggered(evt);
@@ -254,7 +328,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
         }
         switch (m.fixedHeader().messageType()) {
-            case PUBLISH -> publishes.onPublish((MqttPublishMessage) m);
+            case PUBLISH -> onPublish((MqttPublishMessage) m);
             case PUBACK -> deliveries.onPubAck(packetId(m));
             case PUBREC -> deliveries.onPubRec(packetId(m), reasonCode(m));
             case PUBREL -> publishes.onPubRel(packetId(m));
@@ -262,16 +336,40 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             case SUBSCRIBE -> subscriptions.onSubscribe((MqttSubscribeMessage) m);
             case UNSUBSCRIBE -> subscriptions.onUnsubscribe((MqttUnsubscribeMessage) m);
             case PINGREQ -> write(Packets.pingResp());
-            case DISCONNECT -> {
-                LOG.debug("MQTT client '{}' disconnected", clientId);
-                state = State.CLOSED;
-                cleanUp();
-                ctx.close();
-            }
+            case DISCONNECT -> disconnect(m);
             case AUTH -> fail(MqttReasonCodes.Disconnect.PROTOCOL_ERROR, "AUTH, but no authentication method was agreed");
             default -> fail(MqttReasonCodes.Disconnect.PROTOCOL_ERROR, "a " + m.fixedHeader().messageType()
                 + " packet, which only a server sends");
         }
+    }
+
+    /** A PUBLISH: its topic alias resolved, then the flows; an alarm holds the connection back after it. */
+    private void onPublish(MqttPublishMessage m) {
+        publishes.onPublish(inboundAliases == null ? m : inboundAliases.resolve(m));
+        publisherBlock.publishing();
+    }
+
+    /** DISCONNECT: v5 may carry a reason (0x04: publish the will) and a new Session Expiry Interval. */
+    private void disconnect(MqttMessage m) {
+        int reason = 0;
+        if (m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader h) {
+            reason = h.reasonCode() & 0xFF;
+            if (h.properties().getProperty(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value())
+                instanceof MqttProperties.IntegerProperty e) {
+                long asked = e.value() & 0xFFFFFFFFL;
+                if (requestedExpiry == 0 && asked != 0) {
+                    fail(MqttReasonCodes.Disconnect.PROTOCOL_ERROR, "DISCONNECT sets a Session Expiry Interval, "
+                        + "but the CONNECT had none [MQTT-3.14.2-2]");
+                    return;
+                }
+                session = session.withExpiry(Math.min(asked, settings.maxSessionExpirySeconds()));
+            }
+        }
+        LOG.debug("MQTT client '{}' disconnected (reason 0x{})", clientId, Integer.toHexString(reason));
+        normalDisconnect = reason == 0;
+        state = State.CLOSED;
+        cleanUp();
+        ctx.close();
     }
 
     private static int packetId(MqttMessage m) {
@@ -305,6 +403,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         MqttConnectVariableHeader h = m.variableHeader();
         version = MqttVersion.fromProtocolNameAndLevel(h.name(), (byte) h.version());
         ConnectRequest request = ConnectRequest.of(m);
+        limits = ClientLimits.of(m);
         Login.Grant grant = login.login(request.username(), request.password(),
             ((InetSocketAddress) ctx.channel().localAddress()).getAddress());
         VirtualHost vhost = vhosts.added(settings.vhost());
@@ -313,9 +412,18 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             throw new ConnectRefused(ConnectRefused.Refusal.SERVER_UNAVAILABLE, "no exchange '" + settings.exchange()
                 + "' in vhost '" + settings.vhost() + "'");
         }
-        if (request.hasWill()) LOG.debug("MQTT client '{}' sent a will; wills are not supported yet", request.clientId());
+        if (request.hasWill() && !grant.permission().canWrite(Permission.exchangeResource(exchange.name()))) {
+            // As RabbitMQ: the will is checked when it is given, not when it is due.
+            throw new ConnectRefused(ConnectRefused.Refusal.NOT_AUTHORIZED, "user '" + grant.user().name()
+                + "' may not write to exchange '" + exchange.name() + "', where the will would go");
+        }
         clientId = request.clientId();
-        session = new Session(clientId, version, grant.user(), grant.permission(), vhost, exchange, id, true);
+        will = request.will();
+        requestedExpiry = request.sessionExpirySeconds();
+        long expiry = SessionExpiry.grant(request.isV5(), request.cleanStart(), request.sessionExpirySeconds(),
+            settings.maxSessionExpirySeconds());
+        session = new Session(clientId, version, grant.user(), new LivePermission(grant.permission()), vhost, exchange, id, expiry,
+            retained);
         state = State.CONNECTING;
         predecessor = sessions.claim(clientId, this);
         if (predecessor.isDone()) {
@@ -331,21 +439,45 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private void accept(ConnectRequest request) {
         if (state != State.CONNECTING) return; // closed, or taken over, while the takeover completed
         if (connectTimer != null) connectTimer.cancel(false);
+        SessionLifecycle.Opened opened;
+        try {
+            opened = SessionLifecycle.open(sessions, session, request.cleanStart());
+        } catch (ConnectRefused e) {
+            refuse(e);
+            return;
+        }
         int window = request.receiveMaximum() > 0 ? Math.min(request.receiveMaximum(), settings.maxInFlight())
             : settings.maxInFlight();
         SubscriptionTable table = new SubscriptionTable(clientId);
         deliveries = new Deliveries(this, table, request.isV5(), window);
         subscriptions = new SessionSubscriptions(session, this, deliveries, table, retained);
-        publishes = new InboundPublishes(session, this, retained, table);
+        publishes = new InboundPublishes(session, this, table);
         framer.maxPacketSize(settings.maxPacketSize());
-        if (request.keepAliveSeconds() > 0) {
-            long ms = request.keepAliveSeconds() * 1500L; // 1.5 times the keep-alive [MQTT-3.1.2-24]
-            ctx.pipeline().addBefore("mqtt-framer", "mqtt-keepalive", new IdleStateHandler(ms, 0, 0, TimeUnit.MILLISECONDS));
+        int keepAlive = ServerLimits.keepAlive(request, settings);
+        if (keepAlive > 0) {
+            long ms = keepAlive * 1500L; // 1.5 times the keep-alive [MQTT-3.1.2-24]
+            ctx.pipeline().addBefore("mqtt-framer", KeepAliveRestart.HANDLER, new IdleStateHandler(ms, 0, 0, TimeUnit.MILLISECONDS));
         }
         state = State.CONNECTED;
+        accepted = true;
         stats.clientConnected();
         countedConnected = true;
-        write(ConnAcks.accepted(request, settings.maxPacketSize()));
+        MqttConnAckMessage connAck = ConnAcks.accepted(request, settings.maxPacketSize(), opened.present(),
+            session.expirySeconds());
+        if (request.isV5()) {
+            ServerLimits.advertise(connAck.variableHeader().properties(), request, settings);
+            inboundAliases = new InboundTopicAliases(settings.topicAliasMaximum());
+            if (settings.topicAliasMaximum() > 0) framer.allowEmptyTopic();
+        }
+        outbound = new OutboundPublishes(limits, request.isV5());
+        publisherBlock.start(ctx.channel(), new KeepAliveRestart(ctx));
+        live.opened(this);
+        write(connAck);
+        publishes.resume(opened.awaitingRelease());
+        if (opened.queue() != null) {
+            deliveries.resume(opened.queue().queue(), opened.outbound());
+            subscriptions.resume(opened.queue(), opened.subscriptions());
+        }
         LOG.debug("MQTT client '{}' connected from {} as '{}' (MQTT {})", clientId, remote(), session.user().name(), version);
         List<MqttMessage> pipelined = new ArrayList<>(early);
         early.clear();
@@ -374,17 +506,28 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     // ---- clean-up ----
 
-    /** Lets the session go: requeues unsettled deliveries, deletes the clean session's queue. Runs once. */
+    /**
+     * Lets the session go: requeues unsettled deliveries, ends or detaches the session, publishes the will
+     * unless a normal DISCONNECT discarded it. Runs once.
+     */
     private void cleanUp() {
         if (cleanedUp) return;
         cleanedUp = true;
         if (connectTimer != null) connectTimer.cancel(false);
+        publisherBlock.stop();
+        live.closed(this);
         for (MqttMessage m : early) ReferenceCountUtil.release(m);
         early.clear();
         try {
+            Set<Integer> awaitingRelease = publishes == null ? Set.of() : publishes.awaitingRelease();
             if (publishes != null) publishes.close();
-            if (deliveries != null) deliveries.stop(subscriptions.queue() == null ? null : subscriptions.queue().queue());
+            Deliveries.Handover outbound = deliveries == null ? Deliveries.Handover.NONE
+                : deliveries.stop(subscriptions.queue() == null ? null : subscriptions.queue().queue());
             if (subscriptions != null) subscriptions.close();
+            if (accepted) {
+                SessionLifecycle.close(sessions, session, awaitingRelease, outbound, normalDisconnect ? null : will,
+                    ctx.channel().eventLoop());
+            }
             if (session != null) session.vhost().connectionClosed(id);
         } catch (RuntimeException e) {
             LOG.error("Releasing the session of MQTT client '{}' failed", clientId, e);

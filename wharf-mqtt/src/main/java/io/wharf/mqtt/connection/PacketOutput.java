@@ -2,6 +2,7 @@ package io.wharf.mqtt.connection;
 
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
 
 /**
@@ -15,6 +16,15 @@ public interface PacketOutput {
     void write(MqttMessage packet);
 
     void flush();
+
+    /**
+     * Queues a PUBLISH to the client, with a topic alias where the client allows them, unless it is larger than the
+     * client's Maximum Packet Size (MQTT 5 §3.1.2.11.4): then it is not sent and the caller must settle the message
+     * as if it had been delivered. {@link #write} does the same, for a PUBLISH whose fate the caller need not know.
+     *
+     * @return whether the packet was queued
+     */
+    boolean writePublish(MqttPublishMessage packet);
 
     /** Whether the socket's outbound buffer has room (TCP back-pressure). */
     boolean isWritable();

@@ -41,6 +41,25 @@ public final class TopicMapping {
         return out.toString();
     }
 
+    /**
+     * The MQTT topic filter of a binding key made by {@link #toBindingKey}: the inverse, except that an MQTT
+     * level that was literally {@code *} comes back as {@code +} (as in RabbitMQ, which rebuilds subscriptions
+     * from bindings the same way).
+     */
+    public static String toFilter(String bindingKey) {
+        StringBuilder out = new StringBuilder(bindingKey.length());
+        for (int i = 0; i < bindingKey.length(); i++) {
+            char c = bindingKey.charAt(i);
+            out.append(switch (c) {
+                case '.' -> '/';
+                case '/' -> '.';
+                case '*' -> '+';
+                default -> c;
+            });
+        }
+        return out.toString();
+    }
+
     private static String swapSeparators(String s) {
         if (s.indexOf('/') < 0 && s.indexOf('.') < 0) return s;
         char[] chars = s.toCharArray();

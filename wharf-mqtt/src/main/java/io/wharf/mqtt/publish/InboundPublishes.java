@@ -14,8 +14,10 @@ import io.wharf.mqtt.retained.RetainedMessages;
 import io.wharf.mqtt.session.Session;
 import io.wharf.mqtt.subscribe.SubscriptionTable;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -40,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * normal message, an empty one included (MQTT 5 §3.3.1.3), carrying its retain flag for Retain As Published.
  * Everything an MQTT client publishes goes through {@link #publish} — a Last Will too.
  *
- * <p>The QoS 2 state lives with the connection: a client that reconnects before PUBREL starts over.
- * Confined to the connection's event loop.
+ * <p>The QoS 2 identifiers awaiting PUBREL outlive the connection with a session that does
+ * ({@link #awaitingRelease}, {@link #resume}). Confined to the connection's event loop.
  */
 public final class InboundPublishes {
     private static final Logger LOG = LoggerFactory.getLogger(InboundPublishes.class);
@@ -61,7 +63,6 @@ public final class InboundPublishes {
 
     private final Session session;
     private final PacketOutput out;
-    private final RetainedMessages retained;
     private final SubscriptionTable subscriptions;
     private final ArrayDeque<PendingAck> pending = new ArrayDeque<>();
     /** QoS 2 packet identifiers received, not yet released, with the store of their first PUBLISH. */
@@ -69,11 +70,9 @@ public final class InboundPublishes {
     private boolean closed;
 
     /** @param subscriptions the session's, for No Local: its publishes name their publisher when one has it */
-    public InboundPublishes(Session session, PacketOutput out, RetainedMessages retained,
-                            SubscriptionTable subscriptions) {
+    public InboundPublishes(Session session, PacketOutput out, SubscriptionTable subscriptions) {
         this.session = session;
         this.out = out;
-        this.retained = retained;
         this.subscriptions = subscriptions;
     }
 
@@ -95,7 +94,7 @@ public final class InboundPublishes {
         }
         byte[] payload = new byte[m.payload().readableBytes()];
         m.payload().getBytes(m.payload().readerIndex(), payload);
-        CompletableFuture<Integer> stored = publish(topic, qos, m.fixedHeader().isRetain(), payload,
+        CompletableFuture<Integer> stored = route(session, publisher(), topic, qos, m.fixedHeader().isRetain(), payload,
             m.variableHeader().properties());
         switch (qos) {
             case 0 -> stored.whenComplete((n, e) -> {
@@ -110,21 +109,47 @@ public final class InboundPublishes {
     }
 
     /**
-     * Stores and routes one application message of this session's client — a PUBLISH's, or its Last Will — through
-     * the exchange, and with {@code retain} keeps it as (or, empty, clears) the topic's retained message. The
-     * future completes, with the number of queues and topics that took the message, once all of it is as safe as
-     * it asks; permissions are the caller's to check.
+     * Routes an application message of {@code session}'s client through the exchange and stores it: every
+     * PUBLISH goes this way, and so does a will ({@code Will#publish}), so that what applies to a publish
+     * applies to both. With {@code retain} the message also becomes (an empty one: clears) the topic's retained
+     * message ({@link Session#retained}). The future completes, with the number of queues and topics that took
+     * the message, once all of it is as safe as it asks; permissions are the caller's to check. Any thread.
      *
      * @param properties the MQTT 5 properties, or {@link MqttProperties#NO_PROPERTIES}
      */
-    public CompletableFuture<Integer> publish(String topic, int qos, boolean retain, byte[] payload,
-                                              MqttProperties properties) {
-        String publisher = subscriptions.hasNoLocal() ? session.clientId() : null;
+    public static CompletableFuture<Integer> route(Session session, String topic, int qos, boolean retain, byte[] payload,
+                                                   MqttProperties properties) {
+        return route(session, null, topic, qos, retain, payload, properties);
+    }
+
+    /**
+     * As {@link #route(Session, String, int, boolean, byte[], MqttProperties)}, naming the publisher for No Local.
+     *
+     * @param publisher the client identifier, when that client has No Local subscriptions; else null
+     */
+    public static CompletableFuture<Integer> route(Session session, String publisher, String topic, int qos,
+                                                   boolean retain, byte[] payload, MqttProperties properties) {
         Message message = MqttMessages.fromPublish(session.exchange().name(), topic, qos, retain, publisher, payload,
             properties, System.currentTimeMillis());
         CompletableFuture<Integer> routed = session.vhost().publish(session.exchange(), message);
         if (!retain) return routed;
-        return routed.thenCombine(retained.published(topic, message), (queues, v) -> queues);
+        return routed.thenCombine(session.retained().published(topic, message), (queues, v) -> queues);
+    }
+
+    /** This client, if a subscription of its own has No Local (its publishes must say who sent them). */
+    private String publisher() {
+        return subscriptions.hasNoLocal() ? session.clientId() : null;
+    }
+
+    /** QoS 2 packet identifiers received and not yet released: kept with a session that outlives the connection. */
+    public Set<Integer> awaitingRelease() { return Set.copyOf(awaitingRelease.keySet()); }
+
+    /**
+     * The identifiers an earlier connection of the session had received and not seen released: a PUBLISH
+     * re-sent with one is not routed again, and its PUBREL is answered with PUBCOMP [MQTT-4.3.3-10].
+     */
+    public void resume(Collection<Integer> packetIds) {
+        for (int id : packetIds) awaitingRelease.put(id, CompletableFuture.completedFuture(1));
     }
 
     /** PUBREL: the client releases a QoS 2 identifier; PUBCOMP goes out after the PUBREC. */

@@ -3,6 +3,7 @@ package io.wharf.mqtt.session;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
 import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
 import io.wharf.broker.queue.MessageQueue;
 import io.wharf.broker.queue.QueueConsumer;
 import io.wharf.broker.queue.QueueMessage;
@@ -13,6 +14,9 @@ import io.wharf.mqtt.connection.PacketOutput;
 import io.wharf.mqtt.message.MqttMessages;
 import io.wharf.mqtt.subscribe.SubscriptionTable;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -23,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The session's consumer of its queue, and the outbound QoS flows (MQTT 5 §4.3): the queue hands messages over
  * under its lock ({@link #deliver}); the connection's event loop writes them out, one task per burst. Each goes
  * out at the QoS {@code min(published, highest granted by a matching subscription)}, with the RETAIN flag and
- * Subscription Identifiers {@link SubscriptionTable#match} gives; one no subscription wants is settled without
+ * Subscription Identifiers {@link SubscriptionTable#match} gives; one no subscription wants, or larger than the
+ * client's Maximum Packet Size, is settled without
  * being sent.
  * <ul>
  *   <li>QoS 0: written and settled at once;
@@ -34,7 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Credit: messages taken from the queue and not yet settled — or, at QoS 2, not yet completed — count against
  * the window: the client's Receive Maximum (v5) capped by the broker's in-flight limit. Nothing is taken while
  * the socket is not writable. A message that went out before (requeued when an earlier connection of the
- * session died) carries DUP. When the connection ends, what it holds is requeued ({@link #stop}).
+ * session died) carries DUP, and — within one broker run — the packet identifier it had ({@link #resume}).
+ * When the connection ends, what it holds is requeued ({@link #stop}).
  *
  * <p>One consumer may take from several queues — the session's and its shared subscriptions' — with one window
  * for all: when credit frees up after the window was full, every queue is told, not only the one settled in.
@@ -57,6 +63,21 @@ public final class Deliveries implements QueueConsumer {
     private record Handed(MessageQueue queue, QueueMessage message) {
     }
 
+    /**
+     * The outbound flows a connection leaves to the next one of a persistent session (MQTT 5 §4.4): the packet
+     * identifier of each delivery not acknowledged, by its queue offset, so that its re-sending (with DUP)
+     * keeps it [MQTT-4.4.0-1] — a QoS 2 receiver knows it by that identifier — and the identifiers whose
+     * PUBREC came but not their PUBCOMP, whose PUBREL goes out again.
+     */
+    public record Handover(Map<Long, Integer> unacknowledged, Set<Integer> releasePending) {
+        public static final Handover NONE = new Handover(Map.of(), Set.of());
+
+        public Handover {
+            unacknowledged = Map.copyOf(unacknowledged);
+            releasePending = Set.copyOf(releasePending);
+        }
+    }
+
     private final long ownerId = QueueOwners.next();
     private final PacketOutput out;
     private final SubscriptionTable subscriptions;
@@ -74,6 +95,9 @@ public final class Deliveries implements QueueConsumer {
 
     // Event loop only.
     private final IntObjectHashMap<InFlight> inFlight = new IntObjectHashMap<>();
+    /** Packet identifiers an earlier connection gave deliveries not yet sent again: offset → identifier. */
+    private final Map<Long, Integer> keptIds = new HashMap<>();
+    private final IntObjectHashMap<Long> keptOffsets = new IntObjectHashMap<>();
     private int nextPacketId = 1;
     private long[] settled = new long[16];
 
@@ -154,13 +178,16 @@ public final class Deliveries implements QueueConsumer {
         int qos = Math.min(o.publishQos(), match.qos());
         if (v5) SubscriptionTable.addIdentifiers(o.properties(), match);
         if (qos == 0) {
-            out.write(Packets.publish(o.topic(), 0, false, 0, o.properties(), o.payload(), match.retain()));
+            out.writePublish(Packets.publish(o.topic(), 0, false, 0, o.properties(), o.payload(), match.retain()));
             return false;
         }
-        int id = freePacketId();
+        int id = packetIdFor(h.message().offset());
+        // Over the client's Maximum Packet Size: not sent, settled as if delivered (MQTT 5 §3.1.2.11.4).
+        if (!out.writePublish(Packets.publish(o.topic(), qos, h.message().redelivered(), id, o.properties(), o.payload(),
+            match.retain()))) {
+            return false;
+        }
         inFlight.put(id, new InFlight(h.queue(), h.message().offset(), qos));
-        out.write(Packets.publish(o.topic(), qos, h.message().redelivered(), id, o.properties(), o.payload(),
-            match.retain()));
         return true;
     }
 
@@ -174,9 +201,25 @@ public final class Deliveries implements QueueConsumer {
         }
     }
 
+    /** The identifier an earlier connection gave this delivery, if it is free, else a new one. */
+    private int packetIdFor(long offset) {
+        Integer kept = keptIds.remove(offset);
+        if (kept != null) {
+            keptOffsets.remove(kept);
+            if (!inFlight.containsKey(kept)) return kept;
+        }
+        return freePacketId();
+    }
+
     private int freePacketId() {
-        // At most `window` (< 65536) identifiers are in use, so a free one exists.
-        while (inFlight.containsKey(nextPacketId)) nextPacketId = nextPacketId == 65535 ? 1 : nextPacketId + 1;
+        // Kept identifiers are spared while that leaves room; at most `window` (< 65536) are in flight.
+        if (inFlight.size() + keptOffsets.size() >= 65535) {
+            keptIds.clear();
+            keptOffsets.clear();
+        }
+        while (inFlight.containsKey(nextPacketId) || keptOffsets.containsKey(nextPacketId)) {
+            nextPacketId = nextPacketId == 65535 ? 1 : nextPacketId + 1;
+        }
         int id = nextPacketId;
         nextPacketId = nextPacketId == 65535 ? 1 : nextPacketId + 1;
         return id;
@@ -227,6 +270,27 @@ public final class Deliveries implements QueueConsumer {
         creditFreed(f.queue);
     }
 
+    /**
+     * Takes over what an earlier connection of the session left ({@link #stop}): sends PUBREL again for each
+     * QoS 2 delivery the client had received [MQTT-4.4.0-1], counting them against the window until their
+     * PUBCOMP, and keeps the identifiers of unacknowledged deliveries for when the queue sends them again.
+     * Call before this consumer joins {@code queue}. Event loop only.
+     */
+    public void resume(MessageQueue queue, Handover previous) {
+        for (int id : previous.releasePending()) {
+            InFlight f = new InFlight(queue, -1, 2);
+            f.received = true;
+            inFlight.put(id, f);
+            taken.incrementAndGet();
+            out.write(Packets.pubReply(MqttMessageType.PUBREL, id, MqttReasonCodes.PubRel.SUCCESS.byteValue()));
+        }
+        for (Map.Entry<Long, Integer> e : previous.unacknowledged().entrySet()) {
+            if (inFlight.containsKey(e.getValue())) continue;
+            keptIds.put(e.getKey(), e.getValue());
+            keptOffsets.put(e.getValue(), e.getKey());
+        }
+    }
+
     /** The socket has room again: take more, from every queue. */
     public void writable(MessageQueue queue) {
         if (stopped) return;
@@ -258,9 +322,10 @@ public final class Deliveries implements QueueConsumer {
 
     /**
      * The connection is gone: stops taking messages and requeues, marked redelivered, every one it held and
-     * had not settled — written or not. Event loop only.
+     * had not settled — written or not. Returns the flows in progress, for a session that outlives the
+     * connection. Event loop only.
      */
-    public void stop(MessageQueue queue) {
+    public Handover stop(MessageQueue queue) {
         stopped = true;
         if (queue != null) queues.add(queue);
         for (MessageQueue q : queues) {
@@ -268,7 +333,15 @@ public final class Deliveries implements QueueConsumer {
             q.requeueAll(ownerId);
         }
         queues.clear();
+        if (queue == null) return Handover.NONE;
         outbox.clear();
+        Map<Long, Integer> unacknowledged = new HashMap<>(keptIds);
+        Set<Integer> releasePending = new HashSet<>();
+        for (IntObjectMap.PrimitiveEntry<InFlight> e : inFlight.entries()) {
+            if (e.value().received) releasePending.add(e.key());
+            else if (e.value().queue == queue) unacknowledged.put(e.value().offset, e.key()); // not a shared queue's
+        }
         inFlight.clear();
+        return new Handover(unacknowledged, releasePending);
     }
 }

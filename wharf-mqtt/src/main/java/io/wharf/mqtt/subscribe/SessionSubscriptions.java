@@ -21,6 +21,7 @@ import io.wharf.mqtt.retained.RetainedMessages;
 import io.wharf.mqtt.session.Deliveries;
 import io.wharf.mqtt.session.Session;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -29,9 +30,10 @@ import org.slf4j.LoggerFactory;
 /**
  * SUBSCRIBE and UNSUBSCRIBE for one session, as RabbitMQ's MQTT plugin maps them: a subscription is a binding
  * of the session's queue to {@code amq.topic} with the filter as binding key ({@link TopicMapping}), and the
- * granted options as its arguments ({@link Subscription}). The queue is declared at the first SUBSCRIBE —
- * transient, auto-delete and exclusive to the connection for a clean session, so it goes with it — and this
- * session's {@link Deliveries} consume it.
+ * granted options as its arguments ({@link Subscription}). The queue is declared at the first SUBSCRIBE as
+ * {@link Session#queueDefinition} says — exclusive to the connection for a clean session, durable for one that
+ * outlives it — or, for a resumed session, taken as it is ({@link #resume}); this session's {@link Deliveries}
+ * consume it.
  *
  * <p>A shared subscription {@code $share/<group>/<filter>} ({@link SharedFilter}) instead makes this session's
  * {@link Deliveries} a consumer of the group's queue, which is bound once with the filter and which the queue
@@ -40,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * [MQTT-3.8.4-4], and No Local on it is a Protocol Error [MQTT-3.8.3-4].
  *
  * <p>After the SUBACK each new subscription gets the retained messages its filter matches, as its Retain Handling
- * says ({@link RetainedMessages}). A Subscription Identifier (1 to 268,435,455; 0 is a Protocol Error, §3.8.2.1.2) is kept with each
- * subscription of the packet and sent in every PUBLISH it matches.
+ * says ({@link RetainedMessages}). A Subscription Identifier (1 to 268,435,455; 0 is a Protocol Error,
+ * §3.8.2.1.2) is kept with each subscription of the packet and sent in every PUBLISH it matches.
  *
  * <p>Permissions, as RabbitMQ checks them: configure on a queue to declare it, read on it to consume, and
  * write on the queue plus read on the exchange to bind or unbind. A refused subscription gets the failure code
@@ -77,6 +79,16 @@ public final class SessionSubscriptions {
 
     /** The session's queue, once a SUBSCRIBE declared it; else null. */
     public VirtualHost.LiveQueue queue() { return queue; }
+
+    /**
+     * Resumes a persistent session: its queue exists and its bindings are its subscriptions; this session's
+     * {@link Deliveries} consume it from now on. Call once, before the first SUBSCRIBE.
+     */
+    public void resume(VirtualHost.LiveQueue existing, Collection<Subscription> stored) {
+        for (Subscription s : stored) table.put(s);
+        deliveries.consume(existing.queue());
+        queue = existing;
+    }
 
     public void onSubscribe(MqttSubscribeMessage m) {
         MqttProperties props = m.idAndPropertiesVariableHeader().properties();
@@ -231,8 +243,7 @@ public final class SessionSubscriptions {
         if (!p.canRead(name)) {
             throw new RefusedException(MqttReasonCodes.SubAck.NOT_AUTHORIZED, "consuming " + name + " needs read on it");
         }
-        // Only clean sessions exist in this version: the queue lives as long as the connection.
-        QueueDefinition def = new QueueDefinition(name, false, true, session.connectionId(), Map.of());
+        QueueDefinition def = session.queueDefinition();
         VirtualHost.LiveQueue q = session.vhost().declareQueue(def, session.connectionId());
         deliveries.consume(q.queue());
         queue = q;

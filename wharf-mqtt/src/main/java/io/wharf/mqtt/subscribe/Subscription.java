@@ -29,6 +29,19 @@ public record Subscription(String filter, int qos, boolean noLocal, boolean reta
         this(filter, qos, noLocal, retainAsPublished, retainHandling, 0);
     }
 
+    /**
+     * The subscription a binding of the session queue records ({@link #bindingArguments}), or null if the
+     * binding was not made by a SUBSCRIBE (no {@value #QOS} argument): how a persistent session's subscriptions
+     * are rebuilt from its bindings.
+     */
+    public static Subscription fromBinding(String filter, Map<String, Object> args) {
+        if (!(args.get(QOS) instanceof Number qos)) return null;
+        return new Subscription(filter, qos.intValue(), Boolean.TRUE.equals(args.get(NO_LOCAL)),
+            Boolean.TRUE.equals(args.get(RETAIN_AS_PUBLISHED)),
+            args.get(RETAIN_HANDLING) instanceof Number n ? n.intValue() : 0,
+            args.get(SUBSCRIPTION_ID) instanceof Number id ? id.intValue() : 0);
+    }
+
     /** The binding arguments that record this subscription. */
     public Map<String, Object> bindingArguments() {
         Map<String, Object> args = new LinkedHashMap<>();

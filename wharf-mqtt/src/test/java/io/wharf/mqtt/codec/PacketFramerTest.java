@@ -85,4 +85,15 @@ class PacketFramerTest {
         }
         return ((RejectedPacket) out).reason();
     }
+
+    @Test
+    void anEmptyTopicPassesOnlyOnceTopicAliasesAreInUse() {
+        PacketFramer framer = new PacketFramer(1024);
+        framer.allowEmptyTopic();
+        EmbeddedChannel ch = new EmbeddedChannel(framer);
+        ch.writeInbound(publish(new byte[0], 3));
+        Object out = ch.readInbound();
+        assertThat(out).isInstanceOf(ByteBuf.class); // the connection resolves the alias
+        ((ByteBuf) out).release();
+    }
 }

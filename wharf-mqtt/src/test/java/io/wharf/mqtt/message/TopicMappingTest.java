@@ -21,4 +21,12 @@ class TopicMappingTest {
         assertThat(TopicMapping.toBindingKey("#")).isEqualTo("#");
         assertThat(TopicMapping.toBindingKey("a.b/+")).isEqualTo("a/b.*");
     }
+
+    @Test
+    void bindingKeysMapBackToTheFilters() {
+        for (String f : new String[] {"sensors/+/temp", "sensors/#", "#", "a.b/+", "/x/"}) {
+            assertThat(TopicMapping.toFilter(TopicMapping.toBindingKey(f))).isEqualTo(f);
+        }
+        assertThat(TopicMapping.toFilter("a.*")).as("a literal * level comes back as +, as in RabbitMQ").isEqualTo("a/+");
+    }
 }

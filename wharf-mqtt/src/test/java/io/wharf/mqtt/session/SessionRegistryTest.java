@@ -46,4 +46,28 @@ class SessionRegistryTest {
         assertThat(a.toldToGo).hasValue(0);
         assertThat(r.size()).isEqualTo(2);
     }
+
+    @Test
+    void aDetachedSessionWaitsUntilItsClientResumesIt() {
+        SessionRegistry r = new SessionRegistry();
+        java.util.concurrent.ScheduledExecutorService timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            Session s = new Session("dev", io.netty.handler.codec.mqtt.MqttVersion.MQTT_5, null, null, null, null, 1, 3600, null);
+            SessionState state = new SessionState(s, java.util.Set.of(7), new Deliveries.Handover(java.util.Map.of(5L, 3),
+                java.util.Set.of(4)), null, new SessionState.ExpiryTimer());
+            r.detach(state, timers);
+            assertThat(r.isDetached("dev")).isTrue();
+
+            SessionState resumed = r.resume("dev");
+
+            assertThat(resumed).isSameAs(state);
+            assertThat(resumed.awaitingRelease()).containsExactly(7);
+            assertThat(resumed.outbound().unacknowledged()).containsEntry(5L, 3);
+            assertThat(resumed.outbound().releasePending()).containsExactly(4);
+            assertThat(r.resume("dev")).as("resumed once").isNull();
+            assertThat(r.detachedCount()).isZero();
+        } finally {
+            timers.shutdownNow();
+        }
+    }
 }

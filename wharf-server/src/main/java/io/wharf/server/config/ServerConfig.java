@@ -220,6 +220,9 @@ public final class ServerConfig {
     /** {@code mqtt.sys.interval.seconds}: how often {@code $SYS/broker/...} is published; 0 never. */
     public int mqttSysIntervalSeconds() { return value(MQTT_SYS_INTERVAL_SECONDS); }
 
+    /** {@code mqtt.max.session.expiry.seconds}: how long a persistent MQTT session outlives its connection at most. */
+    public long mqttMaxSessionExpirySeconds() { return value(MQTT_MAX_SESSION_EXPIRY_SECONDS); }
+
     /** HTTP management listeners; empty means no HTTP port is opened. */
     public List<Listener> httpListeners() { return listeners(HTTP_LISTENERS); }
 

@@ -32,6 +32,7 @@ final class ServerConfigDef {
     static final String MQTT_LISTENERS = "mqtt.listeners";
     static final String MQTT_ALLOW_ANONYMOUS = "mqtt.allow.anonymous";
     static final String MQTT_SYS_INTERVAL_SECONDS = "mqtt.sys.interval.seconds";
+    static final String MQTT_MAX_SESSION_EXPIRY_SECONDS = "mqtt.max.session.expiry.seconds";
     static final String MEMORY_HIGH_WATERMARK = "memory.high.watermark";
     static final String DISK_FREE_LIMIT_BYTES = "disk.free.limit.bytes";
     static final String HTTP_LISTENERS = "http.listeners";
@@ -131,13 +132,19 @@ final class ServerConfigDef {
             .define(MEMORY_HIGH_WATERMARK, DOUBLE, "0.8", between(0.0, 1.0),
                     "The fraction of the maximum heap (`-Xmx`) that may be in use after a garbage collection "
                             + "before the memory alarm goes on: AMQP publishers are then blocked "
-                            + "(`connection.blocked`) until it clears. Consumers go on. 0 blocks every publisher.")
+                            + "(`connection.blocked`) and MQTT publishers are no longer read from until it clears. "
+                            + "Consumers go on. 0 blocks every publisher.")
             .define(DISK_FREE_LIMIT_BYTES, LONG, "52428800", atLeast(0),
                     "Free space on a log directory's disk under which the disk alarm goes on, blocking AMQP "
-                            + "publishers like the memory alarm. 0 turns the disk alarm off. RabbitMQ's default, 50 MB.")
-            .define(MQTT_LISTENERS, LISTENER_LIST, null,
-                    "MQTT 3.1, 3.1.1 and 5 endpoints, e.g. `MQTT://127.0.0.1:1883`. If not set, no MQTT port is "
-                            + "opened.")
+                            + "and MQTT publishers like the memory alarm. 0 turns the disk alarm off. RabbitMQ's default, 50 MB.")
+            .define(MQTT_LISTENERS, LISTENER_LIST, "MQTT://127.0.0.1:1883",
+                    "MQTT 3.1, 3.1.1 and 5 endpoints. The listener's name chooses the transport: `WS` (or a name "
+                            + "starting with `WS_`) is MQTT over WebSocket, for browsers, at path `/mqtt` with the "
+                            + "subprotocol `mqtt`; any other name is MQTT over TCP. E.g. "
+                            + "`MQTT://0.0.0.0:1883,WS://0.0.0.0:8083`. The default binds loopback only, like the "
+                            + "Kafka and AMQP defaults, so that a first start exposes nothing to the network (and "
+                            + "`guest` may log in from loopback only anyway); give `0.0.0.0` or an interface's address "
+                            + "to open it. Set it empty (`mqtt.listeners=`) to open no MQTT port.")
             .define(MQTT_ALLOW_ANONYMOUS, BOOLEAN, "false",
                     "Whether an MQTT client may connect without a user name; it then acts as user `guest` "
                             + "(loopback only, as for AMQP). When false such a CONNECT is refused with "
@@ -147,6 +154,13 @@ final class ServerConfigDef {
                             + "connected, messages and bytes received and sent, uptime, version, retained message "
                             + "count), retained, for MQTT clients subscribed to `$SYS/#`. 0 publishes nothing "
                             + "(Mosquitto's `sys_interval`).")
+            .define(MQTT_MAX_SESSION_EXPIRY_SECONDS, LONG, "86400", between(0, 4294967295L),
+                    "How long a persistent MQTT session (its queue, subscriptions and waiting messages) outlives "
+                            + "its connection at most: an MQTT 5 client's Session Expiry Interval is capped to it, "
+                            + "and a 3.1.1 client connecting without clean session gets exactly this. RabbitMQ's "
+                            + "`mqtt.max_session_expiry_interval_seconds`, one day by default. 4294967295 means no "
+                            + "limit (an MQTT 5 session asking for 0xFFFFFFFF never expires); 0 ends every session "
+                            + "with its connection.")
             .define(HTTP_LISTENERS, LISTENER_LIST, null,
                     "HTTP management API and `/metrics` endpoints, e.g. `HTTP://127.0.0.1:15672`. If not set, "
                             + "no HTTP port is opened.")

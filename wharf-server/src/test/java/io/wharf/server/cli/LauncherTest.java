@@ -44,6 +44,7 @@ class LauncherTest {
                 "--override", "log.dirs=" + dir.resolve("logs"),
                 "--override", "listeners=PLAINTEXT://127.0.0.1:0",
                 "--override", "amqp.listeners=AMQP://127.0.0.1:0",
+                "--override", "mqtt.listeners=MQTT://127.0.0.1:0",
                 "--override", "zookeeper.embedded.port=0"));
             cmd.addAll(List.of(extraArgs));
             process = new ProcessBuilder(cmd).redirectErrorStream(true).start();

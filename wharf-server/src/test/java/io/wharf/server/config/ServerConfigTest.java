@@ -31,9 +31,11 @@ class ServerConfigTest {
         assertThat(config.kafkaListeners()).containsExactly(new Listener("PLAINTEXT", "127.0.0.1", 9092));
         assertThat(config.advertisedListeners()).isEqualTo(config.kafkaListeners());
         assertThat(config.amqpListeners()).containsExactly(new Listener("AMQP", "127.0.0.1", 5672));
-        assertThat(config.mqttListeners()).isEmpty();
+        assertThat(config.mqttListeners()).as("loopback only, like Kafka's and AMQP's")
+                .containsExactly(new Listener("MQTT", "127.0.0.1", 1883));
         assertThat(config.mqttAllowAnonymous()).isFalse();
         assertThat(config.mqttSysIntervalSeconds()).isEqualTo(10);
+        assertThat(config.mqttMaxSessionExpirySeconds()).isEqualTo(86_400);
         assertThat(config.httpListeners()).isEmpty();
         assertThat(config.logDirs()).containsExactly(Path.of("data/wharf-logs"));
         assertThat(config.zookeeperConnect()).isEmpty();
@@ -96,6 +98,7 @@ class ServerConfigTest {
         "mqtt.listeners=MQTT://[::1]:1884",
         "mqtt.allow.anonymous=true",
         "mqtt.sys.interval.seconds=30",
+        "mqtt.max.session.expiry.seconds=3600",
         "http.listeners=HTTP://127.0.0.1:0",
         "log.dirs=/var/lib/wharf/a, /var/lib/wharf/b",
         "log.dir=/ignored/because/log.dirs/is/set",
@@ -179,6 +182,7 @@ class ServerConfigTest {
         assertThat(config.mqttListeners()).containsExactly(new Listener("MQTT", "::1", 1884));
         assertThat(config.mqttAllowAnonymous()).isTrue();
         assertThat(config.mqttSysIntervalSeconds()).isEqualTo(30);
+        assertThat(config.mqttMaxSessionExpirySeconds()).isEqualTo(3600);
         assertThat(config.httpListeners()).containsExactly(new Listener("HTTP", "127.0.0.1", 0));
         assertThat(config.logDirs()).containsExactly(Path.of("/var/lib/wharf/a"), Path.of("/var/lib/wharf/b"));
         assertThat(config.zookeeperConnect()).contains("zk1:2181,zk2:2181/wharf");
@@ -386,7 +390,7 @@ class ServerConfigTest {
         assertThat(config.logDirs()).containsExactly(Path.of("data/wharf-logs"));
         assertThat(config.zookeeperConnect()).as("no zookeeper.connect: embedded ZooKeeper").isEmpty();
         assertThat(config.amqpListeners()).containsExactly(new Listener("AMQP", "127.0.0.1", 5672));
-        assertThat(config.mqttListeners()).isEmpty();
+        assertThat(config.mqttListeners()).containsExactly(new Listener("MQTT", "127.0.0.1", 1883));
         assertThat(config.httpListeners()).isEmpty();
         assertThat(config).as("the file says every value in it is the default")
                 .hasToString(ServerConfig.fromMap(Map.of()).toString());
@@ -402,7 +406,8 @@ class ServerConfigTest {
         ServerConfig config = ServerConfig.load(propertiesFile(uncommented.toArray(String[]::new)), Map.of());
 
         assertThat(config.amqpListeners()).containsExactly(new Listener("AMQP", "127.0.0.1", 5672));
-        assertThat(config.mqttListeners()).containsExactly(new Listener("MQTT", "127.0.0.1", 1883));
+        assertThat(config.mqttListeners()).as("the last mqtt.listeners line, with a WebSocket listener")
+                .containsExactly(new Listener("MQTT", "0.0.0.0", 1883), new Listener("WS", "0.0.0.0", 8083));
         assertThat(config.httpListeners()).containsExactly(new Listener("HTTP", "127.0.0.1", 15672));
         assertThat(config.zookeeperConnect()).isPresent();
         assertThat(config.ignoredKeys()).isEmpty();

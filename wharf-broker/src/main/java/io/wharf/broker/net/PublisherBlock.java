@@ -1,0 +1,95 @@
+package io.wharf.broker.net;
+
+import io.netty.channel.Channel;
+import io.wharf.broker.alarm.AlarmListener;
+import io.wharf.broker.alarm.ResourceAlarm;
+import io.wharf.broker.alarm.ResourceAlarms;
+import java.util.Set;
+
+/**
+ * Holds a publishing connection back while a memory or disk alarm is on, as RabbitMQ does for AMQP and MQTT:
+ * the broker stops reading from its socket (TCP back-pressure) until every alarm has cleared. A connection
+ * that has not published is left alone until it publishes, so that consumers go on draining queues. What the
+ * client is told, if anything, is the protocol's business ({@link Notice}: AMQP's Connection.Blocked and
+ * Unblocked; MQTT has no such packet). A blocked client's heartbeats or keep-alives cannot be read, so the
+ * protocol must not hold their absence against it while {@link #blocked()}.
+ *
+ * <p>Confined to the connection's event loop, but for {@link #alarmsChanged}, which hands over to it.
+ */
+public final class PublisherBlock implements AlarmListener {
+    /** What the protocol tells its client; called on the event loop. */
+    public interface Notice {
+        /** Reading has just stopped. */
+        void blocked(String reason);
+
+        /** Reading is about to resume. */
+        void unblocked();
+    }
+
+    /** Tells the client nothing. */
+    public static final Notice SILENT = new Notice() {
+        @Override
+        public void blocked(String reason) {
+        }
+
+        @Override
+        public void unblocked() {
+        }
+    };
+
+    private final ResourceAlarms alarms;
+    private Channel channel;
+    private Notice notice = SILENT;
+    private boolean started;
+    private boolean published;
+    private boolean blocked;
+
+    public PublisherBlock(ResourceAlarms alarms) {
+        this.alarms = alarms;
+    }
+
+    /** The connection is open: from now on alarms concern it. */
+    public void start(Channel channel, Notice notice) {
+        this.channel = channel;
+        this.notice = notice;
+        this.started = true;
+        alarms.addListener(this);
+    }
+
+    /** The connection is gone. Safe to call when never started, and more than once. */
+    public void stop() {
+        if (started) alarms.removeListener(this);
+        started = false;
+    }
+
+    public boolean blocked() { return blocked; }
+
+    /** A publish arrived: it is handled, and the connection blocked after it if an alarm is on. */
+    public void publishing() {
+        published = true;
+        if (started && !blocked && alarms.any()) block(alarms.reason());
+    }
+
+    @Override
+    public void alarmsChanged(Set<ResourceAlarm> active) {
+        channel.eventLoop().execute(() -> {
+            if (!started || !channel.isActive()) return;
+            if (active.isEmpty() && blocked) unblock();
+            else if (!active.isEmpty() && !blocked && published) block(alarms.reason());
+        });
+    }
+
+    private void block(String reason) {
+        blocked = true;
+        // Reading stops first: nothing the client sends after it hears of the block gets in.
+        channel.config().setAutoRead(false);
+        notice.blocked(reason == null ? "" : reason);
+    }
+
+    private void unblock() {
+        blocked = false;
+        notice.unblocked();
+        channel.config().setAutoRead(true);
+        channel.read();
+    }
+}
