@@ -260,6 +260,34 @@ class MqttRetainedTest {
     }
 
     @Test
+    void aWillWithTheRetainFlagIsRetained() throws Exception {
+        org.eclipse.paho.client.mqttv3.MqttConnectOptions o = MqttClientSupport.v3Options("guest", "guest");
+        o.setWill("r7/device/status", utf8("offline"), 1, true);
+        MqttClient device = new MqttClient(broker.mqttUri(), "ret-will-7",
+            new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+        device.connect(o);
+        MqttClient pub = MqttClientSupport.v3(broker, "ret-pub-7");
+        MqttClient late = MqttClientSupport.v3(broker, "ret-late-7");
+        try {
+            retain(pub, "r7/device/status", "online", 1);
+            device.disconnectForcibly(0, 0, false); // the socket goes without DISCONNECT: the will is published
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (true) {
+                Inbox inbox = new Inbox();
+                late.subscribe("r7/device/status", 1, inbox);
+                Got g = inbox.take();
+                assertThat(g.retained()).isTrue();
+                late.unsubscribe("r7/device/status");
+                if (g.payload().equals("offline")) break;
+                assertThat(g.payload()).isEqualTo("online");
+                assertThat(System.nanoTime()).as("the will replaces the retained message").isLessThan(deadline);
+            }
+        } finally {
+            closeQuietly(pub, late, device);
+        }
+    }
+
+    @Test
     void retainedMessagesSurviveABrokerRestartAndClearedOnesStayCleared(@TempDir Path own) throws Exception {
         try (WharfTestBroker b = WharfTestBroker.start(own, "mqtt.sys.interval.seconds", "0")) {
             MqttClient pub = MqttClientSupport.v3(b, "restart-pub");
