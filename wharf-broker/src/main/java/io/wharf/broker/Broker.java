@@ -8,6 +8,8 @@ import io.wharf.broker.metadata.ControllerListener;
 import io.wharf.broker.metadata.ZkMetadataStore;
 import io.wharf.broker.message.PropertiesCodec;
 import io.wharf.broker.queue.QueueManager;
+import io.wharf.broker.retained.RetainedStore;
+import io.wharf.broker.routing.TopicSyntax;
 import io.wharf.broker.security.AccessControl;
 import io.wharf.broker.security.AccessListener;
 import io.wharf.broker.topic.PartitionLeaders;
@@ -25,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    /** The log of {@link #retained()}. */
+    public static final String RETAINED_LOG = "retained~mqtt";
 
     private final BrokerSettings settings;
     private final ZkMetadataStore metadata;
@@ -34,13 +38,16 @@ public final class Broker implements AutoCloseable {
     private final QueueManager queues;
     private final VirtualHosts vhosts;
     private final ResourceAlarms alarms = new ResourceAlarms();
+    private final PropertiesCodec codec;
     private ControllerElection controller;
+    private RetainedStore retained;
 
     /** @param codec reads and rewrites stored message properties (the AMQP front-end's encoding) */
     public Broker(BrokerSettings settings, ZkMetadataStore metadata, LogManager logs, PropertiesCodec codec) {
         this.settings = settings;
         this.metadata = metadata;
         this.logs = logs;
+        this.codec = codec;
         this.topics = new TopicManager(settings, metadata, logs);
         this.access = new AccessControl(metadata.wharfNodes());
         this.queues = new QueueManager(logs, settings.defaultLogConfig(), codec);
@@ -96,6 +103,17 @@ public final class Broker implements AutoCloseable {
     public VirtualHosts vhosts() { return vhosts; }
     public QueueManager queues() { return queues; }
 
+    /**
+     * MQTT's retained messages, in the compacted log {@value #RETAINED_LOG}; opened, and loaded into memory,
+     * on first use (the MQTT front-end's start), so a broker without MQTT never creates the log.
+     */
+    public synchronized RetainedStore retained() {
+        if (retained == null) {
+            retained = RetainedStore.open(logs, RETAINED_LOG, TopicSyntax.MQTT, settings.defaultLogConfig(), codec);
+        }
+        return retained;
+    }
+
     /** Id of the current controller, or -1. */
     public int controllerId() { return controller == null ? -1 : controller.controllerId(); }
 
@@ -105,5 +123,8 @@ public final class Broker implements AutoCloseable {
         if (controller != null) controller.close();
         access.close();
         queues.close();
+        synchronized (this) {
+            if (retained != null) retained.close();
+        }
     }
 }

@@ -18,8 +18,9 @@ final class MqttClientSupport {
     private MqttClientSupport() {
     }
 
-    /** One message as a client received it. */
-    record Got(String topic, String payload, int qos, boolean dup, org.eclipse.paho.mqttv5.common.packet.MqttProperties v5) {
+    /** One message as a client received it; {@code retained} is its RETAIN flag. */
+    record Got(String topic, String payload, int qos, boolean dup, org.eclipse.paho.mqttv5.common.packet.MqttProperties v5,
+               boolean retained) {
     }
 
     /** Collects messages; implements both Paho listener interfaces. */
@@ -29,13 +30,14 @@ final class MqttClientSupport {
 
         @Override
         public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage m) {
-            got.add(new Got(topic, new String(m.getPayload(), StandardCharsets.UTF_8), m.getQos(), m.isDuplicate(), null));
+            got.add(new Got(topic, new String(m.getPayload(), StandardCharsets.UTF_8), m.getQos(), m.isDuplicate(), null,
+                m.isRetained()));
         }
 
         @Override
         public void messageArrived(String topic, org.eclipse.paho.mqttv5.common.MqttMessage m) {
             got.add(new Got(topic, new String(m.getPayload(), StandardCharsets.UTF_8), m.getQos(), m.isDuplicate(),
-                m.getProperties()));
+                m.getProperties(), m.isRetained()));
         }
 
         /** The next {@code n} messages, waiting up to 10 s for each. */
@@ -50,6 +52,9 @@ final class MqttClientSupport {
         }
 
         Got take() throws InterruptedException { return take(1).get(0); }
+
+        /** Messages arrived and not taken yet. */
+        int count() { return got.size(); }
 
         /** Nothing has arrived that was not taken. */
         void assertEmpty() { assertThat(got).isEmpty(); }

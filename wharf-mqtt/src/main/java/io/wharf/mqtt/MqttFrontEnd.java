@@ -11,7 +11,10 @@ import io.wharf.broker.security.LiveConnections;
 import io.wharf.broker.vhost.VirtualHosts;
 import io.wharf.mqtt.codec.PacketFramer;
 import io.wharf.mqtt.connection.MqttConnection;
+import io.wharf.mqtt.retained.RetainedMessages;
 import io.wharf.mqtt.session.SessionRegistry;
+import io.wharf.mqtt.sys.MqttStats;
+import io.wharf.mqtt.sys.TrafficCounter;
 import io.wharf.mqtt.ws.MqttWebSocket;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -39,6 +42,9 @@ public final class MqttFrontEnd implements ProtocolFrontEnd {
     private final ResourceAlarms alarms;
     private final MqttSettings settings;
     private final SessionRegistry sessions = new SessionRegistry();
+    private final RetainedMessages retained;
+    private final MqttStats stats;
+    private final TrafficCounter traffic;
     private final LiveConnections live;
     private final AutoCloseable accessListener;
     private final ProtocolFrontEnd webSocket = new ProtocolFrontEnd() {
@@ -52,11 +58,19 @@ public final class MqttFrontEnd implements ProtocolFrontEnd {
         }
     };
 
-    public MqttFrontEnd(VirtualHosts vhosts, AccessControl access, ResourceAlarms alarms, MqttSettings settings) {
+    /**
+     * @param retained the retained messages (the broker's store)
+     * @param stats    the counters {@code $SYS} reports, which this front-end's connections keep
+     */
+    public MqttFrontEnd(VirtualHosts vhosts, AccessControl access, ResourceAlarms alarms, MqttSettings settings,
+                        RetainedMessages retained, MqttStats stats) {
         this.vhosts = vhosts;
         this.access = access;
         this.alarms = alarms;
         this.settings = settings;
+        this.retained = retained;
+        this.stats = stats;
+        this.traffic = new TrafficCounter(stats);
         this.live = new LiveConnections(access);
         this.accessListener = access.addListener(live);
     }
@@ -91,10 +105,12 @@ public final class MqttFrontEnd implements ProtocolFrontEnd {
     private void addMqtt(ChannelPipeline pipeline) {
         PacketFramer framer = new PacketFramer(settings.maxConnectPacketSize());
         pipeline.addLast("mqtt-framer", framer);
+        pipeline.addLast("mqtt-traffic", traffic); // counts whole MQTT packets both ways ($SYS)
         // The framer has bounded the packet already; the decoder's own limit only has to let it through.
         pipeline.addLast("mqtt-decoder", new MqttDecoder(MqttSettings.PROTOCOL_MAX_PACKET_SIZE));
         pipeline.addLast("mqtt-encoder", MqttEncoder.INSTANCE);
-        pipeline.addLast("mqtt", new MqttConnection(vhosts, access, alarms, live, settings, sessions, framer));
+        pipeline.addLast("mqtt", new MqttConnection(vhosts, access, alarms, live, settings, sessions, framer, retained,
+            stats));
     }
 
     /** The sessions with a live connection (for tests and management). */

@@ -19,6 +19,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import io.wharf.log.LogManager;
 import io.wharf.mqtt.MqttFrontEnd;
 import io.wharf.mqtt.MqttSettings;
+import io.wharf.mqtt.retained.RetainedMessages;
+import io.wharf.mqtt.sys.MqttStats;
+import io.wharf.mqtt.sys.SysTopics;
 import io.wharf.log.Time;
 import io.wharf.server.config.Listener;
 import io.wharf.server.config.ServerConfig;
@@ -109,18 +112,29 @@ public final class WharfServer implements AutoCloseable {
         resources.start();
         AmqpFrontEnd amqp = new AmqpFrontEnd(broker.vhosts(), broker.access(), broker.alarms(), AmqpSettings.defaults());
         for (Listener l : config.amqpListeners()) listeners.add(network.bind(l, "amqp.listeners", amqp));
-        MqttFrontEnd mqtt = new MqttFrontEnd(broker.vhosts(), broker.access(), broker.alarms(),
-            MqttSettings.defaults().withAllowAnonymous(config.mqttAllowAnonymous())
-                .withMaxSessionExpirySeconds(config.mqttMaxSessionExpirySeconds()));
+        if (!config.mqttListeners().isEmpty()) startMqtt();
+        for (Listener l : config.httpListeners()) listeners.add(network.bind(l, "http.listeners", frontEnd("HTTP")));
+        broker.register(registration());
+        LOG.info("Wharf broker {} started in {} ms (ZooKeeper {}, logs in {})", config.brokerId(),
+            (System.nanoTime() - begin) / 1_000_000, connect, config.logDirs());
+    }
+
+    /** The MQTT listeners, on the retained messages (loaded now), with {@code $SYS} publishing. */
+    private void startMqtt() {
+        MqttSettings settings = MqttSettings.defaults().withAllowAnonymous(config.mqttAllowAnonymous())
+            .withMaxSessionExpirySeconds(config.mqttMaxSessionExpirySeconds());
+        RetainedMessages retained = new RetainedMessages(broker.retained());
+        MqttStats stats = new MqttStats();
+        MqttFrontEnd mqtt = new MqttFrontEnd(broker.vhosts(), broker.access(), broker.alarms(), settings, retained,
+            stats);
         started.push(mqtt);
         // The listener's name chooses the transport: WS (or WS_...) is MQTT over WebSocket, any other is TCP.
         for (Listener l : config.mqttListeners()) {
             listeners.add(network.bind(l, "mqtt.listeners", mqtt.forListener(l.name())));
         }
-        for (Listener l : config.httpListeners()) listeners.add(network.bind(l, "http.listeners", frontEnd("HTTP")));
-        broker.register(registration());
-        LOG.info("Wharf broker {} started in {} ms (ZooKeeper {}, logs in {})", config.brokerId(),
-            (System.nanoTime() - begin) / 1_000_000, connect, config.logDirs());
+        SysTopics sys = new SysTopics(broker.vhosts(), settings, retained, stats, config.mqttSysIntervalSeconds());
+        started.push(sys);
+        sys.start();
     }
 
     private ProtocolFrontEnd frontEnd(String protocol) {

@@ -20,6 +20,8 @@ import java.nio.charset.StandardCharsets;
  *       for none), the priority (1 byte, 0xFF for none);
  *   <li>timestamp: the arrival time.
  * </ul>
+ * A record stored under a key of its own ({@link #keyedBatchOf}: a retained message under its MQTT topic)
+ * keeps the routing key in the header {@value #ROUTING_KEY}.
  * Records without the Wharf headers (written by a Kafka producer) read back as transient messages on the
  * default exchange with empty properties.
  */
@@ -27,6 +29,7 @@ public final class MessageRecords {
     public static final String EXCHANGE = "exchange";
     public static final String PROPERTIES = "properties";
     public static final String META = "meta";
+    public static final String ROUTING_KEY = "routing-key";
     private static final int META_SIZE = 10;
     private static final byte PERSISTENT = 1;
 
@@ -52,6 +55,20 @@ public final class MessageRecords {
         return builder.build();
     }
 
+    /** One uncompressed batch holding {@code message} as a single record under {@code key}. */
+    public static ByteBuffer keyedBatchOf(String key, Message m) {
+        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        byte[] routingKey = m.routingKey().getBytes(StandardCharsets.UTF_8);
+        return RecordBatchBuilder.newBatch(Compression.NONE, 160 + keyBytes.length + routingKey.length
+                + m.body().length + m.properties().length)
+            .append(m.timestamp(), keyBytes, m.body(),
+                new Header(EXCHANGE, m.exchange().getBytes(StandardCharsets.UTF_8)),
+                new Header(PROPERTIES, m.properties()),
+                new Header(META, meta(m)),
+                new Header(ROUTING_KEY, routingKey))
+            .build();
+    }
+
     private static byte[] meta(Message message) {
         byte[] b = new byte[META_SIZE];
         b[0] = message.persistent() ? PERSISTENT : 0;
@@ -68,9 +85,11 @@ public final class MessageRecords {
         boolean persistent = false;
         long expiration = Message.NO_EXPIRATION;
         int priority = Message.NO_PRIORITY;
+        String routingKey = null;
         for (Header h : record.headers()) {
             switch (h.key()) {
                 case EXCHANGE -> exchange = new String(h.value(), StandardCharsets.UTF_8);
+                case ROUTING_KEY -> routingKey = h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
                 case PROPERTIES -> properties = h.value();
                 case META -> {
                     if (h.value() != null && h.value().length == META_SIZE) {
@@ -85,8 +104,8 @@ public final class MessageRecords {
             }
         }
         byte[] props = properties;
-        return new Message(exchange, utf8(record.key()), props, bytes(record.value()), record.timestamp(), persistent,
-            expiration, priority, () -> props == null ? java.util.Map.of() : headers.headers(props));
+        return new Message(exchange, routingKey != null ? routingKey : utf8(record.key()), props, bytes(record.value()),
+            record.timestamp(), persistent, expiration, priority, () -> props == null ? java.util.Map.of() : headers.headers(props));
     }
 
     private static String utf8(ByteBuffer b) {

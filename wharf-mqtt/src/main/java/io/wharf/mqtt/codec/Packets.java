@@ -77,8 +77,14 @@ public final class Packets {
     /** @param packetId ignored for QoS 0 */
     public static MqttPublishMessage publish(String topic, int qos, boolean dup, int packetId, MqttProperties properties,
                                              byte[] payload) {
+        return publish(topic, qos, dup, packetId, properties, payload, false);
+    }
+
+    /** @param retain the RETAIN flag: a retained message sent for a new subscription, or Retain As Published */
+    public static MqttPublishMessage publish(String topic, int qos, boolean dup, int packetId, MqttProperties properties,
+                                             byte[] payload, boolean retain) {
         return new MqttPublishMessage(
-            new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), false, 0),
+            new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(qos), retain, 0),
             new MqttPublishVariableHeader(topic, qos == 0 ? -1 : packetId, properties),
             Unpooled.wrappedBuffer(payload));
     }

@@ -7,11 +7,11 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
 
 /**
- * The CONNACKs the broker sends. An accepted MQTT 5 client is told what this broker does not do, so that it
- * does not try (§3.2.2.3): no retained messages, no shared subscriptions, no subscription identifiers; the
- * largest packet it may send; the identifier assigned to it, if any; and the Session Expiry Interval the
- * broker uses when the client asked for one (it may be capped, [MQTT-3.2.2-21]). Session Present says whether
- * the connection resumed a stored session [MQTT-3.2.2-2]; a refusal never has it [MQTT-3.2.2-4].
+ * The CONNACKs the broker sends. An accepted MQTT 5 client is told what this broker does (§3.2.2.3): retained
+ * messages, shared subscriptions and subscription identifiers are available; the largest packet it may send;
+ * the identifier assigned to it, if any; and the Session Expiry Interval the broker uses when the client asked
+ * for one (it may be capped, [MQTT-3.2.2-21]). Session Present says whether the connection resumed a stored
+ * session [MQTT-3.2.2-2]; a refusal never has it [MQTT-3.2.2-4].
  */
 public final class ConnAcks {
     private ConnAcks() {
@@ -30,9 +30,9 @@ public final class ConnAcks {
             if (request.sessionExpirySeconds() != 0) {
                 props.add(integer(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL, (int) grantedExpiry));
             }
-            props.add(integer(MqttProperties.MqttPropertyType.RETAIN_AVAILABLE, 0));
-            props.add(integer(MqttProperties.MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE, 0));
-            props.add(integer(MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 0));
+            props.add(integer(MqttProperties.MqttPropertyType.RETAIN_AVAILABLE, 1));
+            props.add(integer(MqttProperties.MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE, 1));
+            props.add(integer(MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 1));
             props.add(integer(MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE, maxPacketSize));
         }
         return MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)

@@ -48,6 +48,7 @@ import io.wharf.mqtt.limits.OutboundPublishes;
 import io.wharf.mqtt.limits.ServerLimits;
 import io.wharf.mqtt.flow.KeepAliveRestart;
 import io.wharf.mqtt.publish.InboundPublishes;
+import io.wharf.mqtt.retained.RetainedMessages;
 import io.wharf.mqtt.session.Deliveries;
 import io.wharf.mqtt.session.Session;
 import io.wharf.mqtt.session.SessionExpiry;
@@ -55,6 +56,7 @@ import io.wharf.mqtt.session.SessionLifecycle;
 import io.wharf.mqtt.session.SessionRegistry;
 import io.wharf.mqtt.subscribe.SessionSubscriptions;
 import io.wharf.mqtt.subscribe.SubscriptionTable;
+import io.wharf.mqtt.sys.MqttStats;
 import io.wharf.mqtt.will.Will;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -96,6 +98,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final SessionRegistry sessions;
     private final PacketFramer framer;
     private final Login login;
+    private final RetainedMessages retained;
+    private final MqttStats stats;
     private final PublisherBlock publisherBlock;
     private final LiveConnections live;
     private final long id = QueueOwners.next();
@@ -112,6 +116,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private SessionSubscriptions subscriptions;
     private ScheduledFuture<?> connectTimer;
     private boolean cleanedUp;
+    /** Counted in {@link MqttStats#clientsConnected} (from the CONNACK to the clean-up). */
+    private boolean countedConnected;
     // What the client's CONNECT allows (MQTT 5), and how PUBLISHes are shaped to it, both ways.
     private ClientLimits limits = ClientLimits.NONE;
     private OutboundPublishes outbound;
@@ -125,10 +131,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private boolean normalDisconnect;
 
     public MqttConnection(VirtualHosts vhosts, AccessControl access, ResourceAlarms alarms, LiveConnections live,
-                          MqttSettings settings, SessionRegistry sessions, PacketFramer framer) {
+                          MqttSettings settings, SessionRegistry sessions, PacketFramer framer,
+                          RetainedMessages retained, MqttStats stats) {
         this.vhosts = vhosts;
         this.publisherBlock = new PublisherBlock(alarms);
         this.live = live;
+        this.retained = retained;
+        this.stats = stats;
         this.settings = settings;
         this.sessions = sessions;
         this.framer = framer;
@@ -413,7 +422,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         requestedExpiry = request.sessionExpirySeconds();
         long expiry = SessionExpiry.grant(request.isV5(), request.cleanStart(), request.sessionExpirySeconds(),
             settings.maxSessionExpirySeconds());
-        session = new Session(clientId, version, grant.user(), new LivePermission(grant.permission()), vhost, exchange, id, expiry);
+        session = new Session(clientId, version, grant.user(), new LivePermission(grant.permission()), vhost, exchange, id, expiry,
+            retained);
         state = State.CONNECTING;
         predecessor = sessions.claim(clientId, this);
         if (predecessor.isDone()) {
@@ -438,10 +448,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         int window = request.receiveMaximum() > 0 ? Math.min(request.receiveMaximum(), settings.maxInFlight())
             : settings.maxInFlight();
-        SubscriptionTable table = new SubscriptionTable();
+        SubscriptionTable table = new SubscriptionTable(clientId);
         deliveries = new Deliveries(this, table, request.isV5(), window);
-        subscriptions = new SessionSubscriptions(session, this, deliveries, table);
-        publishes = new InboundPublishes(session, this);
+        subscriptions = new SessionSubscriptions(session, this, deliveries, table, retained);
+        publishes = new InboundPublishes(session, this, table);
         framer.maxPacketSize(settings.maxPacketSize());
         int keepAlive = ServerLimits.keepAlive(request, settings);
         if (keepAlive > 0) {
@@ -450,6 +460,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         state = State.CONNECTED;
         accepted = true;
+        stats.clientConnected();
+        countedConnected = true;
         MqttConnAckMessage connAck = ConnAcks.accepted(request, settings.maxPacketSize(), opened.present(),
             session.expirySeconds());
         if (request.isV5()) {
@@ -511,6 +523,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             if (publishes != null) publishes.close();
             Deliveries.Handover outbound = deliveries == null ? Deliveries.Handover.NONE
                 : deliveries.stop(subscriptions.queue() == null ? null : subscriptions.queue().queue());
+            if (subscriptions != null) subscriptions.close();
             if (accepted) {
                 SessionLifecycle.close(sessions, session, awaitingRelease, outbound, normalDisconnect ? null : will,
                     ctx.channel().eventLoop());
@@ -519,6 +532,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         } catch (RuntimeException e) {
             LOG.error("Releasing the session of MQTT client '{}' failed", clientId, e);
         } finally {
+            if (countedConnected) stats.clientDisconnected();
             if (clientId != null) sessions.release(clientId, this);
             CompletableFuture<Void> before = predecessor == null ? CompletableFuture.completedFuture(null) : predecessor;
             before.whenComplete((v, e) -> released.complete(null));

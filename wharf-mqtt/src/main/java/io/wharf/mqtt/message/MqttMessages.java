@@ -24,7 +24,13 @@ import io.wharf.broker.message.StoredProperties;
  *       it; Payload Format Indicator → header {@value #FORMAT_HEADER}; User Properties → string headers
  *       (the first of repeated names wins).
  * </ul>
- * Going out to MQTT the mapping is reversed; a message published by another protocol is delivered with
+ * The MQTT flags that outlive the publish are headers too: {@value #RETAIN_HEADER} (true) when it was published
+ * with RETAIN, for subscriptions with Retain As Published; {@value #PUBLISHER_HEADER}, the publisher's client
+ * identifier, when that client has No Local subscriptions, which must not get it back; and
+ * {@value #RETAINED_FOR_HEADER}, the filter of the subscription a retained message is delivered for, on the
+ * copy that SUBSCRIBE puts in the session's queue.
+ *
+ * <p>Going out to MQTT the mapping is reversed; a message published by another protocol is delivered with
  * QoS 1 if persistent, else 0 (then capped by the subscription), its string and number headers as user
  * properties, and its remaining expiry time.
  */
@@ -32,13 +38,23 @@ public final class MqttMessages {
     public static final String QOS_HEADER = "x-mqtt-publish-qos";
     public static final String FORMAT_HEADER = "x-mqtt-payload-format-indicator";
     public static final String CORRELATION_HEADER = "x-correlation-id";
+    public static final String RETAIN_HEADER = "x-mqtt-retain";
+    public static final String PUBLISHER_HEADER = "x-mqtt-publisher";
+    public static final String RETAINED_FOR_HEADER = "x-mqtt-retained-for";
     private static final String MQTT_PREFIX = "x-mqtt-";
 
     private MqttMessages() {
     }
 
-    /** A message to be delivered to an MQTT client: its topic, the QoS it was published with, v5 properties. */
-    public record Outgoing(String topic, int publishQos, MqttProperties properties, byte[] payload) {
+    /**
+     * A message to be delivered to an MQTT client: its topic, the QoS it was published with, v5 properties.
+     *
+     * @param retain      whether it was published with RETAIN
+     * @param publisher   the publishing client's identifier if it was marked for No Local, else null
+     * @param retainedFor the filter of the subscription this is the retained message for, else null
+     */
+    public record Outgoing(String topic, int publishQos, MqttProperties properties, byte[] payload, boolean retain,
+                           String publisher, String retainedFor) {
     }
 
     /**
@@ -47,8 +63,19 @@ public final class MqttMessages {
      * @param v5 the PUBLISH's properties (MQTT 5), or {@link MqttProperties#NO_PROPERTIES}
      */
     public static Message fromPublish(String exchange, String topic, int qos, byte[] payload, MqttProperties v5, long now) {
+        return fromPublish(exchange, topic, qos, false, null, payload, v5, now);
+    }
+
+    /**
+     * The broker message of a PUBLISH with its retain flag, and its publisher's client identifier when that
+     * client has No Local subscriptions (else null).
+     */
+    public static Message fromPublish(String exchange, String topic, int qos, boolean retain, String publisher,
+                                      byte[] payload, MqttProperties v5, long now) {
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put(QOS_HEADER, (byte) qos);
+        if (retain) headers.put(RETAIN_HEADER, true);
+        if (publisher != null) headers.put(PUBLISHER_HEADER, publisher);
         String contentType = stringProperty(v5, MqttProperties.MqttPropertyType.CONTENT_TYPE);
         if (contentType != null && !StoredProperties.fitsShortString(contentType)) {
             headers.put("x-mqtt-content-type", contentType);
@@ -100,7 +127,10 @@ public final class MqttMessages {
         int qos = p.headers().get(QOS_HEADER) instanceof Number n ? Math.max(0, Math.min(2, n.intValue()))
             : m.persistent() ? 1 : 0;
         String topic = TopicMapping.toTopic(m.routingKey());
-        if (!v5) return new Outgoing(topic, qos, MqttProperties.NO_PROPERTIES, m.body());
+        boolean retain = Boolean.TRUE.equals(p.headers().get(RETAIN_HEADER));
+        String publisher = p.headers().get(PUBLISHER_HEADER) instanceof String s ? s : null;
+        String retainedFor = p.headers().get(RETAINED_FOR_HEADER) instanceof String s ? s : null;
+        if (!v5) return new Outgoing(topic, qos, MqttProperties.NO_PROPERTIES, m.body(), retain, publisher, retainedFor);
         MqttProperties props = new MqttProperties();
         String contentType = p.contentType() != null ? p.contentType()
             : p.headers().get("x-mqtt-content-type") instanceof String s ? s : null;
@@ -130,7 +160,27 @@ public final class MqttMessages {
             }
         });
         if (!user.isEmpty()) props.add(new MqttProperties.UserProperties(user));
-        return new Outgoing(topic, qos, props, m.body());
+        return new Outgoing(topic, qos, props, m.body(), retain, publisher, retainedFor);
+    }
+
+    /**
+     * A copy of a retained message for the session queue of a client that subscribed with {@code filter}: marked
+     * with {@value #RETAINED_FOR_HEADER}, so that it goes out with RETAIN set, at that subscription's QoS.
+     */
+    public static Message retainedFor(Message retained, String filter) {
+        StoredProperties p;
+        try {
+            p = StoredProperties.decode(retained.properties());
+        } catch (IllegalArgumentException e) {
+            p = StoredProperties.NONE;
+        }
+        Map<String, Object> headers = new LinkedHashMap<>(p.headers());
+        headers.put(RETAINED_FOR_HEADER, filter);
+        StoredProperties copy = new StoredProperties(p.contentType(), headers, p.deliveryMode(), p.correlationId(),
+            p.replyTo(), p.expiration());
+        Map<String, Object> headersView = java.util.Collections.unmodifiableMap(headers);
+        return new Message(retained.exchange(), retained.routingKey(), copy.encode(), retained.body(),
+            retained.timestamp(), retained.persistent(), retained.expirationMs(), retained.priority(), () -> headersView);
     }
 
     private static String stringProperty(MqttProperties props, MqttProperties.MqttPropertyType type) {

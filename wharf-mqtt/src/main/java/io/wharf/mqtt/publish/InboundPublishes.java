@@ -1,6 +1,7 @@
 package io.wharf.mqtt.publish;
 
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
 import io.wharf.broker.message.Message;
@@ -9,8 +10,9 @@ import io.wharf.broker.security.Permission;
 import io.wharf.mqtt.codec.Packets;
 import io.wharf.mqtt.connection.PacketOutput;
 import io.wharf.mqtt.message.MqttMessages;
+import io.wharf.mqtt.retained.RetainedMessages;
 import io.wharf.mqtt.session.Session;
-import io.netty.handler.codec.mqtt.MqttProperties;
+import io.wharf.mqtt.subscribe.SubscriptionTable;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,7 +37,10 @@ import org.slf4j.LoggerFactory;
  * first. Write permission on the exchange is checked per publish (RabbitMQ's rule); a refused QoS 1 or 2
  * publish gets reason 0x87 (v5), a refused QoS 0 publish — and any refusal on 3.x, which has no way to say
  * it — closes the connection. A publish no queue takes is acknowledged (v5: 0x10 No matching subscribers).
- * The retain flag is ignored: retained messages are not supported (v5 CONNACK: Retain Available 0).
+ * A PUBLISH with RETAIN also replaces (an empty payload: clears) its topic's retained message, and is
+ * acknowledged once that too is stored ({@link RetainedMessages}); it still goes to the current subscribers as a
+ * normal message, an empty one included (MQTT 5 §3.3.1.3), carrying its retain flag for Retain As Published.
+ * Everything an MQTT client publishes goes through {@link #publish} — a Last Will too.
  *
  * <p>The QoS 2 identifiers awaiting PUBREL outlive the connection with a session that does
  * ({@link #awaitingRelease}, {@link #resume}). Confined to the connection's event loop.
@@ -58,14 +63,17 @@ public final class InboundPublishes {
 
     private final Session session;
     private final PacketOutput out;
+    private final SubscriptionTable subscriptions;
     private final ArrayDeque<PendingAck> pending = new ArrayDeque<>();
     /** QoS 2 packet identifiers received, not yet released, with the store of their first PUBLISH. */
     private final Map<Integer, CompletableFuture<Integer>> awaitingRelease = new HashMap<>();
     private boolean closed;
 
-    public InboundPublishes(Session session, PacketOutput out) {
+    /** @param subscriptions the session's, for No Local: its publishes name their publisher when one has it */
+    public InboundPublishes(Session session, PacketOutput out, SubscriptionTable subscriptions) {
         this.session = session;
         this.out = out;
+        this.subscriptions = subscriptions;
     }
 
     public void onPublish(MqttPublishMessage m) {
@@ -86,7 +94,7 @@ public final class InboundPublishes {
         }
         byte[] payload = new byte[m.payload().readableBytes()];
         m.payload().getBytes(m.payload().readerIndex(), payload);
-        CompletableFuture<Integer> stored = route(session, topic, qos, m.fixedHeader().isRetain(), payload,
+        CompletableFuture<Integer> stored = route(session, publisher(), topic, qos, m.fixedHeader().isRetain(), payload,
             m.variableHeader().properties());
         switch (qos) {
             case 0 -> stored.whenComplete((n, e) -> {
@@ -103,14 +111,34 @@ public final class InboundPublishes {
     /**
      * Routes an application message of {@code session}'s client through the exchange and stores it: every
      * PUBLISH goes this way, and so does a will ({@code Will#publish}), so that what applies to a publish
-     * applies to both (the retain flag included, which this version ignores). Returns the future of
-     * {@code VirtualHost#publish}. Any thread.
+     * applies to both. With {@code retain} the message also becomes (an empty one: clears) the topic's retained
+     * message ({@link Session#retained}). The future completes, with the number of queues and topics that took
+     * the message, once all of it is as safe as it asks; permissions are the caller's to check. Any thread.
+     *
+     * @param properties the MQTT 5 properties, or {@link MqttProperties#NO_PROPERTIES}
      */
     public static CompletableFuture<Integer> route(Session session, String topic, int qos, boolean retain, byte[] payload,
                                                    MqttProperties properties) {
-        Message message = MqttMessages.fromPublish(session.exchange().name(), topic, qos, payload, properties,
-            System.currentTimeMillis());
-        return session.vhost().publish(session.exchange(), message);
+        return route(session, null, topic, qos, retain, payload, properties);
+    }
+
+    /**
+     * As {@link #route(Session, String, int, boolean, byte[], MqttProperties)}, naming the publisher for No Local.
+     *
+     * @param publisher the client identifier, when that client has No Local subscriptions; else null
+     */
+    public static CompletableFuture<Integer> route(Session session, String publisher, String topic, int qos,
+                                                   boolean retain, byte[] payload, MqttProperties properties) {
+        Message message = MqttMessages.fromPublish(session.exchange().name(), topic, qos, retain, publisher, payload,
+            properties, System.currentTimeMillis());
+        CompletableFuture<Integer> routed = session.vhost().publish(session.exchange(), message);
+        if (!retain) return routed;
+        return routed.thenCombine(session.retained().published(topic, message), (queues, v) -> queues);
+    }
+
+    /** This client, if a subscription of its own has No Local (its publishes must say who sent them). */
+    private String publisher() {
+        return subscriptions.hasNoLocal() ? session.clientId() : null;
     }
 
     /** QoS 2 packet identifiers received and not yet released: kept with a session that outlives the connection. */

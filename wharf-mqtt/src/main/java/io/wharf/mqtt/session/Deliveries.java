@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,8 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The session's consumer of its queue, and the outbound QoS flows (MQTT 5 §4.3): the queue hands messages over
  * under its lock ({@link #deliver}); the connection's event loop writes them out, one task per burst. Each goes
- * out at the QoS {@code min(published, highest granted by a matching subscription)}; one no subscription
- * matches (see {@link SubscriptionTable}), or larger than the client's Maximum Packet Size, is settled without
+ * out at the QoS {@code min(published, highest granted by a matching subscription)}, with the RETAIN flag and
+ * Subscription Identifiers {@link SubscriptionTable#match} gives; one no subscription wants, or larger than the
+ * client's Maximum Packet Size, is settled without
  * being sent.
  * <ul>
  *   <li>QoS 0: written and settled at once;
@@ -39,6 +41,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the socket is not writable. A message that went out before (requeued when an earlier connection of the
  * session died) carries DUP, and — within one broker run — the packet identifier it had ({@link #resume}).
  * When the connection ends, what it holds is requeued ({@link #stop}).
+ *
+ * <p>One consumer may take from several queues — the session's and its shared subscriptions' — with one window
+ * for all: when credit frees up after the window was full, every queue is told, not only the one settled in.
  */
 public final class Deliveries implements QueueConsumer {
     /** A QoS 1 or 2 delivery waiting for the client. */
@@ -82,6 +87,10 @@ public final class Deliveries implements QueueConsumer {
     private final AtomicInteger taken = new AtomicInteger();
     private final ConcurrentLinkedQueue<Handed> outbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** The queues this consumer is on (see {@link #consume}). */
+    private final Set<MessageQueue> queues = ConcurrentHashMap.newKeySet();
+    /** A queue found the window full since credit was last freed. */
+    private volatile boolean starved;
     private volatile boolean stopped;
 
     // Event loop only.
@@ -108,7 +117,11 @@ public final class Deliveries implements QueueConsumer {
 
     @Override
     public boolean reserveCredit() {
-        if (stopped || !out.isWritable() || taken.get() >= window) return false;
+        if (stopped || !out.isWritable()) return false;
+        if (taken.get() >= window) {
+            starved = true;
+            return false;
+        }
         taken.incrementAndGet();
         return true;
     }
@@ -151,22 +164,27 @@ public final class Deliveries implements QueueConsumer {
             }
         }
         out.flush();
-        if (settleIn != null) settleIn.ack(settled, settledCount); // also dispatches what the freed credit allows
+        if (settleIn != null) {
+            settleIn.ack(settled, settledCount); // also dispatches what the freed credit allows
+            creditFreed(settleIn);
+        }
     }
 
     /** Writes one delivery; false if it is settled now (QoS 0, or no subscription wants it). */
     private boolean sendOrDrop(Handed h, long now) {
         MqttMessages.Outgoing o = MqttMessages.toPublish(h.message().message(), v5, now);
-        int granted = deliverable(o.topic()) ? subscriptions.grantedQos(o.topic()) : -1;
-        if (granted < 0) return false;
-        int qos = Math.min(o.publishQos(), granted);
+        SubscriptionTable.Match match = deliverable(o.topic()) ? subscriptions.match(h.queue(), o) : null;
+        if (match == null) return false;
+        int qos = Math.min(o.publishQos(), match.qos());
+        if (v5) SubscriptionTable.addIdentifiers(o.properties(), match);
         if (qos == 0) {
-            out.writePublish(Packets.publish(o.topic(), 0, false, 0, o.properties(), o.payload()));
+            out.writePublish(Packets.publish(o.topic(), 0, false, 0, o.properties(), o.payload(), match.retain()));
             return false;
         }
         int id = packetIdFor(h.message().offset());
         // Over the client's Maximum Packet Size: not sent, settled as if delivered (MQTT 5 §3.1.2.11.4).
-        if (!out.writePublish(Packets.publish(o.topic(), qos, h.message().redelivered(), id, o.properties(), o.payload()))) {
+        if (!out.writePublish(Packets.publish(o.topic(), qos, h.message().redelivered(), id, o.properties(), o.payload(),
+            match.retain()))) {
             return false;
         }
         inFlight.put(id, new InFlight(h.queue(), h.message().offset(), qos));
@@ -216,6 +234,7 @@ public final class Deliveries implements QueueConsumer {
         inFlight.remove(packetId);
         taken.decrementAndGet();
         f.queue.ack(f.offset);
+        creditFreed(f.queue);
     }
 
     /** PUBREC: the client has a QoS 2 delivery; answered with PUBREL (v5: 0x92 for an unknown identifier). */
@@ -235,6 +254,7 @@ public final class Deliveries implements QueueConsumer {
             inFlight.remove(packetId);
             taken.decrementAndGet();
             f.queue.creditAvailable();
+            creditFreed(f.queue);
             return;
         }
         out.write(Packets.pubReply(MqttMessageType.PUBREL, packetId, MqttReasonCodes.PubRel.SUCCESS.byteValue()));
@@ -247,6 +267,7 @@ public final class Deliveries implements QueueConsumer {
         inFlight.remove(packetId);
         taken.decrementAndGet();
         f.queue.creditAvailable();
+        creditFreed(f.queue);
     }
 
     /**
@@ -270,9 +291,33 @@ public final class Deliveries implements QueueConsumer {
         }
     }
 
-    /** The socket has room again: take more. */
+    /** The socket has room again: take more, from every queue. */
     public void writable(MessageQueue queue) {
-        if (!stopped && queue != null) queue.creditAvailable();
+        if (stopped) return;
+        if (queue != null) queue.creditAvailable();
+        for (MessageQueue q : queues) if (q != queue) q.creditAvailable();
+    }
+
+    /** Starts taking from {@code queue} (the session's, or a shared subscription's). */
+    public void consume(MessageQueue queue) {
+        queues.add(queue);
+        queue.addConsumer(this);
+    }
+
+    /**
+     * Stops taking from {@code queue} (a shared subscription ended); what it holds from there stays in flight and
+     * is settled as the client acknowledges it.
+     */
+    public void stopConsuming(MessageQueue queue) {
+        queues.remove(queue);
+        queue.removeConsumer(this);
+    }
+
+    /** Credit came back after {@code settledIn} settled: the other queues may take again if the window was full. */
+    private void creditFreed(MessageQueue settledIn) {
+        if (!starved || queues.size() < 2) return;
+        starved = false;
+        for (MessageQueue q : queues) if (q != settledIn) q.creditAvailable();
     }
 
     /**
@@ -282,15 +327,19 @@ public final class Deliveries implements QueueConsumer {
      */
     public Handover stop(MessageQueue queue) {
         stopped = true;
+        if (queue != null) queues.add(queue);
+        for (MessageQueue q : queues) {
+            q.removeConsumer(this);
+            q.requeueAll(ownerId);
+        }
+        queues.clear();
         if (queue == null) return Handover.NONE;
-        queue.removeConsumer(this);
-        queue.requeueAll(ownerId);
         outbox.clear();
         Map<Long, Integer> unacknowledged = new HashMap<>(keptIds);
         Set<Integer> releasePending = new HashSet<>();
         for (IntObjectMap.PrimitiveEntry<InFlight> e : inFlight.entries()) {
             if (e.value().received) releasePending.add(e.key());
-            else unacknowledged.put(e.value().offset, e.key());
+            else if (e.value().queue == queue) unacknowledged.put(e.value().offset, e.key()); // not a shared queue's
         }
         inFlight.clear();
         return new Handover(unacknowledged, releasePending);

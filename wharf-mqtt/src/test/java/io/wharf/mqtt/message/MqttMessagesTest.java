@@ -70,4 +70,25 @@ class MqttMessagesTest {
         assertThat(MqttMessages.toPublish(amqpTransient, true, 0).publishQos()).isZero();
         assertThat(MqttMessages.toPublish(amqpTransient, true, 0).topic()).isEqualTo("a/b");
     }
+
+    @Test
+    void theRetainFlagThePublisherAndTheRetainedForMarkComeBackOut() {
+        Message m = MqttMessages.fromPublish("amq.topic", "a/b", 1, true, "c1", PAYLOAD, MqttProperties.NO_PROPERTIES, 1000);
+        MqttMessages.Outgoing o = MqttMessages.toPublish(m, true, 1000);
+        assertThat(o.retain()).isTrue();
+        assertThat(o.publisher()).isEqualTo("c1");
+        assertThat(o.retainedFor()).isNull();
+        assertThat(o.properties().getProperty(MqttPropertyType.USER_PROPERTY.value())).as("x-mqtt headers stay inside")
+            .isNull();
+        Message copy = MqttMessages.retainedFor(m, "a/+");
+        MqttMessages.Outgoing c = MqttMessages.toPublish(copy, false, 1000);
+        assertThat(c.retainedFor()).isEqualTo("a/+");
+        assertThat(c.publishQos()).isEqualTo(1);
+        assertThat(c.payload()).isEqualTo(PAYLOAD);
+        assertThat(copy.timestamp()).isEqualTo(m.timestamp());
+        MqttMessages.Outgoing plain = MqttMessages.toPublish(
+            MqttMessages.fromPublish("amq.topic", "a/b", 0, PAYLOAD, MqttProperties.NO_PROPERTIES, 1000), false, 1000);
+        assertThat(plain.retain()).isFalse();
+        assertThat(plain.publisher()).isNull();
+    }
 }

@@ -217,6 +217,9 @@ public final class ServerConfig {
     /** {@code mqtt.allow.anonymous}: whether MQTT clients may connect without a user name (as guest). */
     public boolean mqttAllowAnonymous() { return value(MQTT_ALLOW_ANONYMOUS); }
 
+    /** {@code mqtt.sys.interval.seconds}: how often {@code $SYS/broker/...} is published; 0 never. */
+    public int mqttSysIntervalSeconds() { return value(MQTT_SYS_INTERVAL_SECONDS); }
+
     /** {@code mqtt.max.session.expiry.seconds}: how long a persistent MQTT session outlives its connection at most. */
     public long mqttMaxSessionExpirySeconds() { return value(MQTT_MAX_SESSION_EXPIRY_SECONDS); }
 

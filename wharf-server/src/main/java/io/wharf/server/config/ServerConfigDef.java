@@ -31,6 +31,7 @@ final class ServerConfigDef {
     static final String AMQP_LISTENERS = "amqp.listeners";
     static final String MQTT_LISTENERS = "mqtt.listeners";
     static final String MQTT_ALLOW_ANONYMOUS = "mqtt.allow.anonymous";
+    static final String MQTT_SYS_INTERVAL_SECONDS = "mqtt.sys.interval.seconds";
     static final String MQTT_MAX_SESSION_EXPIRY_SECONDS = "mqtt.max.session.expiry.seconds";
     static final String MEMORY_HIGH_WATERMARK = "memory.high.watermark";
     static final String DISK_FREE_LIMIT_BYTES = "disk.free.limit.bytes";
@@ -148,6 +149,11 @@ final class ServerConfigDef {
                     "Whether an MQTT client may connect without a user name; it then acts as user `guest` "
                             + "(loopback only, as for AMQP). When false such a CONNECT is refused with "
                             + "\"not authorized\" (3.1.1: return code 5; MQTT 5: reason 0x87).")
+            .define(MQTT_SYS_INTERVAL_SECONDS, INT, "10", atLeast(0),
+                    "How often the broker publishes its status under `$SYS/broker/` (Mosquitto's topics: clients "
+                            + "connected, messages and bytes received and sent, uptime, version, retained message "
+                            + "count), retained, for MQTT clients subscribed to `$SYS/#`. 0 publishes nothing "
+                            + "(Mosquitto's `sys_interval`).")
             .define(MQTT_MAX_SESSION_EXPIRY_SECONDS, LONG, "86400", between(0, 4294967295L),
                     "How long a persistent MQTT session (its queue, subscriptions and waiting messages) outlives "
                             + "its connection at most: an MQTT 5 client's Session Expiry Interval is capped to it, "

@@ -34,6 +34,7 @@ class ServerConfigTest {
         assertThat(config.mqttListeners()).as("loopback only, like Kafka's and AMQP's")
                 .containsExactly(new Listener("MQTT", "127.0.0.1", 1883));
         assertThat(config.mqttAllowAnonymous()).isFalse();
+        assertThat(config.mqttSysIntervalSeconds()).isEqualTo(10);
         assertThat(config.mqttMaxSessionExpirySeconds()).isEqualTo(86_400);
         assertThat(config.httpListeners()).isEmpty();
         assertThat(config.logDirs()).containsExactly(Path.of("data/wharf-logs"));
@@ -96,6 +97,7 @@ class ServerConfigTest {
         "disk.free.limit.bytes=1000000",
         "mqtt.listeners=MQTT://[::1]:1884",
         "mqtt.allow.anonymous=true",
+        "mqtt.sys.interval.seconds=30",
         "mqtt.max.session.expiry.seconds=3600",
         "http.listeners=HTTP://127.0.0.1:0",
         "log.dirs=/var/lib/wharf/a, /var/lib/wharf/b",
@@ -179,6 +181,7 @@ class ServerConfigTest {
         assertThat(config.diskFreeLimitBytes()).isEqualTo(1_000_000L);
         assertThat(config.mqttListeners()).containsExactly(new Listener("MQTT", "::1", 1884));
         assertThat(config.mqttAllowAnonymous()).isTrue();
+        assertThat(config.mqttSysIntervalSeconds()).isEqualTo(30);
         assertThat(config.mqttMaxSessionExpirySeconds()).isEqualTo(3600);
         assertThat(config.httpListeners()).containsExactly(new Listener("HTTP", "127.0.0.1", 0));
         assertThat(config.logDirs()).containsExactly(Path.of("/var/lib/wharf/a"), Path.of("/var/lib/wharf/b"));
