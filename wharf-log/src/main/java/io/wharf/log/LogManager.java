@@ -181,13 +181,21 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
-    /** The log, creating its directory in the least used log dir if it does not exist. */
+    /**
+     * The log with {@code config}, creating its directory in the least used log dir if it does not exist. A
+     * log loaded from disk at start-up was opened with the broker's defaults (its settings are not on disk):
+     * it takes {@code config} here, so that a queue's log, say, does not keep the default 7-day retention.
+     */
     public Log getOrCreateLog(LogId id, LogConfig config) {
         checkStarted();
-        return logs.computeIfAbsent(id, key -> {
+        boolean[] created = {false};
+        Log log = logs.computeIfAbsent(id, key -> {
+            created[0] = true;
             Path dir = leastLoadedDir().resolve(key.dirName());
             return Log.open(dir, config, CheckpointedOffsets.NONE, true, time, scheduler);
         });
+        if (!created[0] && !log.config().equals(config)) log.updateConfig(config);
+        return log;
     }
 
     public Optional<Log> getLog(LogId id) { return Optional.ofNullable(logs.get(id)); }

@@ -51,7 +51,6 @@ public final class KeyedLog implements AutoCloseable {
         LogConfig config = defaults.toBuilder().cleanupPolicy(LogConfig.CleanupPolicy.COMPACT).retentionMs(-1)
             .retentionBytes(-1).segmentBytes(SEGMENT_BYTES).maxMessageBytes(Integer.MAX_VALUE).build();
         Log log = logs.getOrCreateLog(new LogId(name, 0), config);
-        log.updateConfig(config); // a log loaded from disk at start-up has the broker's defaults
         log.highWatermarkToLogEnd();
         return new KeyedLog(log);
     }

@@ -135,7 +135,6 @@ public final class TopicManager {
             return;
         }
         Log log = logs.getOrCreateLog(id.logId(), config);
-        log.updateConfig(config); // a log loaded from disk at start-up has the broker defaults
         log.highWatermarkToLogEnd();
         partitions.put(id, new Partition(id, log, replicas));
     }

@@ -92,4 +92,23 @@ class MessageQueueTest {
             assertThat(q.get(1, true)).isEmpty();
         }
     }
+
+    @Test
+    void aDurableQueueReopenedAfterARestartKeepsItsOwnLogSettingsNotTheBrokerDefaults() throws Exception {
+        QueueName name = new QueueName("/", "kept");
+        QueueSettings durable = QueueSettings.plain(true, false);
+        try (LogManager logs = logs(); QueueManager queues = new QueueManager(logs, LogConfig.defaults(), PropertiesCodec.NONE)) {
+            queues.open(name, durable, DeadLetterSink.DISCARD).enqueue(message("m", true)).get();
+        }
+        // The restart loads the queue's log from disk with the broker's defaults (7 days of retention).
+        try (LogManager logs = logs(); QueueManager queues = new QueueManager(logs, LogConfig.defaults(), PropertiesCodec.NONE)) {
+            var loaded = logs.getLog(new io.wharf.log.LogId(name.logName(), 0)).orElseThrow();
+            assertThat(loaded.config().retentionMs()).as("as loaded").isEqualTo(LogConfig.defaults().retentionMs());
+            queues.deleteOrphans(Set.of(name));
+            queues.open(name, durable, DeadLetterSink.DISCARD);
+            assertThat(loaded.config().retentionMs()).as("a queue keeps its messages until settled").isEqualTo(-1);
+            assertThat(loaded.config().retentionBytes()).isEqualTo(-1);
+            assertThat(loaded.config().maxMessageBytes()).isEqualTo(Integer.MAX_VALUE);
+        }
+    }
 }
