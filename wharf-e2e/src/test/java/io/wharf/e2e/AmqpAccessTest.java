@@ -136,7 +136,10 @@ class AmqpAccessTest {
             access.deleteVhost("/doomed");
             AMQP.Connection.Close close = awaitForcedClose(doomed);
             assertThat(close.getReplyCode()).isEqualTo(320);
-            assertThat(close.getReplyText()).isEqualTo("CONNECTION_FORCED - vhost '/doomed' is deleted");
+            // The vhost's permissions are deleted first (ZooKeeper), and the access cache's watcher may report
+            // that before the vhost itself: either reason closes the connection, with 320.
+            assertThat(close.getReplyText()).isIn("CONNECTION_FORCED - vhost '/doomed' is deleted",
+                "CONNECTION_FORCED - access to vhost '/doomed' refused for user 'guest'");
             assertThat(other.createChannel().queueDeclare().getQueue()).startsWith("amq.gen-");
         } finally {
             doomed.abort();
@@ -154,7 +157,9 @@ class AmqpAccessTest {
             access.deleteUser("leaver");
             AMQP.Connection.Close close = awaitForcedClose(c);
             assertThat(close.getReplyCode()).isEqualTo(320);
-            assertThat(close.getReplyText()).isEqualTo("CONNECTION_FORCED - user 'leaver' is deleted");
+            // As for a vhost, the user's permissions go first and may be reported first.
+            assertThat(close.getReplyText()).isIn("CONNECTION_FORCED - user 'leaver' is deleted",
+                "CONNECTION_FORCED - access to vhost '/' refused for user 'leaver'");
         } finally {
             c.abort();
         }

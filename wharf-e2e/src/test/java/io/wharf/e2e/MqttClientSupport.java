@@ -68,6 +68,9 @@ final class MqttClientSupport {
         o.setConnectionTimeout(10);
         if (user != null) o.setUserName(user);
         if (password != null) o.setPassword(password.toCharArray());
+        // Paho v3 completes a synchronous QoS 1 publish before it lowers its in-flight count, so a tight loop
+        // of publishes can hit its limit of 10 ("Too many publishes in progress") on a busy machine.
+        o.setMaxInflight(1000);
         return o;
     }
 
