@@ -2,6 +2,7 @@ package io.wharf.broker;
 
 import io.wharf.broker.alarm.ResourceAlarms;
 import io.wharf.broker.bridge.TopicAppender;
+import io.wharf.broker.bridge.TopicFeeds;
 import io.wharf.broker.metadata.BrokerRegistration;
 import io.wharf.broker.metadata.ControllerElection;
 import io.wharf.broker.metadata.ControllerListener;
@@ -39,8 +40,10 @@ public final class Broker implements AutoCloseable {
     private final VirtualHosts vhosts;
     private final ResourceAlarms alarms = new ResourceAlarms();
     private final PropertiesCodec codec;
+    private final TopicAppender topicAppender;
     private ControllerElection controller;
     private RetainedStore retained;
+    private TopicFeeds feeds;
 
     /** @param codec reads and rewrites stored message properties (the AMQP front-end's encoding) */
     public Broker(BrokerSettings settings, ZkMetadataStore metadata, LogManager logs, PropertiesCodec codec) {
@@ -51,8 +54,8 @@ public final class Broker implements AutoCloseable {
         this.topics = new TopicManager(settings, metadata, logs);
         this.access = new AccessControl(metadata.wharfNodes());
         this.queues = new QueueManager(logs, settings.defaultLogConfig(), codec);
-        TopicAppender kafkaExchanges = new TopicAppender(topics, new PartitionLeaders(topics, settings), codec);
-        this.vhosts = new VirtualHosts(queues, new ZkDefinitionStore(metadata.wharfNodes()), kafkaExchanges);
+        this.topicAppender = new TopicAppender(topics, new PartitionLeaders(topics, settings), codec);
+        this.vhosts = new VirtualHosts(queues, new ZkDefinitionStore(metadata.wharfNodes()), topicAppender);
     }
 
     public Broker(BrokerSettings settings, ZkMetadataStore metadata, LogManager logs) {
@@ -101,6 +104,9 @@ public final class Broker implements AutoCloseable {
     public ResourceAlarms alarms() { return alarms; }
 
     public VirtualHosts vhosts() { return vhosts; }
+
+    /** Appends other protocols' messages to Kafka topics (x-kafka exchanges, MQTT's bridge). */
+    public TopicAppender topicAppender() { return topicAppender; }
     public QueueManager queues() { return queues; }
 
     /**
@@ -114,12 +120,25 @@ public final class Broker implements AutoCloseable {
         return retained;
     }
 
+    /**
+     * The feeds that carry Kafka topics' records to other protocols (MQTT subscribers of a Kafka topic), their
+     * positions in the log {@value TopicFeeds#POSITIONS_LOG}; opened on first use.
+     */
+    public synchronized TopicFeeds topicFeeds() {
+        if (feeds == null) feeds = TopicFeeds.open(logs, settings.defaultLogConfig(), topics);
+        return feeds;
+    }
+
     /** Id of the current controller, or -1. */
     public int controllerId() { return controller == null ? -1 : controller.controllerId(); }
 
     /** Leaves the controller election and stops following access-control changes. */
     @Override
     public void close() {
+        synchronized (this) {
+            // First: a feed hands records to queues, which close below.
+            if (feeds != null) feeds.close();
+        }
         if (controller != null) controller.close();
         access.close();
         queues.close();

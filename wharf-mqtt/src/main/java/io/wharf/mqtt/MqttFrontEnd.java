@@ -11,6 +11,7 @@ import io.wharf.broker.security.LiveConnections;
 import io.wharf.broker.vhost.VirtualHosts;
 import io.wharf.mqtt.codec.PacketFramer;
 import io.wharf.mqtt.connection.MqttConnection;
+import io.wharf.mqtt.bridge.KafkaExport;
 import io.wharf.mqtt.retained.RetainedMessages;
 import io.wharf.mqtt.session.SessionRegistry;
 import io.wharf.mqtt.sys.MqttStats;
@@ -43,6 +44,7 @@ public final class MqttFrontEnd implements ProtocolFrontEnd {
     private final MqttSettings settings;
     private final SessionRegistry sessions = new SessionRegistry();
     private final RetainedMessages retained;
+    private final KafkaExport export;
     private final MqttStats stats;
     private final TrafficCounter traffic;
     private final LiveConnections live;
@@ -60,15 +62,17 @@ public final class MqttFrontEnd implements ProtocolFrontEnd {
 
     /**
      * @param retained the retained messages (the broker's store)
+     * @param export   the Kafka topics publishes also go to ({@link KafkaExport#NONE}: none)
      * @param stats    the counters {@code $SYS} reports, which this front-end's connections keep
      */
     public MqttFrontEnd(VirtualHosts vhosts, AccessControl access, ResourceAlarms alarms, MqttSettings settings,
-                        RetainedMessages retained, MqttStats stats) {
+                        RetainedMessages retained, KafkaExport export, MqttStats stats) {
         this.vhosts = vhosts;
         this.access = access;
         this.alarms = alarms;
         this.settings = settings;
         this.retained = retained;
+        this.export = export;
         this.stats = stats;
         this.traffic = new TrafficCounter(stats);
         this.live = new LiveConnections(access);
@@ -110,7 +114,7 @@ public final class MqttFrontEnd implements ProtocolFrontEnd {
         pipeline.addLast("mqtt-decoder", new MqttDecoder(MqttSettings.PROTOCOL_MAX_PACKET_SIZE));
         pipeline.addLast("mqtt-encoder", MqttEncoder.INSTANCE);
         pipeline.addLast("mqtt", new MqttConnection(vhosts, access, alarms, live, settings, sessions, framer, retained,
-            stats));
+            export, stats));
     }
 
     /** The sessions with a live connection (for tests and management). */

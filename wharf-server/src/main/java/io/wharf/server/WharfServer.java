@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import io.wharf.log.LogManager;
 import io.wharf.mqtt.MqttFrontEnd;
 import io.wharf.mqtt.MqttSettings;
+import io.wharf.mqtt.bridge.KafkaBridge;
 import io.wharf.mqtt.retained.RetainedMessages;
 import io.wharf.mqtt.sys.MqttStats;
 import io.wharf.mqtt.sys.SysTopics;
@@ -57,6 +58,7 @@ public final class WharfServer implements AutoCloseable {
     private ResourceMonitor resources;
     private EmbeddedZooKeeper embeddedZooKeeper;
     private NetworkServer network;
+    private KafkaBridge mqttBridge;
 
     private WharfServer(ServerConfig config) {
         this.config = config;
@@ -115,6 +117,11 @@ public final class WharfServer implements AutoCloseable {
         if (!config.mqttListeners().isEmpty()) startMqtt();
         for (Listener l : config.httpListeners()) listeners.add(network.bind(l, "http.listeners", frontEnd("HTTP")));
         broker.register(registration());
+        if (mqttBridge != null && !config.mqttKafkaBridge().isEmpty()) {
+            // After registering: a topic the bridge creates is placed on live brokers.
+            MqttSettings mqtt = MqttSettings.defaults();
+            mqttBridge.start(broker.topics(), broker.topicFeeds(), broker.vhosts(), mqtt.vhost(), mqtt.exchange());
+        }
         LOG.info("Wharf broker {} started in {} ms (ZooKeeper {}, logs in {})", config.brokerId(),
             (System.nanoTime() - begin) / 1_000_000, connect, config.logDirs());
     }
@@ -125,8 +132,9 @@ public final class WharfServer implements AutoCloseable {
             .withMaxSessionExpirySeconds(config.mqttMaxSessionExpirySeconds());
         RetainedMessages retained = new RetainedMessages(broker.retained());
         MqttStats stats = new MqttStats();
+        mqttBridge = new KafkaBridge(config.mqttKafkaBridge(), broker.topicAppender());
         MqttFrontEnd mqtt = new MqttFrontEnd(broker.vhosts(), broker.access(), broker.alarms(), settings, retained,
-            stats);
+            mqttBridge.export(), stats);
         started.push(mqtt);
         // The listener's name chooses the transport: WS (or WS_...) is MQTT over WebSocket, any other is TCP.
         for (Listener l : config.mqttListeners()) {

@@ -78,16 +78,36 @@ public final class TopicAppender {
 
     /** Appends {@code messages} to {@code id} in order; returns, for each, whether it is in the log. */
     public boolean[] append(PartitionId id, List<Message> messages) {
-        boolean[] appended = new boolean[messages.size()];
+        List<KafkaRecord> records = new ArrayList<>(messages.size());
+        for (Message m : messages) records.add(KafkaRecord.of(m, codec.attributes(m.properties())));
+        return appendRecords(id, records);
+    }
+
+    /**
+     * Appends a record another protocol made itself (MQTT's bridge: its key is the MQTT topic, not a routing
+     * key) to {@code topic}, in the partition a Kafka producer would choose for its key; false if the topic
+     * does not exist or refused it.
+     */
+    public boolean append(String topic, KafkaRecord record) {
+        Optional<TopicMetadata> metadata = topics.topic(topic);
+        if (metadata.isEmpty() || metadata.get().partitionCount() == 0) {
+            LOG.debug("Cannot append a record: Kafka topic {} does not exist", topic);
+            return false;
+        }
+        PartitionId id = new PartitionId(topic, partitioner.partition(topic, record.key(), metadata.get().partitionCount()));
+        return appendRecords(id, List.of(record))[0];
+    }
+
+    /** Appends {@code records} to {@code id} in order; returns, for each, whether it is in the log. */
+    private boolean[] appendRecords(PartitionId id, List<KafkaRecord> records) {
+        boolean[] appended = new boolean[records.size()];
         Partition partition;
         try {
             partition = leaders.leader(id);
         } catch (BrokerException e) {
-            LOG.debug("Cannot append {} message(s) to {}: {}", messages.size(), id, e.getMessage());
+            LOG.debug("Cannot append {} record(s) to {}: {}", records.size(), id, e.getMessage());
             return appended;
         }
-        List<KafkaRecord> records = new ArrayList<>(messages.size());
-        for (Message m : messages) records.add(KafkaRecord.of(m, codec.attributes(m.properties())));
         long limit = partition.log().config().maxMessageBytes();
         int from = 0;
         while (from < records.size()) {

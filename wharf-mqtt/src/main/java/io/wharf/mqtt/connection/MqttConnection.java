@@ -48,6 +48,7 @@ import io.wharf.mqtt.limits.OutboundPublishes;
 import io.wharf.mqtt.limits.ServerLimits;
 import io.wharf.mqtt.flow.KeepAliveRestart;
 import io.wharf.mqtt.publish.InboundPublishes;
+import io.wharf.mqtt.bridge.KafkaExport;
 import io.wharf.mqtt.retained.RetainedMessages;
 import io.wharf.mqtt.session.Deliveries;
 import io.wharf.mqtt.session.Session;
@@ -99,6 +100,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final PacketFramer framer;
     private final Login login;
     private final RetainedMessages retained;
+    private final KafkaExport export;
     private final MqttStats stats;
     private final PublisherBlock publisherBlock;
     private final LiveConnections live;
@@ -132,11 +134,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     public MqttConnection(VirtualHosts vhosts, AccessControl access, ResourceAlarms alarms, LiveConnections live,
                           MqttSettings settings, SessionRegistry sessions, PacketFramer framer,
-                          RetainedMessages retained, MqttStats stats) {
+                          RetainedMessages retained, KafkaExport export, MqttStats stats) {
         this.vhosts = vhosts;
         this.publisherBlock = new PublisherBlock(alarms);
         this.live = live;
         this.retained = retained;
+        this.export = export;
         this.stats = stats;
         this.settings = settings;
         this.sessions = sessions;
@@ -423,7 +426,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         long expiry = SessionExpiry.grant(request.isV5(), request.cleanStart(), request.sessionExpirySeconds(),
             settings.maxSessionExpirySeconds());
         session = new Session(clientId, version, grant.user(), new LivePermission(grant.permission()), vhost, exchange, id, expiry,
-            retained);
+            retained, export);
         state = State.CONNECTING;
         predecessor = sessions.claim(clientId, this);
         if (predecessor.isDone()) {

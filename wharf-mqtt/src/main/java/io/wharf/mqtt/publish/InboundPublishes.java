@@ -7,6 +7,7 @@ import io.netty.handler.codec.mqtt.MqttReasonCodes;
 import io.wharf.broker.message.Message;
 import io.wharf.broker.queue.QueueFullException;
 import io.wharf.broker.security.Permission;
+import io.wharf.mqtt.bridge.KafkaExport;
 import io.wharf.mqtt.codec.Packets;
 import io.wharf.mqtt.connection.PacketOutput;
 import io.wharf.mqtt.message.MqttMessages;
@@ -112,8 +113,8 @@ public final class InboundPublishes {
      * Routes an application message of {@code session}'s client through the exchange and stores it: every
      * PUBLISH goes this way, and so does a will ({@code Will#publish}), so that what applies to a publish
      * applies to both. With {@code retain} the message also becomes (an empty one: clears) the topic's retained
-     * message ({@link Session#retained}). The future completes, with the number of queues and topics that took
-     * the message, once all of it is as safe as it asks; permissions are the caller's to check. Any thread.
+     * message ({@link Session#retained}), and it is appended to the Kafka topics of {@link Session#export}. The
+     * future completes, with the number of queues and topics that took the message, once all of it is as safe as it asks; permissions are the caller's to check. Any thread.
      *
      * @param properties the MQTT 5 properties, or {@link MqttProperties#NO_PROPERTIES}
      */
@@ -132,6 +133,8 @@ public final class InboundPublishes {
         Message message = MqttMessages.fromPublish(session.exchange().name(), topic, qos, retain, publisher, payload,
             properties, System.currentTimeMillis());
         CompletableFuture<Integer> routed = session.vhost().publish(session.exchange(), message);
+        CompletableFuture<Integer> exported = session.export().append(topic, payload, properties);
+        if (exported != KafkaExport.NOTHING) routed = routed.thenCombine(exported, Integer::sum);
         if (!retain) return routed;
         return routed.thenCombine(session.retained().published(topic, message), (queues, v) -> queues);
     }

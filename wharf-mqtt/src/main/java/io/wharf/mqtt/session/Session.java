@@ -7,6 +7,7 @@ import io.wharf.broker.security.User;
 import io.wharf.broker.vhost.QueueDefinition;
 import io.wharf.broker.vhost.VirtualHost;
 import io.wharf.mqtt.access.LivePermission;
+import io.wharf.mqtt.bridge.KafkaExport;
 import io.wharf.mqtt.retained.RetainedMessages;
 import java.util.Map;
 
@@ -20,9 +21,11 @@ import java.util.Map;
  * @param expirySeconds the Session Expiry Interval the broker granted at CONNECT ({@link SessionExpiry}):
  *                      0 ends the session with the connection, {@link SessionExpiry#NEVER} never ends it
  * @param retained      the retained messages of MQTT's vhost, which its publishes (and will) update
+ * @param export        where its publishes (and will) also go in Kafka ({@code mqtt.kafka.export})
  */
 public record Session(String clientId, MqttVersion version, User user, LivePermission access, VirtualHost vhost,
-                      Exchange exchange, long connectionId, long expirySeconds, RetainedMessages retained) {
+                      Exchange exchange, long connectionId, long expirySeconds, RetainedMessages retained,
+                      KafkaExport export) {
     /** The session's queue in the vhost: {@code mqtt-subscription-<client id>} (one for every QoS). */
     public String queueName() { return SessionQueues.name(clientId); }
 
@@ -31,7 +34,7 @@ public record Session(String clientId, MqttVersion version, User user, LivePermi
 
     /** The same session with another expiry (a v5 DISCONNECT may change it). */
     public Session withExpiry(long seconds) {
-        return new Session(clientId, version, user, access, vhost, exchange, connectionId, seconds, retained);
+        return new Session(clientId, version, user, access, vhost, exchange, connectionId, seconds, retained, export);
     }
 
     public boolean isV5() { return version == MqttVersion.MQTT_5; }

@@ -52,7 +52,7 @@ class SessionRegistryTest {
         SessionRegistry r = new SessionRegistry();
         java.util.concurrent.ScheduledExecutorService timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         try {
-            Session s = new Session("dev", io.netty.handler.codec.mqtt.MqttVersion.MQTT_5, null, null, null, null, 1, 3600, null);
+            Session s = new Session("dev", io.netty.handler.codec.mqtt.MqttVersion.MQTT_5, null, null, null, null, 1, 3600, null, null);
             SessionState state = new SessionState(s, java.util.Set.of(7), new Deliveries.Handover(java.util.Map.of(5L, 3),
                 java.util.Set.of(4)), null, new SessionState.ExpiryTimer());
             r.detach(state, timers);

@@ -82,6 +82,23 @@ final class ConfigValidator {
         });
     }
 
+    /**
+     * A list each of whose entries {@code parse} accepts; its IllegalArgumentException's message says what is wrong
+     * with the first entry it refuses. {@code form} describes an entry in the reference ("FILTER>TOPIC").
+     */
+    static ConfigValidator each(String form, java.util.function.Consumer<String> parse) {
+        return new ConfigValidator("each " + form, value -> {
+            for (Object item : (List<?>) value) {
+                try {
+                    parse.accept((String) item);
+                } catch (IllegalArgumentException e) {
+                    return "entry '" + item + "': " + e.getMessage();
+                }
+            }
+            return null;
+        });
+    }
+
     /** A string that is one of {@code allowed}, exactly (Kafka's ValidString). */
     static ConfigValidator oneOf(String... allowed) {
         List<String> options = List.of(allowed);

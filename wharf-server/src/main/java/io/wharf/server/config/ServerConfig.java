@@ -2,6 +2,8 @@ package io.wharf.server.config;
 
 import static io.wharf.server.config.ServerConfigDef.*;
 
+import io.wharf.mqtt.bridge.ExportRule;
+import io.wharf.mqtt.bridge.KafkaBridge;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
@@ -50,6 +52,7 @@ public final class ServerConfig {
     private final long logRetentionMs;
     private final long logRollMs;
     private final long logRollJitterMs;
+    private final KafkaBridge.Config mqttKafkaBridge;
 
     private ServerConfig(Map<String, String> originals) {
         this.originals = originals;
@@ -62,6 +65,7 @@ public final class ServerConfig {
         this.logRollJitterMs = isSet(LOG_ROLL_JITTER_MS) ? this.<Long>value(LOG_ROLL_JITTER_MS)
                 : this.<Integer>value(LOG_ROLL_JITTER_HOURS) * MS_PER_HOUR;
         checkListeners();
+        this.mqttKafkaBridge = resolveMqttKafkaBridge();
         if (logCleanupPolicy().contains(CLEANUP_COMPACT) && !logCleanerEnable()) {
             LOG.warn("'{}' includes compact but '{}' is false: compacted topics will grow without bound",
                     LOG_CLEANUP_POLICY, LOG_CLEANER_ENABLE);
@@ -222,6 +226,20 @@ public final class ServerConfig {
 
     /** {@code mqtt.max.session.expiry.seconds}: how long a persistent MQTT session outlives its connection at most. */
     public long mqttMaxSessionExpirySeconds() { return value(MQTT_MAX_SESSION_EXPIRY_SECONDS); }
+
+    /** {@code mqtt.kafka.export} and {@code mqtt.kafka.import}: MQTT's bridge to Kafka topics. */
+    public KafkaBridge.Config mqttKafkaBridge() { return mqttKafkaBridge; }
+
+    /** Each entry is valid by its key's validator; what is left to refuse is a topic on both sides. */
+    private KafkaBridge.Config resolveMqttKafkaBridge() {
+        List<String> exports = isSet(MQTT_KAFKA_EXPORT) ? value(MQTT_KAFKA_EXPORT) : List.of();
+        List<String> imports = isSet(MQTT_KAFKA_IMPORT) ? value(MQTT_KAFKA_IMPORT) : List.of();
+        try {
+            return new KafkaBridge.Config(exports.stream().map(ExportRule::parse).toList(), imports);
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.invalidValue(MQTT_KAFKA_IMPORT, originals.get(MQTT_KAFKA_IMPORT).trim(), e.getMessage());
+        }
+    }
 
     /** HTTP management listeners; empty means no HTTP port is opened. */
     public List<Listener> httpListeners() { return listeners(HTTP_LISTENERS); }

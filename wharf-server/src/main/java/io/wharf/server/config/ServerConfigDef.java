@@ -10,10 +10,13 @@ import static io.wharf.server.config.ConfigType.PATH_LIST;
 import static io.wharf.server.config.ConfigType.STRING;
 import static io.wharf.server.config.ConfigValidator.atLeast;
 import static io.wharf.server.config.ConfigValidator.between;
+import static io.wharf.server.config.ConfigValidator.each;
 import static io.wharf.server.config.ConfigValidator.distinct;
 import static io.wharf.server.config.ConfigValidator.eachOneOf;
 import static io.wharf.server.config.ConfigValidator.nonEmpty;
 import static io.wharf.server.config.ConfigValidator.oneOf;
+
+import io.wharf.mqtt.bridge.ExportRule;
 
 /**
  * Every key the broker understands. Names and defaults are Kafka's where Kafka has the key, so a Kafka
@@ -33,6 +36,8 @@ final class ServerConfigDef {
     static final String MQTT_ALLOW_ANONYMOUS = "mqtt.allow.anonymous";
     static final String MQTT_SYS_INTERVAL_SECONDS = "mqtt.sys.interval.seconds";
     static final String MQTT_MAX_SESSION_EXPIRY_SECONDS = "mqtt.max.session.expiry.seconds";
+    static final String MQTT_KAFKA_EXPORT = "mqtt.kafka.export";
+    static final String MQTT_KAFKA_IMPORT = "mqtt.kafka.import";
     static final String MEMORY_HIGH_WATERMARK = "memory.high.watermark";
     static final String DISK_FREE_LIMIT_BYTES = "disk.free.limit.bytes";
     static final String HTTP_LISTENERS = "http.listeners";
@@ -161,6 +166,17 @@ final class ServerConfigDef {
                             + "`mqtt.max_session_expiry_interval_seconds`, one day by default. 4294967295 means no "
                             + "limit (an MQTT 5 session asking for 0xFFFFFFFF never expires); 0 ends every session "
                             + "with its connection.")
+            .define(MQTT_KAFKA_EXPORT, LIST, null, each("FILTER>TOPIC", ExportRule::parse),
+                    "MQTT to Kafka: `FILTER>TOPIC` entries, e.g. `sensors/#>sensor-readings,alarms/+>alarms`. A "
+                            + "message an MQTT client publishes to a topic the filter matches is also appended to the "
+                            + "Kafka topic (key: the MQTT topic; value: the payload; headers: the MQTT 5 properties), "
+                            + "before the PUBLISH is acknowledged. A missing topic is created at start with "
+                            + "`num.partitions`. See the README, \"Between MQTT and Kafka: the bridge\".")
+            .define(MQTT_KAFKA_IMPORT, LIST, null, each("Kafka topic", ExportRule::requireBridgeableTopic),
+                    "Kafka to MQTT: Kafka topics whose records MQTT clients receive, the record key being the "
+                            + "MQTT topic (records without a usable key are skipped). Each record committed from the "
+                            + "first start on is published once at least, also across restarts. A missing topic is "
+                            + "created at start.")
             .define(HTTP_LISTENERS, LISTENER_LIST, null,
                     "HTTP management API and `/metrics` endpoints, e.g. `HTTP://127.0.0.1:15672`. If not set, "
                             + "no HTTP port is opened.")

@@ -36,6 +36,7 @@ class ServerConfigTest {
         assertThat(config.mqttAllowAnonymous()).isFalse();
         assertThat(config.mqttSysIntervalSeconds()).isEqualTo(10);
         assertThat(config.mqttMaxSessionExpirySeconds()).isEqualTo(86_400);
+        assertThat(config.mqttKafkaBridge().isEmpty()).isTrue();
         assertThat(config.httpListeners()).isEmpty();
         assertThat(config.logDirs()).containsExactly(Path.of("data/wharf-logs"));
         assertThat(config.zookeeperConnect()).isEmpty();
@@ -99,6 +100,8 @@ class ServerConfigTest {
         "mqtt.allow.anonymous=true",
         "mqtt.sys.interval.seconds=30",
         "mqtt.max.session.expiry.seconds=3600",
+        "mqtt.kafka.export=sensors/#>readings, a/+/b>ab",
+        "mqtt.kafka.import=commands",
         "http.listeners=HTTP://127.0.0.1:0",
         "log.dirs=/var/lib/wharf/a, /var/lib/wharf/b",
         "log.dir=/ignored/because/log.dirs/is/set",
@@ -183,6 +186,9 @@ class ServerConfigTest {
         assertThat(config.mqttAllowAnonymous()).isTrue();
         assertThat(config.mqttSysIntervalSeconds()).isEqualTo(30);
         assertThat(config.mqttMaxSessionExpirySeconds()).isEqualTo(3600);
+        assertThat(config.mqttKafkaBridge().exports()).containsExactly(
+                new io.wharf.mqtt.bridge.ExportRule("sensors/#", "readings"), new io.wharf.mqtt.bridge.ExportRule("a/+/b", "ab"));
+        assertThat(config.mqttKafkaBridge().imports()).containsExactly("commands");
         assertThat(config.httpListeners()).containsExactly(new Listener("HTTP", "127.0.0.1", 0));
         assertThat(config.logDirs()).containsExactly(Path.of("/var/lib/wharf/a"), Path.of("/var/lib/wharf/b"));
         assertThat(config.zookeeperConnect()).contains("zk1:2181,zk2:2181/wharf");
@@ -288,6 +294,20 @@ class ServerConfigTest {
         assertThat(ServerConfig.fromMap(Map.of("log.retention.minutes", "-1")).logRetentionMs()).isEqualTo(-1L);
         assertThat(ServerConfig.fromMap(Map.of("log.retention.ms", "-1", "log.retention.hours", "5"))
                 .logRetentionMs()).isEqualTo(-1L);
+    }
+
+    @Test
+    void aBadMqttKafkaBridgeEntryIsRejectedNamingTheEntry() {
+        assertThatThrownBy(() -> ServerConfig.fromMap(Map.of("mqtt.kafka.export", "sensors/#>readings,sensors/#")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("Invalid value 'sensors/#>readings,sensors/#' for configuration key "
+                        + "'mqtt.kafka.export': entry 'sensors/#': expected FILTER>TOPIC");
+        assertThatThrownBy(() -> ServerConfig.fromMap(Map.of("mqtt.kafka.import", "no spaces")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'mqtt.kafka.import': entry 'no spaces': 'no spaces' is not a Kafka topic name");
+        assertThatThrownBy(() -> ServerConfig.fromMap(Map.of("mqtt.kafka.export", "a/#>t", "mqtt.kafka.import", "t")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("both in mqtt.kafka.export");
     }
 
     @Test
