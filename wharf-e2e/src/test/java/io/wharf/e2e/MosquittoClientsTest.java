@@ -3,6 +3,7 @@ package io.wharf.e2e;
 import static io.wharf.e2e.MqttClientSupport.closeQuietly;
 import static io.wharf.e2e.MqttClientSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.wharf.e2e.MqttClientSupport.Got;
 import io.wharf.e2e.MqttClientSupport.Inbox;
@@ -99,8 +100,7 @@ class MosquittoClientsTest {
             assertThat(messages(run)).containsExactly("MSG|mosq/qos/q0/t|0|0|at 0", "MSG|mosq/qos/q1/t|1|0|at 1",
                 "MSG|mosq/qos/q2/t|2|0|at 2");
             assertThat(inbox.take(3)).extracting(Got::payload, Got::qos)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("at 0", 0), org.assertj.core.groups.Tuple.tuple("at 1", 1),
-                    org.assertj.core.groups.Tuple.tuple("at 2", 2));
+                .containsExactly(tuple("at 0", 0), tuple("at 1", 1), tuple("at 2", 2));
         } finally {
             closeQuietly(paho);
         }
