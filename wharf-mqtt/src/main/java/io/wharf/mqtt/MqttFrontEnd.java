@@ -52,7 +52,6 @@ public final class MqttFrontEnd implements ProtocolFrontEnd {
         new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(16);
 
     private final VirtualHosts vhosts;
-    private final AccessControl access;
     private final ResourceAlarms alarms;
     private final MqttSettings settings;
     private final SessionRegistry sessions = new SessionRegistry();
@@ -82,7 +81,6 @@ public final class MqttFrontEnd implements ProtocolFrontEnd {
     public MqttFrontEnd(VirtualHosts vhosts, AccessControl access, ResourceAlarms alarms, MqttSettings settings,
                         RetainedMessages retained, MqttStats stats) {
         this.vhosts = vhosts;
-        this.access = access;
         this.alarms = alarms;
         this.settings = settings;
         this.retained = retained;
