@@ -1,6 +1,9 @@
 package io.wharf.mqtt;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
@@ -10,14 +13,19 @@ import io.wharf.broker.security.AccessControl;
 import io.wharf.broker.security.LiveConnections;
 import io.wharf.broker.vhost.VirtualHosts;
 import io.wharf.mqtt.codec.PacketFramer;
+import io.wharf.mqtt.connect.Login;
 import io.wharf.mqtt.connection.MqttConnection;
 import io.wharf.mqtt.bridge.KafkaExport;
+import io.wharf.mqtt.flow.KeepAliveSweep;
 import io.wharf.mqtt.retained.RetainedMessages;
 import io.wharf.mqtt.session.SessionRegistry;
 import io.wharf.mqtt.sys.MqttStats;
 import io.wharf.mqtt.sys.TrafficCounter;
 import io.wharf.mqtt.ws.MqttWebSocket;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +42,17 @@ import org.slf4j.LoggerFactory;
  * so AMQP and MQTT clients see each other's messages. Both transports share the sessions (a client may take
  * over its session from the other transport), the resource alarms that hold publishers back, and the
  * registry of live connections that access changes reach.
+ *
+ * <p>What every connection would otherwise have a copy of is shared: the login, one keep-alive sweep per event
+ * loop ({@link KeepAliveSweep}), the receive buffer sizing policy; an idle connection holds no buffer.
  */
 public final class MqttFrontEnd implements ProtocolFrontEnd {
     private static final Logger LOG = LoggerFactory.getLogger(MqttFrontEnd.class);
+    /** Netty's default for a socket: adaptive sizes, up to 16 reads per readiness event. */
+    private static final RecvByteBufAllocator RECEIVE_BUFFERS =
+        new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(16);
 
     private final VirtualHosts vhosts;
-    private final AccessControl access;
     private final ResourceAlarms alarms;
     private final MqttSettings settings;
     private final SessionRegistry sessions = new SessionRegistry();
@@ -48,6 +61,9 @@ public final class MqttFrontEnd implements ProtocolFrontEnd {
     private final MqttStats stats;
     private final TrafficCounter traffic;
     private final LiveConnections live;
+    private final Login login;
+    private final Map<EventLoop, KeepAliveSweep> sweeps = new ConcurrentHashMap<>();
+    private final Function<EventLoop, KeepAliveSweep> keepAlives = loop -> sweeps.computeIfAbsent(loop, KeepAliveSweep::new);
     private final AutoCloseable accessListener;
     private final ProtocolFrontEnd webSocket = new ProtocolFrontEnd() {
         @Override
@@ -68,7 +84,6 @@ public final class MqttFrontEnd implements ProtocolFrontEnd {
     public MqttFrontEnd(VirtualHosts vhosts, AccessControl access, ResourceAlarms alarms, MqttSettings settings,
                         RetainedMessages retained, KafkaExport export, MqttStats stats) {
         this.vhosts = vhosts;
-        this.access = access;
         this.alarms = alarms;
         this.settings = settings;
         this.retained = retained;
@@ -76,6 +91,7 @@ public final class MqttFrontEnd implements ProtocolFrontEnd {
         this.stats = stats;
         this.traffic = new TrafficCounter(stats);
         this.live = new LiveConnections(access);
+        this.login = new Login(access, settings);
         this.accessListener = access.addListener(live);
     }
 
@@ -107,14 +123,16 @@ public final class MqttFrontEnd implements ProtocolFrontEnd {
     }
 
     private void addMqtt(ChannelPipeline pipeline) {
+        // Netty gives each channel an allocator of its own (with the same policy): one serves them all.
+        pipeline.channel().config().setRecvByteBufAllocator(RECEIVE_BUFFERS);
         PacketFramer framer = new PacketFramer(settings.maxConnectPacketSize());
         pipeline.addLast("mqtt-framer", framer);
         pipeline.addLast("mqtt-traffic", traffic); // counts whole MQTT packets both ways ($SYS)
         // The framer has bounded the packet already; the decoder's own limit only has to let it through.
         pipeline.addLast("mqtt-decoder", new MqttDecoder(MqttSettings.PROTOCOL_MAX_PACKET_SIZE));
         pipeline.addLast("mqtt-encoder", MqttEncoder.INSTANCE);
-        pipeline.addLast("mqtt", new MqttConnection(vhosts, access, alarms, live, settings, sessions, framer, retained,
-            export, stats));
+        pipeline.addLast("mqtt", new MqttConnection(vhosts, login, alarms, live, settings, sessions, framer, retained,
+            export, stats, keepAlives));
     }
 
     /** The sessions with a live connection (for tests and management). */

@@ -3,7 +3,7 @@ package io.wharf.broker.alarm;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The alarms now active. Protocols that can slow their publishers (AMQP's {@code connection.blocked},
@@ -11,7 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * resources. Thread-safe.
  */
 public final class ResourceAlarms {
-    private final CopyOnWriteArrayList<AlarmListener> listeners = new CopyOnWriteArrayList<>();
+    // One per publishing connection: a copy-on-write list would copy them all at each connection's open and close.
+    private final Set<AlarmListener> listeners = ConcurrentHashMap.newKeySet();
     private volatile Set<ResourceAlarm> active = Set.of();
 
     public Set<ResourceAlarm> active() { return active; }

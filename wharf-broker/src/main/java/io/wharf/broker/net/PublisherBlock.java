@@ -12,7 +12,8 @@ import java.util.Set;
  * that has not published is left alone until it publishes, so that consumers go on draining queues. What the
  * client is told, if anything, is the protocol's business ({@link Notice}: AMQP's Connection.Blocked and
  * Unblocked; MQTT has no such packet). A blocked client's heartbeats or keep-alives cannot be read, so the
- * protocol must not hold their absence against it while {@link #blocked()}.
+ * protocol must not hold their absence against it while {@link #blocked()}. Only a connection that has published
+ * listens to the alarms, so that idle connections cost the alarms nothing.
  *
  * <p>Confined to the connection's event loop, but for {@link #alarmsChanged}, which hands over to it.
  */
@@ -41,6 +42,7 @@ public final class PublisherBlock implements AlarmListener {
     private Channel channel;
     private Notice notice = SILENT;
     private boolean started;
+    private boolean listening;
     private boolean published;
     private boolean blocked;
 
@@ -53,12 +55,12 @@ public final class PublisherBlock implements AlarmListener {
         this.channel = channel;
         this.notice = notice;
         this.started = true;
-        alarms.addListener(this);
     }
 
     /** The connection is gone. Safe to call when never started, and more than once. */
     public void stop() {
-        if (started) alarms.removeListener(this);
+        if (listening) alarms.removeListener(this);
+        listening = false;
         started = false;
     }
 
@@ -67,7 +69,12 @@ public final class PublisherBlock implements AlarmListener {
     /** A publish arrived: it is handled, and the connection blocked after it if an alarm is on. */
     public void publishing() {
         published = true;
-        if (started && !blocked && alarms.any()) block(alarms.reason());
+        if (!started) return;
+        if (!listening) {
+            listening = true; // before looking at the alarms, so that one raised meanwhile is heard of
+            alarms.addListener(this);
+        }
+        if (!blocked && alarms.any()) block(alarms.reason());
     }
 
     @Override

@@ -19,15 +19,12 @@ import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.wharf.broker.alarm.ResourceAlarms;
 import io.wharf.broker.exchange.Exchange;
 import io.wharf.broker.net.PublisherBlock;
 import io.wharf.broker.queue.QueueOwners;
-import io.wharf.broker.security.AccessControl;
 import io.wharf.broker.security.LiveConnections;
 import io.wharf.broker.security.Permission;
 import io.wharf.broker.vhost.VirtualHost;
@@ -47,6 +44,7 @@ import io.wharf.mqtt.limits.InboundTopicAliases;
 import io.wharf.mqtt.limits.OutboundPublishes;
 import io.wharf.mqtt.limits.ServerLimits;
 import io.wharf.mqtt.flow.KeepAliveRestart;
+import io.wharf.mqtt.flow.KeepAliveSweep;
 import io.wharf.mqtt.publish.InboundPublishes;
 import io.wharf.mqtt.bridge.KafkaExport;
 import io.wharf.mqtt.retained.RetainedMessages;
@@ -66,6 +64,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,9 +103,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final MqttStats stats;
     private final PublisherBlock publisherBlock;
     private final LiveConnections live;
+    private final Function<EventLoop, KeepAliveSweep> keepAlives;
     private final long id = QueueOwners.next();
     private final CompletableFuture<Void> released = new CompletableFuture<>();
-    private final List<MqttMessage> early = new ArrayList<>();
+    /** Packets that came while a takeover completed; null while there are none. */
+    private List<MqttMessage> early;
     private ChannelHandlerContext ctx;
     private State state = State.AWAIT_CONNECT;
     private MqttVersion version = MqttVersion.MQTT_3_1_1;
@@ -117,6 +118,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private Deliveries deliveries;
     private SessionSubscriptions subscriptions;
     private ScheduledFuture<?> connectTimer;
+    /** From the CONNACK on, if the client has a keep-alive. */
+    private KeepAliveSweep.Watch keepAlive;
     private boolean cleanedUp;
     /** Counted in {@link MqttStats#clientsConnected} (from the CONNACK to the clean-up). */
     private boolean countedConnected;
@@ -132,9 +135,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     /** A DISCONNECT with reason 0x00 (3.x: any DISCONNECT) discards the will. */
     private boolean normalDisconnect;
 
-    public MqttConnection(VirtualHosts vhosts, AccessControl access, ResourceAlarms alarms, LiveConnections live,
+    /**
+     * @param login      shared by the front-end's connections
+     * @param keepAlives the keep-alive sweep of an event loop (one per loop, shared by its connections)
+     */
+    public MqttConnection(VirtualHosts vhosts, Login login, ResourceAlarms alarms, LiveConnections live,
                           MqttSettings settings, SessionRegistry sessions, PacketFramer framer,
-                          RetainedMessages retained, KafkaExport export, MqttStats stats) {
+                          RetainedMessages retained, KafkaExport export, MqttStats stats,
+                          Function<EventLoop, KeepAliveSweep> keepAlives) {
         this.vhosts = vhosts;
         this.publisherBlock = new PublisherBlock(alarms);
         this.live = live;
@@ -144,7 +152,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         this.settings = settings;
         this.sessions = sessions;
         this.framer = framer;
-        this.login = new Login(access, settings);
+        this.login = login;
+        this.keepAlives = keepAlives;
     }
 
     // ---- PacketOutput ----
@@ -234,6 +243,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (keepAlive != null) keepAlive.touch();
         if (msg instanceof RejectedPacket r) {
             if (state == State.AWAIT_CONNECT) closeSilently(r.text());
             else fail(r.reason(), r.text());
@@ -241,6 +251,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         MqttMessage m = (MqttMessage) msg;
         if (state == State.CONNECTING) {
+            if (early == null) early = new ArrayList<>();
             early.add(m); // released once handled
             return;
         }
@@ -281,15 +292,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         ctx.fireChannelWritabilityChanged();
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && publisherBlock.blocked()) {
-            return; // not reading while an alarm lasts: its PINGREQs wait in the socket
-        } else if (evt instanceof IdleStateEvent) {
-            fail(MqttReasonCodes.Disconnect.KEEP_ALIVE_TIMEOUT, "nothing received within 1.5 times the keep-alive");
-        } else {
-            ctx.fireUserEventTriggered(evt);
-        }
+    /** Nothing came within 1.5 times the keep-alive. */
+    private void keepAliveExpired() {
+        if (publisherBlock.blocked()) return; // not reading while an alarm lasts: its PINGREQs wait in the socket
+        fail(MqttReasonCodes.Disconnect.KEEP_ALIVE_TIMEOUT, "nothing received within 1.5 times the keep-alive");
     }
 
     @Override
@@ -441,7 +447,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     private void accept(ConnectRequest request) {
         if (state != State.CONNECTING) return; // closed, or taken over, while the takeover completed
-        if (connectTimer != null) connectTimer.cancel(false);
+        cancelConnectTimer();
         SessionLifecycle.Opened opened;
         try {
             opened = SessionLifecycle.open(sessions, session, request.cleanStart());
@@ -459,7 +465,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         int keepAlive = ServerLimits.keepAlive(request, settings);
         if (keepAlive > 0) {
             long ms = keepAlive * 1500L; // 1.5 times the keep-alive [MQTT-3.1.2-24]
-            ctx.pipeline().addBefore("mqtt-framer", KeepAliveRestart.HANDLER, new IdleStateHandler(ms, 0, 0, TimeUnit.MILLISECONDS));
+            this.keepAlive = keepAlives.apply(ctx.channel().eventLoop()).watch(ms, this::keepAliveExpired);
         }
         state = State.CONNECTED;
         accepted = true;
@@ -473,7 +479,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             if (settings.topicAliasMaximum() > 0) framer.allowEmptyTopic();
         }
         outbound = new OutboundPublishes(limits, request.isV5());
-        publisherBlock.start(ctx.channel(), new KeepAliveRestart(ctx));
+        publisherBlock.start(ctx.channel(), new KeepAliveRestart(this.keepAlive));
         live.opened(this);
         write(connAck);
         publishes.resume(opened.awaitingRelease());
@@ -482,8 +488,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             subscriptions.resume(opened.queue(), opened.subscriptions());
         }
         LOG.debug("MQTT client '{}' connected from {} as '{}' (MQTT {})", clientId, remote(), session.user().name(), version);
-        List<MqttMessage> pipelined = new ArrayList<>(early);
-        early.clear();
+        List<MqttMessage> pipelined = early == null ? List.of() : early;
+        early = null;
         for (MqttMessage m : pipelined) {
             try {
                 if (state != State.CLOSED) handle(m);
@@ -516,11 +522,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private void cleanUp() {
         if (cleanedUp) return;
         cleanedUp = true;
-        if (connectTimer != null) connectTimer.cancel(false);
+        cancelConnectTimer();
+        if (keepAlive != null) keepAlive.cancel();
         publisherBlock.stop();
         live.closed(this);
-        for (MqttMessage m : early) ReferenceCountUtil.release(m);
-        early.clear();
+        if (early != null) for (MqttMessage m : early) ReferenceCountUtil.release(m);
+        early = null;
         try {
             Set<Integer> awaitingRelease = publishes == null ? Set.of() : publishes.awaitingRelease();
             if (publishes != null) publishes.close();
@@ -540,6 +547,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             CompletableFuture<Void> before = predecessor == null ? CompletableFuture.completedFuture(null) : predecessor;
             before.whenComplete((v, e) -> released.complete(null));
         }
+    }
+
+    private void cancelConnectTimer() {
+        if (connectTimer == null) return;
+        connectTimer.cancel(false);
+        connectTimer = null; // a cancelled task still holds this connection and its own 64 bytes
     }
 
     private String remote() {

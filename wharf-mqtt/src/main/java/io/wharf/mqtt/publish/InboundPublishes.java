@@ -65,9 +65,10 @@ public final class InboundPublishes {
     private final Session session;
     private final PacketOutput out;
     private final SubscriptionTable subscriptions;
-    private final ArrayDeque<PendingAck> pending = new ArrayDeque<>();
+    // Both made at first use: an idle connection, or one publishing at QoS 0 only, needs neither.
+    private ArrayDeque<PendingAck> pending;
     /** QoS 2 packet identifiers received, not yet released, with the store of their first PUBLISH. */
-    private final Map<Integer, CompletableFuture<Integer>> awaitingRelease = new HashMap<>();
+    private Map<Integer, CompletableFuture<Integer>> awaitingRelease;
     private boolean closed;
 
     /** @param subscriptions the session's, for No Local: its publishes name their publisher when one has it */
@@ -86,7 +87,7 @@ public final class InboundPublishes {
             return;
         }
         if (qos == 2) {
-            CompletableFuture<Integer> first = awaitingRelease.get(packetId);
+            CompletableFuture<Integer> first = awaitingRelease == null ? null : awaitingRelease.get(packetId);
             if (first != null) {
                 // A re-sent PUBLISH before PUBREL [MQTT-4.3.3-10]: acknowledged, not routed again.
                 acknowledge(MqttMessageType.PUBREC, packetId, first);
@@ -103,7 +104,7 @@ public final class InboundPublishes {
             });
             case 1 -> acknowledge(MqttMessageType.PUBACK, packetId, stored);
             default -> {
-                awaitingRelease.put(packetId, stored);
+                awaiting().put(packetId, stored);
                 acknowledge(MqttMessageType.PUBREC, packetId, stored);
             }
         }
@@ -145,37 +146,47 @@ public final class InboundPublishes {
     }
 
     /** QoS 2 packet identifiers received and not yet released: kept with a session that outlives the connection. */
-    public Set<Integer> awaitingRelease() { return Set.copyOf(awaitingRelease.keySet()); }
+    public Set<Integer> awaitingRelease() { return awaitingRelease == null ? Set.of() : Set.copyOf(awaitingRelease.keySet()); }
 
     /**
      * The identifiers an earlier connection of the session had received and not seen released: a PUBLISH
      * re-sent with one is not routed again, and its PUBREL is answered with PUBCOMP [MQTT-4.3.3-10].
      */
     public void resume(Collection<Integer> packetIds) {
-        for (int id : packetIds) awaitingRelease.put(id, CompletableFuture.completedFuture(1));
+        for (int id : packetIds) awaiting().put(id, CompletableFuture.completedFuture(1));
     }
 
     /** PUBREL: the client releases a QoS 2 identifier; PUBCOMP goes out after the PUBREC. */
     public void onPubRel(int packetId) {
-        CompletableFuture<Integer> first = awaitingRelease.remove(packetId);
+        CompletableFuture<Integer> first = awaitingRelease == null ? null : awaitingRelease.remove(packetId);
         PendingAck ack = new PendingAck(MqttMessageType.PUBCOMP, packetId);
         ack.done = true;
         ack.reason = first == null ? MqttReasonCodes.PubComp.PACKET_IDENTIFIER_NOT_FOUND.byteValue()
             : MqttReasonCodes.PubComp.SUCCESS.byteValue();
-        pending.add(ack);
+        pending().add(ack);
         sendReady();
     }
 
     /** The connection is gone: nothing more is acknowledged. */
     public void close() {
         closed = true;
-        pending.clear();
-        awaitingRelease.clear();
+        pending = null;
+        awaitingRelease = null;
+    }
+
+    private ArrayDeque<PendingAck> pending() {
+        if (pending == null) pending = new ArrayDeque<>();
+        return pending;
+    }
+
+    private Map<Integer, CompletableFuture<Integer>> awaiting() {
+        if (awaitingRelease == null) awaitingRelease = new HashMap<>();
+        return awaitingRelease;
     }
 
     private void acknowledge(MqttMessageType type, int packetId, CompletableFuture<Integer> stored) {
         PendingAck ack = new PendingAck(type, packetId);
-        pending.add(ack);
+        pending().add(ack);
         if (stored.isDone()) {
             settle(ack, stored);
         } else {
@@ -211,10 +222,10 @@ public final class InboundPublishes {
 
     /** Sends the acknowledgements at the head of the line that are ready, in order. */
     private void sendReady() {
-        while (!pending.isEmpty() && pending.peek().done) {
+        while (pending != null && !pending.isEmpty() && pending.peek().done) {
             PendingAck a = pending.poll();
             out.write(Packets.pubReply(a.type, a.packetId, a.reason));
-            if (a.type == MqttMessageType.PUBREC && a.reason < 0) awaitingRelease.remove(a.packetId); // refused: no PUBREL follows
+            if (a.type == MqttMessageType.PUBREC && a.reason < 0) awaiting().remove(a.packetId); // refused: no PUBREL follows
         }
     }
 
@@ -229,7 +240,7 @@ public final class InboundPublishes {
         PendingAck ack = new PendingAck(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, packetId);
         ack.done = true;
         ack.reason = MqttReasonCodes.PubAck.NOT_AUTHORIZED.byteValue();
-        pending.add(ack);
+        pending().add(ack);
         sendReady();
     }
 }

@@ -93,13 +93,14 @@ public final class Deliveries implements QueueConsumer {
     private volatile boolean starved;
     private volatile boolean stopped;
 
-    // Event loop only.
-    private final IntObjectHashMap<InFlight> inFlight = new IntObjectHashMap<>();
+    // Event loop only. The maps and the array are made at first use: an idle connection needs none of them.
+    private static final long[] NO_OFFSETS = new long[0];
+    private IntObjectHashMap<InFlight> inFlight;
     /** Packet identifiers an earlier connection gave deliveries not yet sent again: offset → identifier. */
-    private final Map<Long, Integer> keptIds = new HashMap<>();
-    private final IntObjectHashMap<Long> keptOffsets = new IntObjectHashMap<>();
+    private Map<Long, Integer> keptIds;
+    private IntObjectHashMap<Long> keptOffsets;
     private int nextPacketId = 1;
-    private long[] settled = new long[16];
+    private long[] settled = NO_OFFSETS;
 
     public Deliveries(PacketOutput out, SubscriptionTable subscriptions, boolean v5, int window) {
         this.out = out;
@@ -158,7 +159,7 @@ public final class Deliveries implements QueueConsumer {
                     settledCount = 0;
                 }
                 settleIn = h.queue();
-                if (settledCount == settled.length) settled = Arrays.copyOf(settled, settledCount * 2);
+                if (settledCount == settled.length) settled = Arrays.copyOf(settled, Math.max(16, settledCount * 2));
                 settled[settledCount++] = h.message().offset();
                 taken.decrementAndGet();
             }
@@ -187,7 +188,7 @@ public final class Deliveries implements QueueConsumer {
             match.retain()))) {
             return false;
         }
-        inFlight.put(id, new InFlight(h.queue(), h.message().offset(), qos));
+        inFlight().put(id, new InFlight(h.queue(), h.message().offset(), qos));
         return true;
     }
 
@@ -203,21 +204,21 @@ public final class Deliveries implements QueueConsumer {
 
     /** The identifier an earlier connection gave this delivery, if it is free, else a new one. */
     private int packetIdFor(long offset) {
-        Integer kept = keptIds.remove(offset);
+        Integer kept = keptIds == null ? null : keptIds.remove(offset);
         if (kept != null) {
             keptOffsets.remove(kept);
-            if (!inFlight.containsKey(kept)) return kept;
+            if (!inFlight().containsKey(kept)) return kept;
         }
         return freePacketId();
     }
 
     private int freePacketId() {
         // Kept identifiers are spared while that leaves room; at most `window` (< 65536) are in flight.
-        if (inFlight.size() + keptOffsets.size() >= 65535) {
-            keptIds.clear();
-            keptOffsets.clear();
+        if (inFlight().size() + (keptOffsets == null ? 0 : keptOffsets.size()) >= 65535) {
+            keptIds = null;
+            keptOffsets = null;
         }
-        while (inFlight.containsKey(nextPacketId) || keptOffsets.containsKey(nextPacketId)) {
+        while (inFlight.containsKey(nextPacketId) || (keptOffsets != null && keptOffsets.containsKey(nextPacketId))) {
             nextPacketId = nextPacketId == 65535 ? 1 : nextPacketId + 1;
         }
         int id = nextPacketId;
@@ -229,7 +230,7 @@ public final class Deliveries implements QueueConsumer {
 
     /** PUBACK: a QoS 1 delivery is done. An unknown identifier is ignored (it may be a late duplicate). */
     public void onPubAck(int packetId) {
-        InFlight f = inFlight.get(packetId);
+        InFlight f = inFlight == null ? null : inFlight.get(packetId);
         if (f == null || f.qos != 1) return;
         inFlight.remove(packetId);
         taken.decrementAndGet();
@@ -239,7 +240,7 @@ public final class Deliveries implements QueueConsumer {
 
     /** PUBREC: the client has a QoS 2 delivery; answered with PUBREL (v5: 0x92 for an unknown identifier). */
     public void onPubRec(int packetId, int reasonCode) {
-        InFlight f = inFlight.get(packetId);
+        InFlight f = inFlight == null ? null : inFlight.get(packetId);
         if (f == null || f.qos != 2) {
             out.write(Packets.pubReply(MqttMessageType.PUBREL, packetId,
                 MqttReasonCodes.PubRel.PACKET_IDENTIFIER_NOT_FOUND.byteValue()));
@@ -262,7 +263,7 @@ public final class Deliveries implements QueueConsumer {
 
     /** PUBCOMP: a QoS 2 delivery is complete, its identifier free. */
     public void onPubComp(int packetId) {
-        InFlight f = inFlight.get(packetId);
+        InFlight f = inFlight == null ? null : inFlight.get(packetId);
         if (f == null || f.qos != 2 || !f.received) return;
         inFlight.remove(packetId);
         taken.decrementAndGet();
@@ -280,15 +281,24 @@ public final class Deliveries implements QueueConsumer {
         for (int id : previous.releasePending()) {
             InFlight f = new InFlight(queue, -1, 2);
             f.received = true;
-            inFlight.put(id, f);
+            inFlight().put(id, f);
             taken.incrementAndGet();
             out.write(Packets.pubReply(MqttMessageType.PUBREL, id, MqttReasonCodes.PubRel.SUCCESS.byteValue()));
         }
         for (Map.Entry<Long, Integer> e : previous.unacknowledged().entrySet()) {
-            if (inFlight.containsKey(e.getValue())) continue;
+            if (inFlight != null && inFlight.containsKey(e.getValue())) continue;
+            if (keptIds == null) {
+                keptIds = new HashMap<>();
+                keptOffsets = new IntObjectHashMap<>();
+            }
             keptIds.put(e.getKey(), e.getValue());
             keptOffsets.put(e.getValue(), e.getKey());
         }
+    }
+
+    private IntObjectHashMap<InFlight> inFlight() {
+        if (inFlight == null) inFlight = new IntObjectHashMap<>();
+        return inFlight;
     }
 
     /** The socket has room again: take more, from every queue. */
@@ -335,13 +345,15 @@ public final class Deliveries implements QueueConsumer {
         queues.clear();
         if (queue == null) return Handover.NONE;
         outbox.clear();
-        Map<Long, Integer> unacknowledged = new HashMap<>(keptIds);
+        Map<Long, Integer> unacknowledged = keptIds == null ? new HashMap<>() : new HashMap<>(keptIds);
         Set<Integer> releasePending = new HashSet<>();
-        for (IntObjectMap.PrimitiveEntry<InFlight> e : inFlight.entries()) {
-            if (e.value().received) releasePending.add(e.key());
-            else if (e.value().queue == queue) unacknowledged.put(e.value().offset, e.key()); // not a shared queue's
+        if (inFlight != null) {
+            for (IntObjectMap.PrimitiveEntry<InFlight> e : inFlight.entries()) {
+                if (e.value().received) releasePending.add(e.key());
+                else if (e.value().queue == queue) unacknowledged.put(e.value().offset, e.key()); // not a shared queue's
+            }
         }
-        inFlight.clear();
+        inFlight = null;
         return new Handover(unacknowledged, releasePending);
     }
 }

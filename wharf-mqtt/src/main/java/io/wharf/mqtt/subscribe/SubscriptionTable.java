@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * that queue is delivered for that subscription alone. A retained message sent for a new subscription (marked by
  * {@link MqttMessages#RETAINED_FOR_HEADER}) goes out for that subscription alone, with RETAIN set.
  *
- * <p>Confined to the connection's event loop (the tries themselves would allow any thread).
+ * <p>The maps and tries are made at the first subscription of their kind: most connections of a large fleet only
+ * publish, or sit idle. Confined to the connection's event loop (the tries themselves would allow any thread).
  */
 public final class SubscriptionTable {
     private static final int[] NO_IDS = new int[0];
@@ -43,12 +44,14 @@ public final class SubscriptionTable {
     }
 
     private final String clientId;
-    private final Map<String, Subscription> byFilter = new HashMap<>();
-    private final TopicTrie<String> trie = new TopicTrie<>(TopicSyntax.MQTT);
-    private final Map<String, Shared> sharedBySubscribed = new HashMap<>();
-    private final Map<String, Shared> sharedByQueue = new HashMap<>();
-    private final TopicTrie<String> sharedTrie = new TopicTrie<>(TopicSyntax.MQTT);
-    private final Collector collector = new Collector();
+    // Ordinary subscriptions, null until the first.
+    private Map<String, Subscription> byFilter;
+    private TopicTrie<String> trie;
+    private Collector collector;
+    // Shared subscriptions, null until the first.
+    private Map<String, Shared> sharedBySubscribed;
+    private Map<String, Shared> sharedByQueue;
+    private TopicTrie<String> sharedTrie;
     private int noLocal;
 
     /** @param clientId the session's client identifier, which No Local compares publishers with */
@@ -58,6 +61,11 @@ public final class SubscriptionTable {
 
     /** Adds or replaces the subscription with that filter; returns the one it replaced, or null. */
     public Subscription put(Subscription s) {
+        if (byFilter == null) {
+            byFilter = new HashMap<>();
+            trie = new TopicTrie<>(TopicSyntax.MQTT);
+            collector = new Collector();
+        }
         Subscription old = byFilter.put(s.filter(), s);
         if (old == null) trie.add(s.filter(), s.filter());
         else if (old.noLocal()) noLocal--;
@@ -66,6 +74,7 @@ public final class SubscriptionTable {
     }
 
     public Subscription remove(String filter) {
+        if (byFilter == null) return null;
         Subscription old = byFilter.remove(filter);
         if (old != null) {
             trie.remove(filter, filter);
@@ -74,12 +83,14 @@ public final class SubscriptionTable {
         return old;
     }
 
-    public Subscription get(String filter) { return byFilter.get(filter); }
+    public Subscription get(String filter) { return byFilter == null ? null : byFilter.get(filter); }
 
     /** The ordinary subscriptions (not the shared ones). */
-    public Collection<Subscription> all() { return List.copyOf(byFilter.values()); }
+    public Collection<Subscription> all() { return byFilter == null ? List.of() : List.copyOf(byFilter.values()); }
 
-    public boolean isEmpty() { return byFilter.isEmpty() && sharedBySubscribed.isEmpty(); }
+    public boolean isEmpty() {
+        return (byFilter == null || byFilter.isEmpty()) && (sharedBySubscribed == null || sharedBySubscribed.isEmpty());
+    }
 
     /** Whether a subscription has No Local, so that this client's publishes must name their publisher. */
     public boolean hasNoLocal() { return noLocal > 0; }
@@ -89,6 +100,11 @@ public final class SubscriptionTable {
     /** Adds or replaces a shared subscription; returns the one it replaced, or null. */
     public Shared putShared(Shared s) {
         String key = s.filter().subscribed();
+        if (sharedBySubscribed == null) {
+            sharedBySubscribed = new HashMap<>();
+            sharedByQueue = new HashMap<>();
+            sharedTrie = new TopicTrie<>(TopicSyntax.MQTT);
+        }
         Shared old = sharedBySubscribed.put(key, s);
         sharedByQueue.put(s.queue().name().name(), s);
         if (old == null) sharedTrie.add(s.filter().filter(), key);
@@ -96,6 +112,7 @@ public final class SubscriptionTable {
     }
 
     public Shared removeShared(String subscribed) {
+        if (sharedBySubscribed == null) return null;
         Shared old = sharedBySubscribed.remove(subscribed);
         if (old != null) {
             sharedByQueue.remove(old.queue().name().name());
@@ -104,14 +121,17 @@ public final class SubscriptionTable {
         return old;
     }
 
-    public Shared getShared(String subscribed) { return sharedBySubscribed.get(subscribed); }
+    public Shared getShared(String subscribed) { return sharedBySubscribed == null ? null : sharedBySubscribed.get(subscribed); }
 
-    public Collection<Shared> allShared() { return List.copyOf(sharedBySubscribed.values()); }
+    public Collection<Shared> allShared() {
+        return sharedBySubscribed == null ? List.of() : List.copyOf(sharedBySubscribed.values());
+    }
 
     // ---- delivery ----
 
     /** The highest QoS granted by an ordinary subscription matching {@code topic}, or -1 if none matches. */
     public int grantedQos(String topic) {
+        if (trie == null) return -1;
         collector.start(null);
         trie.match(topic, collector);
         return collector.qos;
@@ -123,10 +143,10 @@ public final class SubscriptionTable {
      */
     public Match match(MessageQueue source, MqttMessages.Outgoing message) {
         if (message.retainedFor() != null) {
-            Subscription s = byFilter.get(message.retainedFor());
+            Subscription s = get(message.retainedFor());
             return s == null ? null : new Match(s.qos(), true, ids(s));
         }
-        Shared shared = sharedByQueue.isEmpty() ? null : sharedByQueue.get(source.name().name());
+        Shared shared = sharedByQueue == null || sharedByQueue.isEmpty() ? null : sharedByQueue.get(source.name().name());
         if (shared != null) {
             String key = shared.filter().subscribed();
             boolean[] matches = {false};
@@ -135,6 +155,7 @@ public final class SubscriptionTable {
             Subscription s = shared.subscription();
             return new Match(s.qos(), message.retain() && s.retainAsPublished(), ids(s));
         }
+        if (trie == null) return null;
         collector.start(clientId.equals(message.publisher()) ? message.publisher() : null);
         trie.match(message.topic(), collector);
         if (collector.qos < 0) return null;
