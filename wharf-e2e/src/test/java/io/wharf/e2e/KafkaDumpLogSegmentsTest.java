@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Apache Kafka's {@code kafka.tools.DumpLogSegments} (from the broker jar of the pinned Kafka release),
+ * Apache Kafka's {@code DumpLogSegments} (org.apache.kafka.tools, in kafka-tools at the pinned release),
  * unmodified and in its own JVM as {@code kafka-dump-log.sh} runs it, reads a Wharf partition written by
  * the real producer — batches of many records in every codec, idempotent and transactional, over several
  * segments — and finds every record, every batch valid and every index entry where Kafka puts it.
@@ -135,7 +135,7 @@ class KafkaDumpLogSegmentsTest {
     /** Runs DumpLogSegments in its own JVM; fails unless it exits 0. */
     private static Dump dumpLogSegments(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m", "-cp", System.getProperty("java.class.path"), "kafka.tools.DumpLogSegments"));
+            "-Xmx256m", "-cp", System.getProperty("java.class.path"), "org.apache.kafka.tools.DumpLogSegments"));
         command.addAll(List.of(args));
         ClientProcess.Run run = ClientProcess.run(partitionDir, Duration.ofSeconds(120), command).succeeded();
         return new Dump(run.stdout(), run.stderr());
@@ -162,12 +162,32 @@ class KafkaDumpLogSegmentsTest {
         assertThat(dump.stderr()).as("stderr; stdout:%n%s", dump.stdout()).isEmpty();
     }
 
+    /**
+     * kafka-tools 4.4's deep iteration starts every file's "last offset" at -1, so it reports the first record of
+     * each segment not based at 0 as following offset -1 — for Kafka's own segments as well. That report, for exactly
+     * those files and their base offsets, is all stderr may hold; any other gap or warning fails.
+     */
+    private static void assertOnlyFirstOffsetReports(Dump dump, List<Path> logs) {
+        java.util.Set<String> reports = new java.util.TreeSet<>();
+        for (Path log : logs) {
+            long base = Long.parseLong(log.getFileName().toString().replace(".log", ""));
+            if (base > 0) reports.add("Non-consecutive offsets in " + log.toAbsolutePath() + "\n  -1 is followed by " + base);
+        }
+        java.util.Set<String> actual = new java.util.TreeSet<>();
+        String[] lines = dump.stderr().split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].isEmpty()) continue;
+            actual.add(i + 1 < lines.length && lines[i + 1].startsWith("  ") ? lines[i] + "\n" + lines[++i] : lines[i]);
+        }
+        assertThat(actual).as("stderr; stdout:%n%s", dump.stdout()).containsExactlyElementsOf(reports);
+    }
+
     @Test
     void aDeepIterationListsEveryRecordInValidBatches() throws Exception {
         List<Path> logs = files(".log");
         assertThat(logs).as("segments").hasSizeGreaterThan(3);
         Dump dump = dumpLogSegments("--deep-iteration", "--files", joined(logs));
-        assertNoErrors(dump);
+        assertOnlyFirstOffsetReports(dump, logs);
         for (Path log : logs) {
             long base = Long.parseLong(log.getFileName().toString().substring(0, 20));
             assertThat(dump.lines()).contains("Dumping " + log, "Log starting offset: " + base);

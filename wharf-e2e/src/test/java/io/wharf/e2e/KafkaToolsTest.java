@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Apache Kafka's own command-line tools (kafka-tools 4.1.1: kafka-topics, kafka-console-producer,
+ * Apache Kafka's own command-line tools (kafka-tools 4.4.0: kafka-topics, kafka-console-producer,
  * kafka-console-consumer, kafka-consumer-groups), unmodified, each in its own JVM as the shell scripts
  * run them, against a Wharf broker.
  */

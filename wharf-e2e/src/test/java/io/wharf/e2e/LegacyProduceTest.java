@@ -24,8 +24,8 @@ import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.record.MemoryRecords;
-import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Produce v0-2, which ApiVersions advertises for librdkafka's sake (KAFKA-18659) but Kafka 4 no longer
  * accepts: every partition is answered UNSUPPORTED_VERSION, nothing is stored, acks=0 is answered with
- * silence, and the connection stays usable for a current Produce. kafka-clients 4.1.1 can neither build
+ * silence, and the connection stays usable for a current Produce. kafka-clients 4.4.0 can neither build
  * nor parse these versions, so requests and responses are written and read here byte by byte.
  */
 class LegacyProduceTest {

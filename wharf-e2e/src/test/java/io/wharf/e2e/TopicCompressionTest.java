@@ -36,8 +36,8 @@ import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.record.MemoryRecords;
-import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
@@ -139,7 +139,7 @@ class TopicCompressionTest {
         // kafka-clients reads the stored bytes as gzip batches too.
         MemoryRecords.readableRecords(stored.get(0).slice()).batches().forEach(b -> {
             b.ensureValid();
-            assertThat(b.compressionType()).isEqualTo(org.apache.kafka.common.record.CompressionType.GZIP);
+            assertThat(b.compressionType()).isEqualTo(org.apache.kafka.common.record.internal.CompressionType.GZIP);
         });
     }
 

@@ -30,6 +30,7 @@ import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -37,8 +38,8 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.protocol.ObjectSerializationCache;
-import org.apache.kafka.common.record.MemoryRecords;
-import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.requests.AddOffsetsToTxnRequest;
 import org.apache.kafka.common.requests.AddOffsetsToTxnResponse;
 import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
@@ -243,10 +244,18 @@ class TransactionProtocolTest {
     private static Map<TopicPartition, Errors> txnOffsetCommit(RawKafkaConnection c, int version, String transactionalId,
                                                                ProducerSession s, String group, TopicPartition partition,
                                                                long offset) throws Exception {
-        TxnOffsetCommitResponse response = c.send(new TxnOffsetCommitRequest.Builder(transactionalId, group,
-            s.producerId(), s.epoch(), Map.of(partition, new TxnOffsetCommitRequest.CommittedOffset(offset, "", Optional.empty())),
-            false).build((short) version));
-        return response.errors();
+        TxnOffsetCommitRequestData data = new TxnOffsetCommitRequestData().setTransactionalId(transactionalId)
+            .setGroupId(group).setProducerId(s.producerId()).setProducerEpoch(s.epoch()).setTopics(List.of(
+                new TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic().setName(partition.topic()).setPartitions(List.of(
+                    new TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition().setPartitionIndex(partition.partition())
+                        .setCommittedOffset(offset).setCommittedMetadata("")))));
+        TxnOffsetCommitResponse response = c.send(TxnOffsetCommitRequest.Builder.forTopicNames(data, false)
+            .build((short) version));
+        Map<TopicPartition, Errors> errors = new java.util.LinkedHashMap<>();
+        for (var t : response.data().topics()) {
+            for (var p : t.partitions()) errors.put(new TopicPartition(t.name(), p.partitionIndex()), Errors.forCode(p.errorCode()));
+        }
+        return errors;
     }
 
     /** The committed offset of one partition for {@code group}, as OffsetFetch v8 answers it. */

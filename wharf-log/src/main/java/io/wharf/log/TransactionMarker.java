@@ -15,7 +15,7 @@ import java.util.List;
  * key   = int16 version (0), int16 type (0 ABORT, 1 COMMIT; other types are not transaction markers)
  * value = int16 version (0), int32 coordinatorEpoch
  * </pre>
- * as {@code org.apache.kafka.common.record.EndTransactionMarker} writes it, so that clients and Kafka's tools
+ * as {@code org.apache.kafka.common.record.internal.EndTransactionMarker} writes it, so that clients and Kafka's tools
  * read Wharf's markers as their own.
  */
 record TransactionMarker(ControlType type, int coordinatorEpoch) {

@@ -13,10 +13,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.kafka.common.record.ControlRecordType;
-import org.apache.kafka.common.record.EndTransactionMarker;
-import org.apache.kafka.common.record.MemoryRecords;
-import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -251,7 +251,7 @@ class TransactionalAppendTest {
             assertThat(batch.baseSequence()).isEqualTo(RecordBatch.NO_SEQUENCE);
             assertThat(batch.maxTimestamp()).isEqualTo(time.milliseconds());
             batch.ensureValid();
-            org.apache.kafka.common.record.Record record = batch.iterator().next();
+            org.apache.kafka.common.record.internal.Record record = batch.iterator().next();
             assertThat(ControlRecordType.parse(record.key())).isEqualTo(ControlRecordType.ABORT);
             assertThat(EndTransactionMarker.deserialize(record).coordinatorEpoch()).isEqualTo(42);
             List<Record> ours = TestLogs.readAll(log, 1, Isolation.LOG_END);

@@ -16,7 +16,7 @@ public final class AdminApis {
         // configs must not interleave with another).
         BlockingWork work = new BlockingWork("kafka-admin", 1);
         TopicManager topics = context.broker().topics();
-        // Every version kafka-clients 4.1.1 parses (Kafka 4 dropped the older ones, KIP-896).
+        // Every version kafka-clients parses (Kafka 4 dropped the older ones, KIP-896).
         registry.register(ApiKeys.CREATE_TOPICS, 0, new CreateTopicsHandler(topics, work));
         registry.register(ApiKeys.DELETE_TOPICS, 0, new DeleteTopicsHandler(topics, work));
         registry.register(ApiKeys.CREATE_PARTITIONS, 0, new CreatePartitionsHandler(topics, work));

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * the log start offset), LATEST (-1, the last offset a consumer may read: the high watermark, or the last
  * stable offset under READ_COMMITTED — a debugging client or a follower gets the log end offset),
  * MAX_TIMESTAMP (-3, the record with the largest timestamp), EARLIEST_LOCAL (-4, the log start offset: no
- * tiered storage, so the local log is the whole log) and LATEST_TIERED (-5: nothing is tiered, so no
- * offset). Any other timestamp finds the first record stamped at or after it. As in Kafka, an answer at or
+ * tiered storage, so the local log is the whole log), LATEST_TIERED (-5: nothing is tiered, so no
+ * offset) and EARLIEST_PENDING_UPLOAD (-6, v11: nothing is ever uploaded, so no offset either). Any other timestamp finds the first record stamped at or after it. As in Kafka, an answer at or
  * past what the client may read is "no offset" (-1), and a partition named twice is INVALID_REQUEST.
  *
  * <p>Leader epochs: no epoch cache exists yet, so only LATEST carries one (the partition's current epoch);
@@ -79,7 +79,8 @@ final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> {
             if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP
                 || timestamp == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
                 found = Optional.of(new TimestampAndOffset(-1, partition.logStartOffset()));
-            } else if (timestamp == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP) {
+            } else if (timestamp == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP
+                || timestamp == ListOffsetsRequest.EARLIEST_PENDING_UPLOAD_TIMESTAMP) {
                 found = Optional.empty();
             } else if (timestamp == ListOffsetsRequest.MAX_TIMESTAMP) {
                 found = partition.maxTimestamp().filter(t -> t.offset() < lastReadable);

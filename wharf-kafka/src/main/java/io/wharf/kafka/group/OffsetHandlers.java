@@ -74,7 +74,7 @@ final class OffsetHandlers {
             }
         }
         Map<PartitionId, Errors> errors = offsets.commitTransactional(context.apiVersion(), d.transactionalId(), d.producerId(), d.producerEpoch(),
-            d.groupId(), d.generationId(), d.memberId(), d.groupInstanceId(), commits);
+            d.groupId(), d.generationIdOrMemberEpoch(), d.memberId(), d.groupInstanceId(), commits);
         Map<TopicPartition, Errors> byPartition = new LinkedHashMap<>();
         for (OffsetCoordinator.Commit c : commits) {
             byPartition.put(new TopicPartition(c.partition().topic(), c.partition().partition()),

@@ -2,7 +2,7 @@ package io.wharf.kafka.network;
 
 import io.wharf.log.FileSlice;
 import java.nio.channels.FileChannel;
-import org.apache.kafka.common.record.UnalignedFileRecords;
+import org.apache.kafka.common.record.internal.UnalignedFileRecords;
 
 /**
  * A byte range of a log segment placed in a Fetch response. It is kafka-clients' own

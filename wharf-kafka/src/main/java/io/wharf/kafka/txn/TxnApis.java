@@ -56,7 +56,8 @@ public final class TxnApis {
         TransactionAdminHandlers admin = new TransactionAdminHandlers(coordinator, System::currentTimeMillis);
         registry.register(ApiKeys.LIST_TRANSACTIONS, 0, admin::listTransactions);
         registry.register(ApiKeys.DESCRIBE_TRANSACTIONS, 0, admin::describeTransactions);
-        registry.register(ApiKeys.WRITE_TXN_MARKERS, 1, new WriteTxnMarkersHandler(markers, work));
+        // v2 (Kafka 4.2) is a controller-to-broker change Wharf has no use for on one broker: v1 only.
+        registry.register(ApiKeys.WRITE_TXN_MARKERS, 1, 1, new WriteTxnMarkersHandler(markers, work));
         registry.register(ApiKeys.DESCRIBE_PRODUCERS, 0, new DescribeProducersHandler(
             new PartitionLeaders(context.broker().topics(), context.broker().settings())));
 

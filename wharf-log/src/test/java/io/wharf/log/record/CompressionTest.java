@@ -9,9 +9,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.Random;
-import org.apache.kafka.common.record.RecordBatch;
-import org.apache.kafka.common.utils.BufferSupplier;
-import org.apache.kafka.common.utils.ByteBufferOutputStream;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.utils.internals.BufferSupplier;
+import org.apache.kafka.common.utils.internals.ByteBufferOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -43,7 +43,7 @@ class CompressionTest {
     @Test
     void idsMatchKafka() {
         for (Compression c : Compression.values()) {
-            assertThat(org.apache.kafka.common.record.CompressionType.forId(c.id()).name)
+            assertThat(org.apache.kafka.common.record.internal.CompressionType.forId(c.id()).name)
                 .isEqualTo(c.configName());
         }
     }

@@ -9,10 +9,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.record.CompressionType;
-import org.apache.kafka.common.record.MemoryRecords;
-import org.apache.kafka.common.record.MutableRecordBatch;
-import org.apache.kafka.common.utils.CloseableIterator;
+import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.utils.internals.CloseableIterator;
 
 /**
  * Test fixture: sample records covering the record format's corners, and the bridge to kafka-clients,
@@ -90,21 +90,21 @@ final class KafkaInterop {
         return batch;
     }
 
-    static List<org.apache.kafka.common.record.Record> kafkaRecords(MutableRecordBatch batch) {
-        List<org.apache.kafka.common.record.Record> records = new ArrayList<>();
-        try (CloseableIterator<org.apache.kafka.common.record.Record> it = batch.streamingIterator(
-                org.apache.kafka.common.utils.BufferSupplier.create())) {
+    static List<org.apache.kafka.common.record.internal.Record> kafkaRecords(MutableRecordBatch batch) {
+        List<org.apache.kafka.common.record.internal.Record> records = new ArrayList<>();
+        try (CloseableIterator<org.apache.kafka.common.record.internal.Record> it = batch.streamingIterator(
+                org.apache.kafka.common.utils.internals.BufferSupplier.create())) {
             it.forEachRemaining(records::add);
         }
         return records;
     }
 
     /** Asserts that Kafka decoded exactly {@code expected} (timestamps are checked by the caller). */
-    static void assertKafkaRecordsMatch(List<org.apache.kafka.common.record.Record> actual, List<Sample> expected) {
+    static void assertKafkaRecordsMatch(List<org.apache.kafka.common.record.internal.Record> actual, List<Sample> expected) {
         assertThat(actual).hasSize(expected.size());
         for (int i = 0; i < expected.size(); i++) {
             Sample s = expected.get(i);
-            org.apache.kafka.common.record.Record r = actual.get(i);
+            org.apache.kafka.common.record.internal.Record r = actual.get(i);
             assertThat(r.offset()).as("offset of %d", i).isEqualTo(s.offset());
             assertThat(r.hasKey()).isEqualTo(s.key() != null);
             assertThat(bytes(r.key())).as("key of %d", i).isEqualTo(s.key());

@@ -13,9 +13,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
-import org.apache.kafka.common.record.MemoryRecords;
-import org.apache.kafka.common.record.MemoryRecordsBuilder;
-import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,7 +52,7 @@ class RecordBatchBuilderTest {
         assertThat(batch.maxTimestamp()).isEqualTo(samples.stream().mapToLong(Sample::timestamp).max().orElseThrow());
         assertThat(batch.deleteHorizonMs()).isEmpty();
 
-        List<org.apache.kafka.common.record.Record> records = kafkaRecords(batch);
+        List<org.apache.kafka.common.record.internal.Record> records = kafkaRecords(batch);
         assertKafkaRecordsMatch(records, samples);
         for (int i = 0; i < samples.size(); i++) {
             assertThat(records.get(i).timestamp()).isEqualTo(samples.get(i).timestamp());
@@ -95,7 +95,7 @@ class RecordBatchBuilderTest {
         assertThat(batch.baseOffset()).isEqualTo(200);
         assertThat(batch.lastOffset()).isEqualTo(100_000);
         assertThat(batch.countOrNull()).isEqualTo(offsets.length);
-        assertThat(kafkaRecords(batch).stream().map(org.apache.kafka.common.record.Record::offset))
+        assertThat(kafkaRecords(batch).stream().map(org.apache.kafka.common.record.internal.Record::offset))
             .containsExactly(200L, 201L, 205L, 300L, 100_000L);
 
         RecordBatch view = RecordBatch.at(buffer, 0);
@@ -168,7 +168,7 @@ class RecordBatchBuilderTest {
         view.setLogAppendTime(9_999L);
         MutableRecordBatch batch = onlyKafkaBatch(buffer);
         assertThat(batch.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
-        assertThat(kafkaRecords(batch)).extracting(org.apache.kafka.common.record.Record::timestamp)
+        assertThat(kafkaRecords(batch)).extracting(org.apache.kafka.common.record.internal.Record::timestamp)
             .containsExactly(9_999L, 9_999L);
         assertThat(RecordDecoder.decode(view)).extracting(Record::timestamp).containsExactly(9_999L, 9_999L);
     }
@@ -179,7 +179,7 @@ class RecordBatchBuilderTest {
             .append(4_000, utf8("k"), null).append(6_000, utf8("k2"), utf8("v")).build();
         MutableRecordBatch batch = onlyKafkaBatch(buffer);
         assertThat(batch.deleteHorizonMs()).hasValue(5_000);
-        assertThat(kafkaRecords(batch)).extracting(org.apache.kafka.common.record.Record::timestamp)
+        assertThat(kafkaRecords(batch)).extracting(org.apache.kafka.common.record.internal.Record::timestamp)
             .containsExactly(4_000L, 6_000L);
         assertThat(RecordDecoder.decode(RecordBatch.at(buffer, 0))).extracting(Record::timestamp)
             .containsExactly(4_000L, 6_000L);
