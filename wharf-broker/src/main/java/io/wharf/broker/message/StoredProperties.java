@@ -139,6 +139,12 @@ public record StoredProperties(String contentType, Map<String, Object> headers, 
         } else if (v instanceof Boolean flag) {
             out.write('t');
             out.write(flag ? 1 : 0);
+        } else if (v instanceof List<?> items) {
+            out.write('A');
+            ByteArrayOutputStream array = new ByteArrayOutputStream();
+            for (Object item : items) value(array, item);
+            int32(out, array.size());
+            out.writeBytes(array.toByteArray());
         } else {
             throw new IllegalArgumentException("no header type for " + v.getClass().getName());
         }

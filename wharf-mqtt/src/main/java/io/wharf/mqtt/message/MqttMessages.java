@@ -22,7 +22,8 @@ import io.wharf.broker.message.StoredProperties;
  *       of at most 255 bytes, else the byte-array header {@value #CORRELATION_HEADER}; Response Topic →
  *       reply-to, mapped like a topic; Message Expiry Interval → expiration (milliseconds), so queues expire
  *       it; Payload Format Indicator → header {@value #FORMAT_HEADER}; User Properties → string headers
- *       (the first of repeated names wins).
+ *       (the first of repeated names), and when a name repeats also {@value #USER_PROPERTIES_HEADER}, every pair
+ *       in order, which is what goes out to MQTT subscribers.
  * </ul>
  * The MQTT flags that outlive the publish are headers too: {@value #RETAIN_HEADER} (true) when it was published
  * with RETAIN, for subscriptions with Retain As Published; {@value #PUBLISHER_HEADER}, the publisher's client
@@ -40,6 +41,8 @@ public final class MqttMessages {
     public static final String CORRELATION_HEADER = "x-correlation-id";
     public static final String RETAIN_HEADER = "x-mqtt-retain";
     public static final String PUBLISHER_HEADER = "x-mqtt-publisher";
+    /** Every User Property in order, as name, value, name, value, ...: only when a name repeats. */
+    public static final String USER_PROPERTIES_HEADER = "x-mqtt-user-properties";
     public static final String RETAINED_FOR_HEADER = "x-mqtt-retained-for";
     private static final String MQTT_PREFIX = "x-mqtt-";
 
@@ -101,8 +104,20 @@ public final class MqttMessages {
         long expirationMs = Message.NO_EXPIRATION;
         Integer expiry = intProperty(v5, MqttProperties.MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL);
         if (expiry != null) expirationMs = (expiry & 0xFFFFFFFFL) * 1000;
-        for (MqttProperties.UserProperty p : userProperties(v5)) {
-            headers.putIfAbsent(p.value().key, p.value().value);
+        List<MqttProperties.UserProperty> user = userProperties(v5);
+        boolean repeated = false;
+        for (MqttProperties.UserProperty p : user) {
+            repeated |= headers.putIfAbsent(p.value().key, p.value().value) != null;
+        }
+        if (repeated) {
+            // A name may come more than once, and the order must hold [MQTT-3.3.2-18]: the headers keep the first
+            // of each name (for AMQP consumers), this array every pair in order (for MQTT subscribers).
+            List<String> pairs = new ArrayList<>(user.size() * 2);
+            for (MqttProperties.UserProperty p : user) {
+                pairs.add(p.value().key);
+                pairs.add(p.value().value);
+            }
+            headers.put(USER_PROPERTIES_HEADER, pairs);
         }
         StoredProperties stored = new StoredProperties(contentType, headers, qos > 0 ? 2 : 1, correlationId, replyTo,
             expirationMs == Message.NO_EXPIRATION ? null : Long.toString(expirationMs));
@@ -153,12 +168,18 @@ public final class MqttMessages {
                 MqttProperties.MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL.value(), seconds));
         }
         List<MqttProperties.StringPair> user = new ArrayList<>();
-        p.headers().forEach((k, v) -> {
-            if (k.startsWith(MQTT_PREFIX) || k.equals(CORRELATION_HEADER)) return;
-            if (v instanceof String || v instanceof Number || v instanceof Boolean) {
-                user.add(new MqttProperties.StringPair(k, String.valueOf(v)));
+        if (p.headers().get(USER_PROPERTIES_HEADER) instanceof List<?> pairs) {
+            for (int i = 0; i + 1 < pairs.size(); i += 2) {
+                user.add(new MqttProperties.StringPair(String.valueOf(pairs.get(i)), String.valueOf(pairs.get(i + 1))));
             }
-        });
+        } else {
+            p.headers().forEach((k, v) -> {
+                if (k.startsWith(MQTT_PREFIX) || k.equals(CORRELATION_HEADER)) return;
+                if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+                    user.add(new MqttProperties.StringPair(k, String.valueOf(v)));
+                }
+            });
+        }
         if (!user.isEmpty()) props.add(new MqttProperties.UserProperties(user));
         return new Outgoing(topic, qos, props, m.body(), retain, publisher, retainedFor);
     }
