@@ -2,15 +2,10 @@ package io.wharf.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * npm: CI has them ({@code .ci/run} installs them where missing).
  */
 class AmqplibTest {
-    private static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
     /** What scenarios.js runs by default, in its order. */
     private static final List<String> SCENARIOS = List.of("work-queue-ack", "prefetch", "nack-requeue",
@@ -36,21 +30,11 @@ class AmqplibTest {
     @TempDir
     static Path dir;
     static WharfTestBroker broker;
-    static Path node;
-    static Path project;
+    static NodeProject project;
 
     @BeforeAll
     static void start() throws Exception {
-        node = ClientProcess.onPath("node").orElseThrow(() -> new AssertionError(
-            "AmqplibTest needs Node.js 18+ and npm on the PATH (Debian: apt-get install nodejs npm; .ci/run installs them)"));
-        Path npm = ClientProcess.onPath("npm").orElseThrow(() -> new AssertionError(
-            "AmqplibTest needs npm on the PATH next to node " + node + " (Debian: apt-get install npm)"));
-        String version = ClientProcess.run(dir, Duration.ofSeconds(30), List.of(node.toString(), "--version"))
-            .succeeded().stdout().trim();
-        Matcher major = Pattern.compile("v(\\d+)\\..*").matcher(version);
-        assertThat(major.matches() && Integer.parseInt(major.group(1)) >= 18)
-            .as("amqplib 2 needs Node.js 18 or newer; %s is %s", node, version).isTrue();
-        project = install(npm);
+        project = NodeProject.install("amqplib", "AmqplibTest", List.of("scenarios.js"));
         broker = WharfTestBroker.start(dir);
     }
 
@@ -59,32 +43,10 @@ class AmqplibTest {
         if (broker != null) broker.close();
     }
 
-    /**
-     * Copies the script project to {@code target/amqplib} and runs {@code npm ci} there, unless the
-     * dependencies of the same lock file are installed already.
-     */
-    private static Path install(Path npm) throws IOException, InterruptedException {
-        Path source = ClientProcess.moduleDir().resolve("src/test/node/amqplib");
-        Path target = ClientProcess.moduleDir().resolve("target/amqplib");
-        Files.createDirectories(target);
-        Path lock = source.resolve("package-lock.json");
-        Path installedLock = target.resolve("node_modules/.package-lock.json");
-        boolean current = Files.exists(installedLock) && Files.exists(target.resolve("package-lock.json"))
-            && Files.mismatch(lock, target.resolve("package-lock.json")) == -1;
-        for (String file : List.of("package.json", "package-lock.json", "scenarios.js")) {
-            Files.copy(source.resolve(file), target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (!current) {
-            ClientProcess.run(target, NPM_TIMEOUT, List.of(npm.toString(), "ci", "--no-audit", "--no-fund",
-                "--loglevel=error")).succeeded();
-        }
-        return target;
-    }
-
     private static ClientProcess.Run scenarios(int port, String... names) throws Exception {
-        List<String> command = new ArrayList<>(List.of(node.toString(), "scenarios.js", Integer.toString(port)));
-        command.addAll(List.of(names));
-        return ClientProcess.run(project, RUN_TIMEOUT, command);
+        List<String> args = new ArrayList<>(List.of(Integer.toString(port)));
+        args.addAll(List.of(names));
+        return project.run(RUN_TIMEOUT, "scenarios.js", args);
     }
 
     @Test
