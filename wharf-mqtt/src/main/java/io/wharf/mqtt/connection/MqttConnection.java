@@ -10,6 +10,7 @@ import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
@@ -25,6 +26,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.wharf.broker.alarm.ResourceAlarms;
 import io.wharf.broker.exchange.Exchange;
+import io.wharf.broker.net.BacklogFlow;
 import io.wharf.broker.net.PublisherBlock;
 import io.wharf.broker.queue.QueueOwners;
 import io.wharf.broker.security.AccessControl;
@@ -101,6 +103,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final RetainedMessages retained;
     private final MqttStats stats;
     private final PublisherBlock publisherBlock;
+    private BacklogFlow backlogFlow;
     private final LiveConnections live;
     private final long id = QueueOwners.next();
     private final CompletableFuture<Void> released = new CompletableFuture<>();
@@ -267,6 +270,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (publishes != null) publishes.flushBatch(); // the read's PUBLISHes, appended together
         ctx.flush();
     }
 
@@ -327,6 +331,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 }
             }
         }
+        // What the read published so far is stored before anything else is handled (a SUBSCRIBE may look at it).
+        if (m.fixedHeader().messageType() != MqttMessageType.PUBLISH) publishes.flushBatch();
         switch (m.fixedHeader().messageType()) {
             case PUBLISH -> onPublish((MqttPublishMessage) m);
             case PUBACK -> deliveries.onPubAck(packetId(m));
@@ -451,7 +457,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         SubscriptionTable table = new SubscriptionTable(clientId);
         deliveries = new Deliveries(this, table, request.isV5(), window);
         subscriptions = new SessionSubscriptions(session, this, deliveries, table, retained);
-        publishes = new InboundPublishes(session, this, table);
+        backlogFlow = new BacklogFlow(publisherBlock, ctx.channel().eventLoop(), settings.publisherBacklog());
+        publishes = new InboundPublishes(session, this, table, backlogFlow);
         framer.maxPacketSize(settings.maxPacketSize());
         int keepAlive = ServerLimits.keepAlive(request, settings);
         if (keepAlive > 0) {
@@ -515,6 +522,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         cleanedUp = true;
         if (connectTimer != null) connectTimer.cancel(false);
         publisherBlock.stop();
+        if (backlogFlow != null) backlogFlow.stop();
         live.closed(this);
         for (MqttMessage m : early) ReferenceCountUtil.release(m);
         early.clear();

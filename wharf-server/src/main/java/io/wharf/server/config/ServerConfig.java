@@ -223,6 +223,9 @@ public final class ServerConfig {
     /** {@code mqtt.max.session.expiry.seconds}: how long a persistent MQTT session outlives its connection at most. */
     public long mqttMaxSessionExpirySeconds() { return value(MQTT_MAX_SESSION_EXPIRY_SECONDS); }
 
+    /** {@code mqtt.flow.backlog.messages}: a queue's backlog above which its MQTT publishers are no longer read. */
+    public int mqttFlowBacklogMessages() { return value(MQTT_FLOW_BACKLOG_MESSAGES); }
+
     /** HTTP management listeners; empty means no HTTP port is opened. */
     public List<Listener> httpListeners() { return listeners(HTTP_LISTENERS); }
 

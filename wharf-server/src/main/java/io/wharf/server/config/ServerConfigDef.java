@@ -33,6 +33,7 @@ final class ServerConfigDef {
     static final String MQTT_ALLOW_ANONYMOUS = "mqtt.allow.anonymous";
     static final String MQTT_SYS_INTERVAL_SECONDS = "mqtt.sys.interval.seconds";
     static final String MQTT_MAX_SESSION_EXPIRY_SECONDS = "mqtt.max.session.expiry.seconds";
+    static final String MQTT_FLOW_BACKLOG_MESSAGES = "mqtt.flow.backlog.messages";
     static final String MEMORY_HIGH_WATERMARK = "memory.high.watermark";
     static final String DISK_FREE_LIMIT_BYTES = "disk.free.limit.bytes";
     static final String HTTP_LISTENERS = "http.listeners";
@@ -161,6 +162,14 @@ final class ServerConfigDef {
                             + "`mqtt.max_session_expiry_interval_seconds`, one day by default. 4294967295 means no "
                             + "limit (an MQTT 5 session asking for 0xFFFFFFFF never expires); 0 ends every session "
                             + "with its connection.")
+            .define(MQTT_FLOW_BACKLOG_MESSAGES, INT, "1000", atLeast(0),
+                    "Flow control from subscribers back to MQTT publishers, in the spirit of RabbitMQ's credit "
+                            + "flow: when a queue an MQTT connection just published to holds more than this many "
+                            + "messages its connected consumers have not yet been sent, the broker stops reading "
+                            + "that connection (TCP back-pressure; nothing is dropped) until the queue is down to "
+                            + "half. A queue without a connected consumer (an offline persistent session) never "
+                            + "holds a publisher back, and publishers whose messages go elsewhere are not slowed. "
+                            + "0 turns it off: publishers are then never paced by their subscribers.")
             .define(HTTP_LISTENERS, LISTENER_LIST, null,
                     "HTTP management API and `/metrics` endpoints, e.g. `HTTP://127.0.0.1:15672`. If not set, "
                             + "no HTTP port is opened.")
