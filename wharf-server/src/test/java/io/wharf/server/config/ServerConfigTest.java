@@ -36,6 +36,7 @@ class ServerConfigTest {
         assertThat(config.mqttAllowAnonymous()).isFalse();
         assertThat(config.mqttSysIntervalSeconds()).isEqualTo(10);
         assertThat(config.mqttMaxSessionExpirySeconds()).isEqualTo(86_400);
+        assertThat(config.mqttFlowBacklogMessages()).isEqualTo(1000);
         assertThat(config.httpListeners()).isEmpty();
         assertThat(config.logDirs()).containsExactly(Path.of("data/wharf-logs"));
         assertThat(config.zookeeperConnect()).isEmpty();
@@ -99,6 +100,7 @@ class ServerConfigTest {
         "mqtt.allow.anonymous=true",
         "mqtt.sys.interval.seconds=30",
         "mqtt.max.session.expiry.seconds=3600",
+        "mqtt.flow.backlog.messages=250",
         "http.listeners=HTTP://127.0.0.1:0",
         "log.dirs=/var/lib/wharf/a, /var/lib/wharf/b",
         "log.dir=/ignored/because/log.dirs/is/set",
@@ -183,6 +185,7 @@ class ServerConfigTest {
         assertThat(config.mqttAllowAnonymous()).isTrue();
         assertThat(config.mqttSysIntervalSeconds()).isEqualTo(30);
         assertThat(config.mqttMaxSessionExpirySeconds()).isEqualTo(3600);
+        assertThat(config.mqttFlowBacklogMessages()).isEqualTo(250);
         assertThat(config.httpListeners()).containsExactly(new Listener("HTTP", "127.0.0.1", 0));
         assertThat(config.logDirs()).containsExactly(Path.of("/var/lib/wharf/a"), Path.of("/var/lib/wharf/b"));
         assertThat(config.zookeeperConnect()).contains("zk1:2181,zk2:2181/wharf");
