@@ -26,11 +26,14 @@ import io.wharf.broker.security.LoopbackUsers;
  *                          outlives its connection at most (RabbitMQ's {@code max_session_expiry_interval_seconds}:
  *                          one day); a 3.1.1 session without clean session gets exactly this;
  *                          4294967295 for no limit
+ * @param publisherBacklog  {@code mqtt.flow.backlog.messages}: how many messages a queue may hold that its
+ *                          connected consumers have not taken before the connections publishing to it stop being
+ *                          read, until it is down to half ({@link io.wharf.broker.net.BacklogFlow}); 0: never
  */
 public record MqttSettings(int maxPacketSize, int maxConnectPacketSize, long connectTimeoutMs, boolean allowAnonymous,
                            String anonymousUser, String vhost, String exchange, int maxInFlight,
                            LoopbackUsers loopbackUsers, int topicAliasMaximum, int maxKeepAliveSeconds,
-                           long maxSessionExpirySeconds) {
+                           long maxSessionExpirySeconds, int publisherBacklog) {
     /** The largest packet MQTT can frame: a remaining length of 268,435,455 bytes plus a 5-byte fixed header. */
     public static final int PROTOCOL_MAX_PACKET_SIZE = 268_435_460;
 
@@ -46,31 +49,41 @@ public record MqttSettings(int maxPacketSize, int maxConnectPacketSize, long con
         if (maxSessionExpirySeconds < 0 || maxSessionExpirySeconds > 0xFFFFFFFFL) {
             throw new IllegalArgumentException("maxSessionExpirySeconds must be 0..4294967295");
         }
+        if (publisherBacklog < 0) throw new IllegalArgumentException("publisherBacklog must be >= 0");
     }
 
     public static MqttSettings defaults() {
         return new MqttSettings(16 * 1024 * 1024, 64 * 1024, 10_000, false, "guest", "/", "amq.topic", 100,
-            LoopbackUsers.DEFAULT, 16, 0, 86_400);
+            LoopbackUsers.DEFAULT, 16, 0, 86_400, 1000);
     }
 
     public MqttSettings withAllowAnonymous(boolean allow) {
         return new MqttSettings(maxPacketSize, maxConnectPacketSize, connectTimeoutMs, allow, anonymousUser, vhost,
-            exchange, maxInFlight, loopbackUsers, topicAliasMaximum, maxKeepAliveSeconds, maxSessionExpirySeconds);
+            exchange, maxInFlight, loopbackUsers, topicAliasMaximum, maxKeepAliveSeconds, maxSessionExpirySeconds,
+            publisherBacklog);
     }
 
     public MqttSettings withMaxPacketSize(int max) {
         return new MqttSettings(max, Math.min(max, maxConnectPacketSize), connectTimeoutMs, allowAnonymous,
             anonymousUser, vhost, exchange, maxInFlight, loopbackUsers, topicAliasMaximum, maxKeepAliveSeconds,
-            maxSessionExpirySeconds);
+            maxSessionExpirySeconds, publisherBacklog);
     }
 
     public MqttSettings withMaxKeepAliveSeconds(int seconds) {
         return new MqttSettings(maxPacketSize, maxConnectPacketSize, connectTimeoutMs, allowAnonymous, anonymousUser,
-            vhost, exchange, maxInFlight, loopbackUsers, topicAliasMaximum, seconds, maxSessionExpirySeconds);
+            vhost, exchange, maxInFlight, loopbackUsers, topicAliasMaximum, seconds, maxSessionExpirySeconds,
+            publisherBacklog);
     }
 
     public MqttSettings withMaxSessionExpirySeconds(long max) {
         return new MqttSettings(maxPacketSize, maxConnectPacketSize, connectTimeoutMs, allowAnonymous, anonymousUser,
-            vhost, exchange, maxInFlight, loopbackUsers, topicAliasMaximum, maxKeepAliveSeconds, max);
+            vhost, exchange, maxInFlight, loopbackUsers, topicAliasMaximum, maxKeepAliveSeconds, max,
+            publisherBacklog);
+    }
+
+    public MqttSettings withPublisherBacklog(int messages) {
+        return new MqttSettings(maxPacketSize, maxConnectPacketSize, connectTimeoutMs, allowAnonymous, anonymousUser,
+            vhost, exchange, maxInFlight, loopbackUsers, topicAliasMaximum, maxKeepAliveSeconds, maxSessionExpirySeconds,
+            messages);
     }
 }

@@ -129,7 +129,8 @@ public final class WharfServer implements AutoCloseable {
     /** The MQTT listeners, on the retained messages (loaded now), with {@code $SYS} publishing. */
     private void startMqtt() {
         MqttSettings settings = MqttSettings.defaults().withAllowAnonymous(config.mqttAllowAnonymous())
-            .withMaxSessionExpirySeconds(config.mqttMaxSessionExpirySeconds());
+            .withMaxSessionExpirySeconds(config.mqttMaxSessionExpirySeconds())
+            .withPublisherBacklog(config.mqttFlowBacklogMessages());
         RetainedMessages retained = new RetainedMessages(broker.retained());
         MqttStats stats = new MqttStats();
         mqttBridge = new KafkaBridge(config.mqttKafkaBridge(), broker.topicAppender());

@@ -8,16 +8,12 @@ import io.wharf.amqp.AmqpSettings;
 import io.wharf.amqp.channel.Access;
 import io.wharf.amqp.connection.ConnectionOutput;
 import io.wharf.amqp.frame.FrameWriter;
-import io.wharf.broker.bridge.TopicBatch;
 import io.wharf.broker.exchange.Exchange;
 import io.wharf.broker.message.Message;
-import io.wharf.broker.queue.MessageQueue;
-import io.wharf.broker.queue.QueueSettings;
+import io.wharf.broker.vhost.PublishBatch;
 import io.wharf.broker.vhost.Route;
 import io.wharf.broker.vhost.VirtualHost;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.TreeSet;
@@ -35,7 +31,6 @@ import java.util.concurrent.CompletableFuture;
  * read. Confined to the connection's event loop.
  */
 public final class Publisher {
-    private static final int BATCH_BYTES = 256 * 1024;
     private final int channel;
     private final ConnectionOutput connection;
     private final Access access;
@@ -57,12 +52,8 @@ public final class Publisher {
     /** Per unconfirmed publish: queues yet to store it, and whether one failed. */
     private final Map<Long, int[]> awaiting = new HashMap<>();
 
-    /** Messages routed since the last flush, per queue, with their confirm sequence numbers. */
-    private final Map<MessageQueue, List<Message>> batch = new LinkedHashMap<>();
-    private final Map<MessageQueue, List<Long>> batchSequences = new HashMap<>();
-    /** Messages routed to Kafka topics since the last flush, per partition, tagged with their sequence (0: none). */
-    private TopicBatch<Long> topicBatch;
-    private int batchBytes;
+    /** Messages routed since the last flush, tagged with their confirm sequence numbers (null: not confirming). */
+    private PublishBatch<Long> batch;
 
     private final Uncommitted uncommitted = new Uncommitted();
     private boolean released;
@@ -216,55 +207,34 @@ public final class Publisher {
             return;
         }
         if (sequence > 0) awaiting.put(sequence, new int[] {route.size(), 0});
-        for (MessageQueue q : route.queues()) {
-            if (q.settings().overflow() != QueueSettings.Overflow.DROP_HEAD) {
-                // A queue that may refuse single messages takes them one by one, so that only those are nacked.
-                stored(q.enqueue(message), sequence > 0 ? List.of(sequence) : null);
-                continue;
-            }
-            batch.computeIfAbsent(q, k -> new ArrayList<>()).add(message);
-            if (sequence > 0) batchSequences.computeIfAbsent(q, k -> new ArrayList<>()).add(sequence);
-        }
-        for (String topic : route.topics()) topicBatch().add(topic, message, sequence);
-        batchBytes += message.size() * route.size();
-        if (batchBytes >= BATCH_BYTES) flushBatch();
+        batch().add(route, message, sequence > 0 ? sequence : null);
     }
 
-    private TopicBatch<Long> topicBatch() {
-        if (topicBatch == null) topicBatch = connection.vhost().kafkaTopics().newBatch();
-        return topicBatch;
+    private PublishBatch<Long> batch() {
+        if (batch == null) {
+            batch = new PublishBatch<>(connection.vhost(), new PublishBatch.Outcome<>() {
+                @Override
+                public void queued(CompletableFuture<Void> done, List<Long> sequences) { stored(done, sequences); }
+
+                @Override
+                public void topic(Long sequence, boolean stored) { stored(sequence, stored); }
+            });
+        }
+        return batch;
     }
 
     /**
-     * Appends the messages gathered since the last flush, one log batch per queue and per topic partition.
-     * Called at the end of each read from the socket, before any other method is handled (so a get or a
-     * purge that follows a publish sees it), at Tx.Commit, and when the batch grows past {@value #BATCH_BYTES}
-     * bytes. Topic appends are done when this returns, as a Kafka produce is: their confirms go out at once.
+     * Appends the messages gathered since the last flush ({@link PublishBatch}). Called at the end of each read
+     * from the socket, before any other method is handled (so a get or a purge that follows a publish sees it),
+     * and at Tx.Commit. Topic appends are done when this returns, as a Kafka produce is: their confirms go out
+     * at once.
      */
     public void flushBatch() {
-        if (!batch.isEmpty()) {
-            try {
-                for (Map.Entry<MessageQueue, List<Message>> e : batch.entrySet()) {
-                    stored(e.getKey().enqueue(e.getValue()), batchSequences.get(e.getKey()));
-                }
-            } finally {
-                // Even after a failure: a batch left behind would be appended again at the next flush.
-                batch.clear();
-                batchSequences.clear();
-                batchBytes = 0;
-            }
-        }
-        if (topicBatch != null) {
-            // The topic batch empties itself before appending, so it is never appended twice either.
-            topicBatch.flush((sequence, ok) -> {
-                if (sequence > 0) stored(sequence, ok);
-            });
-        }
+        if (batch != null) batch.flush();
     }
 
-    /** Counts one queue's answer for each of {@code sequences} (null outside confirm mode). */
+    /** Counts one queue's answer for each of {@code sequences}. */
     private void stored(CompletableFuture<Void> done, List<Long> sequences) {
-        if (sequences == null) return;
         if (done.isDone()) {
             stored(sequences, !done.isCompletedExceptionally());
         } else {

@@ -15,6 +15,10 @@ import java.util.Set;
  * protocol must not hold their absence against it while {@link #blocked()}. Only a connection that has published
  * listens to the alarms, so that idle connections cost the alarms nothing.
  *
+ * <p>The connection is also held back, silently, while a queue its messages go to has too many messages its
+ * consumers have not taken ({@link BacklogFlow}: {@link #holdForBacklog}); reading resumes when neither
+ * cause remains.
+ *
  * <p>Confined to the connection's event loop, but for {@link #alarmsChanged}, which hands over to it.
  */
 public final class PublisherBlock implements AlarmListener {
@@ -44,7 +48,10 @@ public final class PublisherBlock implements AlarmListener {
     private boolean started;
     private boolean listening;
     private boolean published;
+    /** An alarm holds the connection back. */
     private boolean blocked;
+    /** A queue's backlog holds it back ({@link BacklogFlow}). */
+    private boolean backlogHeld;
 
     public PublisherBlock(ResourceAlarms alarms) {
         this.alarms = alarms;
@@ -64,7 +71,25 @@ public final class PublisherBlock implements AlarmListener {
         started = false;
     }
 
-    public boolean blocked() { return blocked; }
+    /** Whether reading has stopped, for an alarm or for a backlog. */
+    public boolean blocked() { return blocked || backlogHeld; }
+
+    /** Stops reading until {@link #backlogDrained}, whatever the alarms do; the client is told nothing. */
+    public void holdForBacklog() {
+        if (backlogHeld || !started) return;
+        backlogHeld = true;
+        if (!blocked) channel.config().setAutoRead(false);
+    }
+
+    /** The backlog that {@link #holdForBacklog} waited for is gone: reads again unless an alarm holds on. */
+    public void backlogDrained() {
+        if (!backlogHeld) return;
+        backlogHeld = false;
+        if (!blocked && started && channel.isActive()) {
+            channel.config().setAutoRead(true);
+            channel.read();
+        }
+    }
 
     /** A publish arrived: it is handled, and the connection blocked after it if an alarm is on. */
     public void publishing() {
@@ -89,13 +114,14 @@ public final class PublisherBlock implements AlarmListener {
     private void block(String reason) {
         blocked = true;
         // Reading stops first: nothing the client sends after it hears of the block gets in.
-        channel.config().setAutoRead(false);
+        if (!backlogHeld) channel.config().setAutoRead(false);
         notice.blocked(reason == null ? "" : reason);
     }
 
     private void unblock() {
         blocked = false;
         notice.unblocked();
+        if (backlogHeld) return;
         channel.config().setAutoRead(true);
         channel.read();
     }

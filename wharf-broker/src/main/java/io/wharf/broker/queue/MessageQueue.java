@@ -57,6 +57,13 @@ public final class MessageQueue {
     private ScheduledFuture<?> expiryTimer;
     private long expiryAt = Long.MAX_VALUE;
     private volatile long lastUsedMs = System.currentTimeMillis();
+    /**
+     * Ready messages while the queue has a consumer, else 0 (see {@link #backlog}); written under the monitor,
+     * read without it.
+     */
+    private volatile long backlog;
+    /** Who waits for the backlog to fall ({@link #awaitBacklog}); usually none. */
+    private List<BacklogWait> backlogWaits = List.of();
     /** Offsets auto-acknowledged during one dispatch pass, journalled together. */
     private long[] autoSettled = new long[64];
     private int autoSettledCount;
@@ -81,6 +88,9 @@ public final class MessageQueue {
             expiryPossible = true; // whatever was stored may have deadlines: look at the head once
             armExpiry();
         }
+    }
+
+    private record BacklogWait(long atMost, Runnable drained) {
     }
 
     /** Lanes a queue declared with {@code settings} has: one per priority 0..x-max-priority, else one. */
@@ -197,6 +207,7 @@ public final class MessageQueue {
         if (nextConsumer > index) nextConsumer--;
         // A single active consumer's successor takes over at once.
         if (index == 0 && settings.singleActiveConsumer()) dispatch();
+        backlogChanged();
         return true;
     }
 
@@ -229,6 +240,7 @@ public final class MessageQueue {
                 break;
             }
             flushAutoSettled();
+            backlogChanged();
         }
         deadLetters.publish();
         return got;
@@ -309,6 +321,7 @@ public final class MessageQueue {
             purged += offsets.length;
         }
         readyBytes = 0;
+        backlogChanged();
         return purged;
     }
 
@@ -329,6 +342,7 @@ public final class MessageQueue {
         if (expiryTimer != null) expiryTimer.cancel(false);
         for (QueueConsumer c : List.copyOf(consumers)) c.queueDeleted(this);
         consumers.clear();
+        backlogChanged();
         for (QueueLane lane : lanes) lane.clearCaches();
         return ready;
     }
@@ -341,6 +355,58 @@ public final class MessageQueue {
     private void dispatch() {
         if (!consumers.isEmpty() && !deleted) deliverReady();
         flushAutoSettled();
+        backlogChanged();
+    }
+
+    // ---- backlog: what publishers' flow control looks at ----
+
+    /**
+     * Messages waiting for this queue's consumers: the ready count while the queue has a consumer, else 0 — a
+     * queue nobody consumes from (an offline persistent session) holds nobody back, it only grows within its
+     * own limits. Any thread, without the lock: the value of the last change.
+     */
+    public long backlog() { return backlog; }
+
+    /**
+     * Calls {@code drained} once {@link #backlog} is at most {@code atMost} (or the queue loses its last consumer,
+     * or is deleted) — at once if it already is. It runs under this queue's lock, on whatever thread changed the
+     * backlog: it must be quick, and must not call back into the queue (hand over to the waiter's own thread).
+     */
+    public void awaitBacklog(long atMost, Runnable drained) {
+        synchronized (this) {
+            if (backlog > atMost) {
+                List<BacklogWait> waits = new ArrayList<>(backlogWaits);
+                waits.add(new BacklogWait(atMost, drained));
+                backlogWaits = waits;
+                return;
+            }
+        }
+        drained.run();
+    }
+
+    /** Forgets a wait of {@link #awaitBacklog} (its publisher went away). */
+    public synchronized void cancelBacklogWait(Runnable drained) {
+        if (backlogWaits.isEmpty()) return;
+        List<BacklogWait> waits = new ArrayList<>(backlogWaits);
+        waits.removeIf(w -> w.drained() == drained);
+        backlogWaits = waits.isEmpty() ? List.of() : waits;
+    }
+
+    /** Under the monitor, after anything that may change the ready count or the consumers. */
+    private void backlogChanged() {
+        long now = consumers.isEmpty() || deleted ? 0 : readyCount();
+        backlog = now;
+        if (backlogWaits.isEmpty()) return;
+        List<BacklogWait> waiting = null;
+        for (BacklogWait w : backlogWaits) {
+            if (now <= w.atMost()) {
+                w.drained().run();
+            } else {
+                if (waiting == null) waiting = new ArrayList<>();
+                waiting.add(w);
+            }
+        }
+        backlogWaits = waiting == null ? List.of() : waiting;
     }
 
     private void deliverReady() {
@@ -516,6 +582,7 @@ public final class MessageQueue {
                 readyMessage(next, now);
             }
             flushAutoSettled();
+            backlogChanged();
             armExpiry();
         }
         deadLetters.publish();

@@ -10,6 +10,7 @@ import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
@@ -23,6 +24,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.wharf.broker.alarm.ResourceAlarms;
 import io.wharf.broker.exchange.Exchange;
+import io.wharf.broker.net.BacklogFlow;
 import io.wharf.broker.net.PublisherBlock;
 import io.wharf.broker.queue.QueueOwners;
 import io.wharf.broker.security.LiveConnections;
@@ -102,6 +104,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final KafkaExport export;
     private final MqttStats stats;
     private final PublisherBlock publisherBlock;
+    private BacklogFlow backlogFlow;
     private final LiveConnections live;
     private final Function<EventLoop, KeepAliveSweep> keepAlives;
     private final long id = QueueOwners.next();
@@ -281,6 +284,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (publishes != null) publishes.flushBatch(); // the read's PUBLISHes, appended together
         ctx.flush();
     }
 
@@ -336,6 +340,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 }
             }
         }
+        // What the read published so far is stored before anything else is handled (a SUBSCRIBE may look at it).
+        if (m.fixedHeader().messageType() != MqttMessageType.PUBLISH) publishes.flushBatch();
         switch (m.fixedHeader().messageType()) {
             case PUBLISH -> onPublish((MqttPublishMessage) m);
             case PUBACK -> deliveries.onPubAck(packetId(m));
@@ -460,7 +466,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         SubscriptionTable table = new SubscriptionTable(clientId);
         deliveries = new Deliveries(this, table, request.isV5(), window);
         subscriptions = new SessionSubscriptions(session, this, deliveries, table, retained);
-        publishes = new InboundPublishes(session, this, table);
+        backlogFlow = new BacklogFlow(publisherBlock, ctx.channel().eventLoop(), settings.publisherBacklog());
+        publishes = new InboundPublishes(session, this, table, backlogFlow);
         framer.maxPacketSize(settings.maxPacketSize());
         int keepAlive = ServerLimits.keepAlive(request, settings);
         if (keepAlive > 0) {
@@ -525,6 +532,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         cancelConnectTimer();
         if (keepAlive != null) keepAlive.cancel();
         publisherBlock.stop();
+        if (backlogFlow != null) backlogFlow.stop();
         live.closed(this);
         if (early != null) for (MqttMessage m : early) ReferenceCountUtil.release(m);
         early = null;

@@ -45,6 +45,27 @@ public final class MqttMessages {
     public static final String USER_PROPERTIES_HEADER = "x-mqtt-user-properties";
     public static final String RETAINED_FOR_HEADER = "x-mqtt-retained-for";
     private static final String MQTT_PREFIX = "x-mqtt-";
+    /**
+     * The stored properties of a PUBLISH without v5 properties nor a No Local publisher — nearly every one — by
+     * QoS and retain flag, encoded once: such messages share the (immutable) bytes and their decoding.
+     */
+    private static final Plain[][] PLAIN = new Plain[3][2];
+
+    private record Plain(StoredProperties decoded, byte[] encoded, Map<String, Object> headers) {
+    }
+
+    static {
+        for (int qos = 0; qos < 3; qos++) {
+            for (int retain = 0; retain < 2; retain++) {
+                Map<String, Object> headers = new LinkedHashMap<>();
+                headers.put(QOS_HEADER, (byte) qos);
+                if (retain == 1) headers.put(RETAIN_HEADER, true);
+                Map<String, Object> view = java.util.Collections.unmodifiableMap(headers);
+                StoredProperties p = new StoredProperties(null, view, qos > 0 ? 2 : 1, null, null, null);
+                PLAIN[qos][retain] = new Plain(p, p.encode(), view);
+            }
+        }
+    }
 
     private MqttMessages() {
     }
@@ -75,6 +96,18 @@ public final class MqttMessages {
      */
     public static Message fromPublish(String exchange, String topic, int qos, boolean retain, String publisher,
                                       byte[] payload, MqttProperties v5, long now) {
+        return fromPublish(exchange, topic, TopicMapping.toRoutingKey(topic), qos, retain, publisher, payload, v5, now);
+    }
+
+    /** As {@link #fromPublish(String, String, int, boolean, String, byte[], MqttProperties, long)}, its routing key known. */
+    public static Message fromPublish(String exchange, String topic, String routingKey, int qos, boolean retain,
+                                      String publisher, byte[] payload, MqttProperties v5, long now) {
+        if (publisher == null && v5.isEmpty()) {
+            Plain plain = PLAIN[qos][retain ? 1 : 0];
+            Map<String, Object> headers = plain.headers();
+            return new Message(exchange, routingKey, plain.encoded(), payload, now, qos > 0, Message.NO_EXPIRATION,
+                Message.NO_PRIORITY, () -> headers);
+        }
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put(QOS_HEADER, (byte) qos);
         if (retain) headers.put(RETAIN_HEADER, true);
@@ -123,7 +156,7 @@ public final class MqttMessages {
             expirationMs == Message.NO_EXPIRATION ? null : Long.toString(expirationMs));
         byte[] encoded = stored.encode();
         Map<String, Object> headersView = java.util.Collections.unmodifiableMap(headers);
-        return new Message(exchange, TopicMapping.toRoutingKey(topic), encoded, payload, now, qos > 0, expirationMs,
+        return new Message(exchange, routingKey, encoded, payload, now, qos > 0, expirationMs,
             Message.NO_PRIORITY, () -> headersView);
     }
 
@@ -133,15 +166,14 @@ public final class MqttMessages {
      * @param v5 whether the client speaks MQTT 5 (else no properties are built)
      */
     public static Outgoing toPublish(Message m, boolean v5, long now) {
-        StoredProperties p;
-        try {
-            p = StoredProperties.decode(m.properties());
-        } catch (IllegalArgumentException e) {
-            p = StoredProperties.NONE;
-        }
+        return toPublish(m, TopicMapping.toTopic(m.routingKey()), v5, now);
+    }
+
+    /** As {@link #toPublish(Message, boolean, long)}, the topic its routing key maps to known. */
+    public static Outgoing toPublish(Message m, String topic, boolean v5, long now) {
+        StoredProperties p = decode(m.properties());
         int qos = p.headers().get(QOS_HEADER) instanceof Number n ? Math.max(0, Math.min(2, n.intValue()))
             : m.persistent() ? 1 : 0;
-        String topic = TopicMapping.toTopic(m.routingKey());
         boolean retain = Boolean.TRUE.equals(p.headers().get(RETAIN_HEADER));
         String publisher = p.headers().get(PUBLISHER_HEADER) instanceof String s ? s : null;
         String retainedFor = p.headers().get(RETAINED_FOR_HEADER) instanceof String s ? s : null;
@@ -202,6 +234,22 @@ public final class MqttMessages {
         Map<String, Object> headersView = java.util.Collections.unmodifiableMap(headers);
         return new Message(retained.exchange(), retained.routingKey(), copy.encode(), retained.body(),
             retained.timestamp(), retained.persistent(), retained.expirationMs(), retained.priority(), () -> headersView);
+    }
+
+    /** The properties of a stored message: those of a plain PUBLISH without decoding them again. */
+    private static StoredProperties decode(byte[] properties) {
+        for (Plain[] byQos : PLAIN) {
+            for (Plain plain : byQos) {
+                if (properties == plain.encoded() || java.util.Arrays.equals(properties, plain.encoded())) {
+                    return plain.decoded();
+                }
+            }
+        }
+        try {
+            return StoredProperties.decode(properties);
+        } catch (IllegalArgumentException e) {
+            return StoredProperties.NONE;
+        }
     }
 
     private static String stringProperty(MqttProperties props, MqttProperties.MqttPropertyType type) {

@@ -12,6 +12,7 @@ import io.wharf.broker.routing.TopicSyntax;
 import io.wharf.mqtt.codec.Packets;
 import io.wharf.mqtt.connection.PacketOutput;
 import io.wharf.mqtt.message.MqttMessages;
+import io.wharf.mqtt.message.TopicMapping;
 import io.wharf.mqtt.subscribe.SubscriptionTable;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -101,6 +102,10 @@ public final class Deliveries implements QueueConsumer {
     private IntObjectHashMap<Long> keptOffsets;
     private int nextPacketId = 1;
     private long[] settled = NO_OFFSETS;
+    // The last routing key delivered, its topic, and whether that is a valid topic name: messages come in runs.
+    private String lastRoutingKey;
+    private String lastTopic;
+    private boolean lastDeliverable;
 
     public Deliveries(PacketOutput out, SubscriptionTable subscriptions, boolean v5, int window) {
         this.out = out;
@@ -173,8 +178,15 @@ public final class Deliveries implements QueueConsumer {
 
     /** Writes one delivery; false if it is settled now (QoS 0, or no subscription wants it). */
     private boolean sendOrDrop(Handed h, long now) {
-        MqttMessages.Outgoing o = MqttMessages.toPublish(h.message().message(), v5, now);
-        SubscriptionTable.Match match = deliverable(o.topic()) ? subscriptions.match(h.queue(), o) : null;
+        String routingKey = h.message().message().routingKey();
+        if (!routingKey.equals(lastRoutingKey)) {
+            lastTopic = TopicMapping.toTopic(routingKey);
+            lastDeliverable = deliverable(lastTopic);
+            lastRoutingKey = routingKey;
+        }
+        if (!lastDeliverable) return false;
+        MqttMessages.Outgoing o = MqttMessages.toPublish(h.message().message(), lastTopic, v5, now);
+        SubscriptionTable.Match match = subscriptions.match(h.queue(), o);
         if (match == null) return false;
         int qos = Math.min(o.publishQos(), match.qos());
         if (v5) SubscriptionTable.addIdentifiers(o.properties(), match);

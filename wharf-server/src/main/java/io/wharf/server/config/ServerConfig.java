@@ -240,6 +240,8 @@ public final class ServerConfig {
             throw ConfigException.invalidValue(MQTT_KAFKA_IMPORT, originals.get(MQTT_KAFKA_IMPORT).trim(), e.getMessage());
         }
     }
+    /** {@code mqtt.flow.backlog.messages}: a queue's backlog above which its MQTT publishers are no longer read. */
+    public int mqttFlowBacklogMessages() { return value(MQTT_FLOW_BACKLOG_MESSAGES); }
 
     /** HTTP management listeners; empty means no HTTP port is opened. */
     public List<Listener> httpListeners() { return listeners(HTTP_LISTENERS); }

@@ -38,6 +38,7 @@ final class ServerConfigDef {
     static final String MQTT_MAX_SESSION_EXPIRY_SECONDS = "mqtt.max.session.expiry.seconds";
     static final String MQTT_KAFKA_EXPORT = "mqtt.kafka.export";
     static final String MQTT_KAFKA_IMPORT = "mqtt.kafka.import";
+    static final String MQTT_FLOW_BACKLOG_MESSAGES = "mqtt.flow.backlog.messages";
     static final String MEMORY_HIGH_WATERMARK = "memory.high.watermark";
     static final String DISK_FREE_LIMIT_BYTES = "disk.free.limit.bytes";
     static final String HTTP_LISTENERS = "http.listeners";
@@ -177,6 +178,14 @@ final class ServerConfigDef {
                             + "MQTT topic (records without a usable key are skipped). Each record committed from the "
                             + "first start on is published once at least, also across restarts. A missing topic is "
                             + "created at start.")
+            .define(MQTT_FLOW_BACKLOG_MESSAGES, INT, "1000", atLeast(0),
+                    "Flow control from subscribers back to MQTT publishers, in the spirit of RabbitMQ's credit "
+                            + "flow: when a queue an MQTT connection just published to holds more than this many "
+                            + "messages its connected consumers have not yet been sent, the broker stops reading "
+                            + "that connection (TCP back-pressure; nothing is dropped) until the queue is down to "
+                            + "half. A queue without a connected consumer (an offline persistent session) never "
+                            + "holds a publisher back, and publishers whose messages go elsewhere are not slowed. "
+                            + "0 turns it off: publishers are then never paced by their subscribers.")
             .define(HTTP_LISTENERS, LISTENER_LIST, null,
                     "HTTP management API and `/metrics` endpoints, e.g. `HTTP://127.0.0.1:15672`. If not set, "
                             + "no HTTP port is opened.")

@@ -37,6 +37,7 @@ class ServerConfigTest {
         assertThat(config.mqttSysIntervalSeconds()).isEqualTo(10);
         assertThat(config.mqttMaxSessionExpirySeconds()).isEqualTo(86_400);
         assertThat(config.mqttKafkaBridge().isEmpty()).isTrue();
+        assertThat(config.mqttFlowBacklogMessages()).isEqualTo(1000);
         assertThat(config.httpListeners()).isEmpty();
         assertThat(config.logDirs()).containsExactly(Path.of("data/wharf-logs"));
         assertThat(config.zookeeperConnect()).isEmpty();
@@ -102,6 +103,7 @@ class ServerConfigTest {
         "mqtt.max.session.expiry.seconds=3600",
         "mqtt.kafka.export=sensors/#>readings, a/+/b>ab",
         "mqtt.kafka.import=commands",
+        "mqtt.flow.backlog.messages=250",
         "http.listeners=HTTP://127.0.0.1:0",
         "log.dirs=/var/lib/wharf/a, /var/lib/wharf/b",
         "log.dir=/ignored/because/log.dirs/is/set",
@@ -189,6 +191,7 @@ class ServerConfigTest {
         assertThat(config.mqttKafkaBridge().exports()).containsExactly(
                 new io.wharf.mqtt.bridge.ExportRule("sensors/#", "readings"), new io.wharf.mqtt.bridge.ExportRule("a/+/b", "ab"));
         assertThat(config.mqttKafkaBridge().imports()).containsExactly("commands");
+        assertThat(config.mqttFlowBacklogMessages()).isEqualTo(250);
         assertThat(config.httpListeners()).containsExactly(new Listener("HTTP", "127.0.0.1", 0));
         assertThat(config.logDirs()).containsExactly(Path.of("/var/lib/wharf/a"), Path.of("/var/lib/wharf/b"));
         assertThat(config.zookeeperConnect()).contains("zk1:2181,zk2:2181/wharf");
