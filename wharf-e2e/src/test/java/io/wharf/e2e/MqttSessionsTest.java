@@ -270,7 +270,10 @@ class MqttSessionsTest {
             expect(raw, MqttMessageType.PUBACK);
             raw.send(MqttSessionPackets.disconnect(0, 0));
         }
-        assertThat(inbox.take(2)).extracting(Got::payload).containsExactly("once", "marker");
+        // Either order: Paho v3 hands a QoS 2 message to the application at its PUBREL, a QoS 1 one at once, so
+        // the marker may overtake "once" on a busy machine. What matters is that "once" came one time only.
+        assertThat(inbox.take(2)).extracting(Got::payload).containsExactlyInAnyOrder("once", "marker");
+        inbox.assertEmpty();
         closeQuietly(sub);
     }
 
