@@ -118,6 +118,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private CompletableFuture<Void> predecessor;
     private Session session;
     private InboundPublishes publishes;
+    private SubscriptionTable table;
     private Deliveries deliveries;
     private SessionSubscriptions subscriptions;
     private ScheduledFuture<?> connectTimer;
@@ -341,12 +342,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
         }
         // What the read published so far is stored before anything else is handled (a SUBSCRIBE may look at it).
-        if (m.fixedHeader().messageType() != MqttMessageType.PUBLISH) publishes.flushBatch();
+        if (m.fixedHeader().messageType() != MqttMessageType.PUBLISH && publishes != null) publishes.flushBatch();
         switch (m.fixedHeader().messageType()) {
             case PUBLISH -> onPublish((MqttPublishMessage) m);
             case PUBACK -> deliveries.onPubAck(packetId(m));
             case PUBREC -> deliveries.onPubRec(packetId(m), reasonCode(m));
-            case PUBREL -> publishes.onPubRel(packetId(m));
+            case PUBREL -> publishes().onPubRel(packetId(m));
             case PUBCOMP -> deliveries.onPubComp(packetId(m));
             case SUBSCRIBE -> subscriptions.onSubscribe((MqttSubscribeMessage) m);
             case UNSUBSCRIBE -> subscriptions.onUnsubscribe((MqttUnsubscribeMessage) m);
@@ -358,9 +359,21 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
     }
 
+    /**
+     * The inbound flows, made at the first PUBLISH or PUBREL (or a resumed session's QoS 2 identifiers): a
+     * connection that only subscribes, or is idle, never holds them.
+     */
+    private InboundPublishes publishes() {
+        if (publishes == null) {
+            backlogFlow = new BacklogFlow(publisherBlock, ctx.channel().eventLoop(), settings.publisherBacklog());
+            publishes = new InboundPublishes(session, this, table, backlogFlow);
+        }
+        return publishes;
+    }
+
     /** A PUBLISH: its topic alias resolved, then the flows; an alarm holds the connection back after it. */
     private void onPublish(MqttPublishMessage m) {
-        publishes.onPublish(inboundAliases == null ? m : inboundAliases.resolve(m));
+        publishes().onPublish(inboundAliases == null ? m : inboundAliases.resolve(m));
         publisherBlock.publishing();
     }
 
@@ -463,11 +476,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         int window = request.receiveMaximum() > 0 ? Math.min(request.receiveMaximum(), settings.maxInFlight())
             : settings.maxInFlight();
-        SubscriptionTable table = new SubscriptionTable(clientId);
+        table = new SubscriptionTable(clientId);
         deliveries = new Deliveries(this, table, request.isV5(), window);
         subscriptions = new SessionSubscriptions(session, this, deliveries, table, retained);
-        backlogFlow = new BacklogFlow(publisherBlock, ctx.channel().eventLoop(), settings.publisherBacklog());
-        publishes = new InboundPublishes(session, this, table, backlogFlow);
         framer.maxPacketSize(settings.maxPacketSize());
         int keepAlive = ServerLimits.keepAlive(request, settings);
         if (keepAlive > 0) {
@@ -489,7 +500,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         publisherBlock.start(ctx.channel(), new KeepAliveRestart(this.keepAlive));
         live.opened(this);
         write(connAck);
-        publishes.resume(opened.awaitingRelease());
+        if (!opened.awaitingRelease().isEmpty()) publishes().resume(opened.awaitingRelease());
         if (opened.queue() != null) {
             deliveries.resume(opened.queue().queue(), opened.outbound());
             subscriptions.resume(opened.queue(), opened.subscriptions());

@@ -87,9 +87,9 @@ public final class InboundPublishes {
     private final SubscriptionTable subscriptions;
     private final BacklogFlow flow;
     private final PublishBatch<PendingAck> batch;
-    private final ArrayDeque<PendingAck> pending = new ArrayDeque<>();
-    /** QoS 2 packet identifiers received, not yet released, with the store of their first PUBLISH. */
-    private final Map<Integer, CompletableFuture<Integer>> awaitingRelease = new HashMap<>();
+    private final ArrayDeque<PendingAck> pending = new ArrayDeque<>(4);
+    /** QoS 2 packet identifiers received, not yet released, with the store of their first PUBLISH; made at the first. */
+    private Map<Integer, CompletableFuture<Integer>> awaitingRelease;
     private boolean closed;
     // The last topic and what it maps to, and the last permission checked: a publisher tends to repeat both.
     private String lastTopic;
@@ -126,7 +126,7 @@ public final class InboundPublishes {
             return;
         }
         if (qos == 2) {
-            CompletableFuture<Integer> first = awaitingRelease.get(packetId);
+            CompletableFuture<Integer> first = awaitingRelease == null ? null : awaitingRelease.get(packetId);
             if (first != null) {
                 // A re-sent PUBLISH before PUBREL [MQTT-4.3.3-10]: acknowledged, not routed again.
                 acknowledge(MqttMessageType.PUBREC, packetId, first);
@@ -157,7 +157,7 @@ public final class InboundPublishes {
             pending.add(ack);
             if (qos == 2) {
                 ack.stored = new CompletableFuture<>();
-                awaitingRelease.put(packetId, ack.stored);
+                awaiting().put(packetId, ack.stored);
             }
         }
         if (retain) retainedStored(ack, topic, session.retained().published(topic, message));
@@ -214,20 +214,25 @@ public final class InboundPublishes {
         return subscriptions.hasNoLocal() ? session.clientId() : null;
     }
 
+    private Map<Integer, CompletableFuture<Integer>> awaiting() {
+        if (awaitingRelease == null) awaitingRelease = new HashMap<>();
+        return awaitingRelease;
+    }
+
     /** QoS 2 packet identifiers received and not yet released: kept with a session that outlives the connection. */
-    public Set<Integer> awaitingRelease() { return Set.copyOf(awaitingRelease.keySet()); }
+    public Set<Integer> awaitingRelease() { return awaitingRelease == null ? Set.of() : Set.copyOf(awaitingRelease.keySet()); }
 
     /**
      * The identifiers an earlier connection of the session had received and not seen released: a PUBLISH
      * re-sent with one is not routed again, and its PUBREL is answered with PUBCOMP [MQTT-4.3.3-10].
      */
     public void resume(Collection<Integer> packetIds) {
-        for (int id : packetIds) awaitingRelease.put(id, CompletableFuture.completedFuture(1));
+        for (int id : packetIds) awaiting().put(id, CompletableFuture.completedFuture(1));
     }
 
     /** PUBREL: the client releases a QoS 2 identifier; PUBCOMP goes out after the PUBREC. */
     public void onPubRel(int packetId) {
-        CompletableFuture<Integer> first = awaitingRelease.remove(packetId);
+        CompletableFuture<Integer> first = awaitingRelease == null ? null : awaitingRelease.remove(packetId);
         PendingAck ack = new PendingAck(MqttMessageType.PUBCOMP, packetId);
         ack.done = true;
         ack.reason = first == null ? MqttReasonCodes.PubComp.PACKET_IDENTIFIER_NOT_FOUND.byteValue()
@@ -241,7 +246,7 @@ public final class InboundPublishes {
         flushBatch();
         closed = true;
         pending.clear();
-        awaitingRelease.clear();
+        awaitingRelease = null;
     }
 
     // ---- answers from the destinations ----
@@ -342,7 +347,7 @@ public final class InboundPublishes {
         while (!pending.isEmpty() && pending.peek().done) {
             PendingAck a = pending.poll();
             out.write(Packets.pubReply(a.type, a.packetId, a.reason));
-            if (a.type == MqttMessageType.PUBREC && a.reason < 0) awaitingRelease.remove(a.packetId); // refused: no PUBREL follows
+            if (a.type == MqttMessageType.PUBREC && a.reason < 0) awaiting().remove(a.packetId); // refused: no PUBREL follows
         }
     }
 
