@@ -149,6 +149,10 @@ public final class ControllerElection implements AutoCloseable {
             int winner = ControllerZNode.decodeBrokerId(data);
             long session = client.getZookeeperClient().getZooKeeper().getSessionId();
             int epoch = readEpoch();
+            // The two reads are not one: /controller may have gone and come back (another broker's win, with a
+            // higher epoch) in between. Only a node that is still the one read goes with the epoch read.
+            Stat now = client.checkExists().forPath(KafkaZkPaths.CONTROLLER);
+            if (now == null || now.getCzxid() != stat.getCzxid()) continue;
             if (winner == brokerId && stat.getEphemeralOwner() == session) {
                 becomeController(epoch, session);
             } else {
