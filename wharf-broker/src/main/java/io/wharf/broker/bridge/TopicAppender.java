@@ -65,6 +65,21 @@ public final class TopicAppender {
         return Optional.of(new PartitionId(topic, partitioner.partition(topic, key, metadata.get().partitionCount())));
     }
 
+    /** The partition a record with {@code key} (null: none) goes to in {@code topic}; empty if the topic does not exist. */
+    public Optional<PartitionId> partitionFor(String topic, byte[] key) {
+        Optional<TopicMetadata> metadata = topics.topic(topic);
+        if (metadata.isEmpty() || metadata.get().partitionCount() == 0) {
+            LOG.debug("Cannot append a record: Kafka topic {} does not exist", topic);
+            return Optional.empty();
+        }
+        return Optional.of(new PartitionId(topic, partitioner.partition(topic, key, metadata.get().partitionCount())));
+    }
+
+    /** The record {@code message} becomes in a Kafka topic ({@link KafkaRecord#of}). */
+    KafkaRecord record(Message message) {
+        return KafkaRecord.of(message, codec.attributes(message.properties()));
+    }
+
     /** A batch for one publisher (see {@link TopicBatch}). */
     public <T> TopicBatch<T> newBatch() {
         return new TopicBatch<>(this);
@@ -79,7 +94,7 @@ public final class TopicAppender {
     /** Appends {@code messages} to {@code id} in order; returns, for each, whether it is in the log. */
     public boolean[] append(PartitionId id, List<Message> messages) {
         List<KafkaRecord> records = new ArrayList<>(messages.size());
-        for (Message m : messages) records.add(KafkaRecord.of(m, codec.attributes(m.properties())));
+        for (Message m : messages) records.add(record(m));
         return appendRecords(id, records);
     }
 
@@ -89,17 +104,12 @@ public final class TopicAppender {
      * does not exist or refused it.
      */
     public boolean append(String topic, KafkaRecord record) {
-        Optional<TopicMetadata> metadata = topics.topic(topic);
-        if (metadata.isEmpty() || metadata.get().partitionCount() == 0) {
-            LOG.debug("Cannot append a record: Kafka topic {} does not exist", topic);
-            return false;
-        }
-        PartitionId id = new PartitionId(topic, partitioner.partition(topic, record.key(), metadata.get().partitionCount()));
-        return appendRecords(id, List.of(record))[0];
+        Optional<PartitionId> partition = partitionFor(topic, record.key());
+        return partition.isPresent() && appendRecords(partition.get(), List.of(record))[0];
     }
 
     /** Appends {@code records} to {@code id} in order; returns, for each, whether it is in the log. */
-    private boolean[] appendRecords(PartitionId id, List<KafkaRecord> records) {
+    boolean[] appendRecords(PartitionId id, List<KafkaRecord> records) {
         boolean[] appended = new boolean[records.size()];
         Partition partition;
         try {

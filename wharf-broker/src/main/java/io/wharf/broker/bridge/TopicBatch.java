@@ -19,7 +19,7 @@ import java.util.function.BiConsumer;
  * outcome by {@link #flush}. Not thread-safe: confined to the publisher's thread.
  */
 public final class TopicBatch<T> {
-    private record Pending<T>(List<Message> messages, List<T> tags) {
+    private record Pending<T>(List<KafkaRecord> records, List<T> tags) {
     }
 
     private final TopicAppender appender;
@@ -31,15 +31,24 @@ public final class TopicBatch<T> {
         this.appender = appender;
     }
 
-    /** Gathers {@code message} for {@code topic}. */
+    /** Gathers {@code message} for {@code topic}, as the record an x-kafka exchange makes of it. */
     public void add(String topic, Message message, T tag) {
         Optional<PartitionId> partition = appender.partitionFor(topic, message);
+        add(partition, partition.isEmpty() ? null : appender.record(message), tag);
+    }
+
+    /** Gathers a record another protocol made itself (MQTT's bridge) for {@code topic}, placed by its key. */
+    public void add(String topic, KafkaRecord record, T tag) {
+        add(appender.partitionFor(topic, record.key()), record, tag);
+    }
+
+    private void add(Optional<PartitionId> partition, KafkaRecord record, T tag) {
         if (partition.isEmpty()) {
             unroutable.add(tag);
             return;
         }
         Pending<T> p = pending.computeIfAbsent(partition.get(), id -> new Pending<>(new ArrayList<>(), new ArrayList<>()));
-        p.messages().add(message);
+        p.records().add(record);
         p.tags().add(tag);
     }
 
@@ -55,7 +64,7 @@ public final class TopicBatch<T> {
         unroutable = new ArrayList<>();
         for (T tag : failed) outcome.accept(tag, false);
         batches.forEach((id, p) -> {
-            boolean[] appended = appender.append(id, p.messages());
+            boolean[] appended = appender.appendRecords(id, p.records());
             for (int i = 0; i < appended.length; i++) outcome.accept(p.tags().get(i), appended[i]);
         });
     }

@@ -1,5 +1,6 @@
 package io.wharf.broker.vhost;
 
+import io.wharf.broker.bridge.KafkaRecord;
 import io.wharf.broker.bridge.TopicBatch;
 import io.wharf.broker.message.Message;
 import io.wharf.broker.queue.MessageQueue;
@@ -86,6 +87,17 @@ public final class PublishBatch<T> {
             return 0;
         }
         return most;
+    }
+
+    /**
+     * Gathers a record another protocol made itself (MQTT's bridge to Kafka) for each of {@code topics}; its
+     * outcome comes as {@link Outcome#topic}, like an x-kafka exchange's.
+     */
+    public void add(List<String> topics, KafkaRecord record, T tag) {
+        if (topicBatch == null) topicBatch = vhost.kafkaTopics().newBatch();
+        for (String topic : topics) topicBatch.add(topic, record, tag);
+        bytes += (int) Math.min(MAX_BYTES, record.sizeUpperBound()) * topics.size();
+        if (bytes >= MAX_BYTES) flush();
     }
 
     public boolean isEmpty() { return queues.isEmpty() && (topicBatch == null || topicBatch.isEmpty()); }

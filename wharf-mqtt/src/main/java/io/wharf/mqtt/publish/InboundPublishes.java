@@ -139,21 +139,12 @@ public final class InboundPublishes {
         Message message = MqttMessages.fromPublish(session.exchange().name(), topic, routingKey(topic), qos, retain,
             publisher(), payload, m.variableHeader().properties(), System.currentTimeMillis());
         Route route = session.vhost().route(session.exchange(), message);
-        // The Kafka bridge appends at once, on this thread: its answer is known before the read's batch goes out.
-        int exported = 0;
-        Throwable exportFailure = null;
-        CompletableFuture<Integer> toKafka = session.export().append(topic, payload, m.variableHeader().properties());
-        if (toKafka != KafkaExport.NOTHING) {
-            exportFailure = failureOf(toKafka);
-            if (exportFailure == null) exported = toKafka.join();
-            else if (qos == 0) LOG.debug("QoS 0 publish to '{}' not exported: {}", topic, exportFailure.toString());
-        }
+        List<String> toKafka = session.export().topicsFor(topic); // the bridge's topics: destinations too
         PendingAck ack = null;
         if (qos > 0) {
             ack = new PendingAck(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, packetId);
-            ack.destinations = route.size() + exported;
-            ack.failure = exportFailure;
-            ack.awaiting = route.size() + (retain ? 1 : 0);
+            ack.destinations = route.size() + toKafka.size();
+            ack.awaiting = route.size() + toKafka.size() + (retain ? 1 : 0);
             pending.add(ack);
             if (qos == 2) {
                 ack.stored = new CompletableFuture<>();
@@ -162,7 +153,8 @@ public final class InboundPublishes {
         }
         if (retain) retainedStored(ack, topic, session.retained().published(topic, message));
         int batched = route.isEmpty() ? 0 : batch.add(route, message, ack);
-        if (ack != null && ack.awaiting == 0 && route.isEmpty() && !retain) finish(ack); // nothing to wait for
+        if (!toKafka.isEmpty()) batch.add(toKafka, session.export().record(topic, payload, m.variableHeader().properties()), ack);
+        if (ack != null && !ack.done && ack.awaiting == 0) finish(ack); // nothing (left) to wait for
         if (flow != null) flow.published(route.queues(), batched);
     }
 
