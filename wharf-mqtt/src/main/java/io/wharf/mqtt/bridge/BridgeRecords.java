@@ -4,9 +4,7 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.wharf.broker.bridge.KafkaRecord;
 import io.wharf.log.record.Header;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import io.wharf.mqtt.message.MqttMessages;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +71,7 @@ public final class BridgeRecords {
                 props.add(new MqttProperties.BinaryProperty(MqttPropertyType.CORRELATION_DATA.value(), h.value()));
                 continue;
             }
-            String text = utf8(h.value());
+            String text = MqttMessages.strictUtf8(h.value());
             if (text == null) continue;
             switch (h.key()) {
                 case CONTENT_TYPE -> props.add(new MqttProperties.StringProperty(MqttPropertyType.CONTENT_TYPE.value(), text));
@@ -87,20 +85,6 @@ public final class BridgeRecords {
         }
         if (!user.isEmpty()) props.add(new MqttProperties.UserProperties(user));
         return props;
-    }
-
-    /** Strict UTF-8 of {@code bytes}, or null if they are not valid UTF-8. */
-    static String utf8(byte[] bytes) {
-        return utf8(ByteBuffer.wrap(bytes));
-    }
-
-    static String utf8(ByteBuffer bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 
     private static java.util.OptionalLong integer(String text, long min, long max) {

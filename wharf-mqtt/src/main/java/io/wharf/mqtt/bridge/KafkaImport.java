@@ -77,7 +77,7 @@ public final class KafkaImport implements TopicFeed.RecordSink {
 
     private static String topic(Record record) {
         if (!record.hasKey()) return null;
-        String topic = BridgeRecords.utf8(record.key());
+        String topic = MqttMessages.strictUtf8(record.key());
         if (topic == null) return null;
         try {
             TopicSyntax.MQTT.validateTopic(topic);

@@ -272,10 +272,16 @@ public final class MqttMessages {
         return (List<MqttProperties.UserProperty>) props.getProperties(MqttProperties.MqttPropertyType.USER_PROPERTY.value());
     }
 
-    private static String strictUtf8(byte[] bytes) {
+    /** {@code bytes} as text if they are well-formed UTF-8 (what an MQTT string must be), else null. */
+    public static String strictUtf8(byte[] bytes) {
+        return strictUtf8(ByteBuffer.wrap(bytes));
+    }
+
+    /** As {@link #strictUtf8(byte[])}, reading {@code bytes} from its position to its limit. */
+    public static String strictUtf8(ByteBuffer bytes) {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
         } catch (CharacterCodingException e) {
             return null;
         }
