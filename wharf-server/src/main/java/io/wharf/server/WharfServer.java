@@ -59,6 +59,8 @@ public final class WharfServer implements AutoCloseable {
     private EmbeddedZooKeeper embeddedZooKeeper;
     private NetworkServer network;
     private KafkaBridge mqttBridge;
+    /** What the MQTT front-end runs with (the bridge publishes into its vhost and exchange). */
+    private MqttSettings mqttSettings;
 
     private WharfServer(ServerConfig config) {
         this.config = config;
@@ -119,8 +121,8 @@ public final class WharfServer implements AutoCloseable {
         broker.register(registration());
         if (mqttBridge != null && !config.mqttKafkaBridge().isEmpty()) {
             // After registering: a topic the bridge creates is placed on live brokers.
-            MqttSettings mqtt = MqttSettings.defaults();
-            mqttBridge.start(broker.topics(), broker.topicFeeds(), broker.vhosts(), mqtt.vhost(), mqtt.exchange());
+            mqttBridge.start(broker.topics(), broker.topicFeeds(), broker.vhosts(), mqttSettings.vhost(),
+                mqttSettings.exchange());
         }
         LOG.info("Wharf broker {} started in {} ms (ZooKeeper {}, logs in {})", config.brokerId(),
             (System.nanoTime() - begin) / 1_000_000, connect, config.logDirs());
@@ -133,6 +135,7 @@ public final class WharfServer implements AutoCloseable {
             .withPublisherBacklog(config.mqttFlowBacklogMessages());
         RetainedMessages retained = new RetainedMessages(broker.retained());
         MqttStats stats = new MqttStats();
+        mqttSettings = settings;
         mqttBridge = new KafkaBridge(config.mqttKafkaBridge(), broker.topicAppender());
         MqttFrontEnd mqtt = new MqttFrontEnd(broker.vhosts(), broker.access(), broker.alarms(), settings, retained,
             mqttBridge.export(), stats);
