@@ -1,5 +1,9 @@
 package io.wharf.bench;
 
+import static io.wharf.bench.DriverOutput.daemon;
+import static io.wharf.bench.DriverOutput.report;
+import static io.wharf.bench.DriverOutput.state;
+
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -75,7 +79,7 @@ public final class AmqpConnections {
     }
 
     public static void main(String[] args) throws Exception {
-        Args a = new Args(args);
+        DriverOutput.Args a = new DriverOutput.Args(args);
         AmqpConnections bench = new AmqpConnections(a.get("uri", "amqp://guest:guest@127.0.0.1:5672"),
             a.getInt("threads", 8), a.getInt("io-threads", 2), a.getInt("heartbeat", 60), a.getInt("max-failures", 20));
         int n = a.getInt("connections", 10_000);
@@ -189,43 +193,5 @@ public final class AmqpConnections {
         openers.shutdownNow();
         heartbeats.shutdownNow();
         shared.shutdownNow();
-    }
-
-    private static void state(String name) {
-        System.out.println("state " + name);
-        System.out.flush();
-    }
-
-    private static void report(String name, Object value, String unit) {
-        System.out.println(name + " " + value + (unit.isEmpty() ? "" : " " + unit));
-        System.out.flush();
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
-    /** {@code --name value} pairs. */
-    private static final class Args {
-        private final java.util.Map<String, String> values = new java.util.HashMap<>();
-
-        Args(String[] args) {
-            for (int i = 0; i + 1 < args.length; i += 2) {
-                if (!args[i].startsWith("--")) throw new IllegalArgumentException("expected --name, got " + args[i]);
-                values.put(args[i].substring(2), args[i + 1]);
-            }
-        }
-
-        String get(String name, String fallback) { return values.getOrDefault(name, fallback); }
-
-        int getInt(String name, int fallback) {
-            String v = values.get(name);
-            return v == null ? fallback : Integer.parseInt(v);
-        }
     }
 }

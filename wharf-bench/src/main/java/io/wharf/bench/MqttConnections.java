@@ -1,5 +1,9 @@
 package io.wharf.bench;
 
+import static io.wharf.bench.DriverOutput.daemon;
+import static io.wharf.bench.DriverOutput.report;
+import static io.wharf.bench.DriverOutput.state;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -84,7 +88,7 @@ public final class MqttConnections {
     /** Held connections the broker closed (or that failed) after their CONNACK. */
     private final AtomicInteger dropped = new AtomicInteger();
 
-    private MqttConnections(Args a) {
+    private MqttConnections(DriverOutput.Args a) {
         broker = new InetSocketAddress(a.get("host", "127.0.0.1"), a.getInt("port", 1883));
         sources = a.getInt("sources", 8);
         keepAlive = a.getInt("keepalive", 60);
@@ -102,7 +106,7 @@ public final class MqttConnections {
     }
 
     public static void main(String[] args) throws Exception {
-        Args a = new Args(args);
+        DriverOutput.Args a = new DriverOutput.Args(args);
         MqttConnections bench = new MqttConnections(a);
         try {
             bench.run(a.getInt("connections", 10_000), a.getInt("warmup", 20), a.getInt("probes", 20),
@@ -355,43 +359,5 @@ public final class MqttConnections {
     private static void awaitFile(Path file, long maxMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + maxMs;
         while (!Files.exists(file) && System.currentTimeMillis() < deadline) Thread.sleep(100);
-    }
-
-    private static void state(String name) {
-        System.out.println("state " + name);
-        System.out.flush();
-    }
-
-    private static void report(String name, Object value, String unit) {
-        System.out.println(name + " " + value + (unit.isEmpty() ? "" : " " + unit));
-        System.out.flush();
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
-    /** {@code --name value} pairs. */
-    private static final class Args {
-        private final java.util.Map<String, String> values = new java.util.HashMap<>();
-
-        Args(String[] args) {
-            for (int i = 0; i + 1 < args.length; i += 2) {
-                if (!args[i].startsWith("--")) throw new IllegalArgumentException("expected --name, got " + args[i]);
-                values.put(args[i].substring(2), args[i + 1]);
-            }
-        }
-
-        String get(String name, String fallback) { return values.getOrDefault(name, fallback); }
-
-        int getInt(String name, int fallback) {
-            String v = values.get(name);
-            return v == null ? fallback : Integer.parseInt(v);
-        }
     }
 }
