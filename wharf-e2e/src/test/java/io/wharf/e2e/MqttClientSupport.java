@@ -99,6 +99,67 @@ final class MqttClientSupport {
         return c;
     }
 
+    /**
+     * Collects every message of an MQTT 5 client in one inbox, once each: Paho's per-filter listeners would repeat
+     * a message two filters match, and never see one of a shared subscription (Paho matches {@code $share/g/f}
+     * literally).
+     */
+    static Inbox callbackInbox(org.eclipse.paho.mqttv5.client.MqttClient c) {
+        Inbox inbox = new Inbox();
+        c.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
+            @Override
+            public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse response) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(org.eclipse.paho.mqttv5.common.MqttException exception) {
+            }
+
+            @Override
+            public void messageArrived(String topic, org.eclipse.paho.mqttv5.common.MqttMessage message) {
+                inbox.messageArrived(topic, message);
+            }
+
+            @Override
+            public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, org.eclipse.paho.mqttv5.common.packet.MqttProperties properties) {
+            }
+        });
+        return inbox;
+    }
+
+    /** As the MQTT 5 {@code callbackInbox}, for a 3.1.1 client (whose callback also gets a resumed session's queue). */
+    static Inbox callbackInbox(MqttClient c) {
+        Inbox inbox = new Inbox();
+        callbackInto(c, inbox);
+        return inbox;
+    }
+
+    /** As {@link #callbackInbox}, into an inbox that outlives the client (a session reconnecting). */
+    static void callbackInto(MqttClient c, Inbox inbox) {
+        c.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+            }
+
+            @Override
+            public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage m) {
+                inbox.messageArrived(topic, m);
+            }
+
+            @Override
+            public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
+            }
+        });
+    }
+
     static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
 
     /** Disconnects and closes Paho clients (v3 or v5), ignoring those already gone. */

@@ -27,12 +27,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -307,13 +304,7 @@ class MqttKafkaBridgeTest {
         MqttClient c = new MqttClient(b.mqttUri(), "resume-sub", new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
         var o = MqttClientSupport.v3Options("guest", "guest");
         o.setCleanSession(false);
-        c.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
-            @Override public void connectionLost(Throwable cause) { }
-            @Override public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage m) {
-                inbox.messageArrived(topic, m);
-            }
-            @Override public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) { }
-        });
+        MqttClientSupport.callbackInto(c, inbox);
         c.connect(o);
         c.subscribe("resume/#", 1, inbox);
         return c;

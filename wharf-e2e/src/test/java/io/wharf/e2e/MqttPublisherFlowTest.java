@@ -158,21 +158,7 @@ class MqttPublisherFlowTest {
             for (IMqttDeliveryToken t : tokens) t.waitForCompletion(10_000);
             assertThat(sessionQueue("flow-offline-sub").messageCount()).isEqualTo(n);
 
-            Inbox inbox = new Inbox();
-            offline.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
-                @Override
-                public void connectionLost(Throwable cause) {
-                }
-
-                @Override
-                public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage m) {
-                    inbox.messageArrived(topic, m);
-                }
-
-                @Override
-                public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
-                }
-            });
+            Inbox inbox = MqttClientSupport.callbackInbox(offline);
             offline.connect(persistent);
             assertInOrder(inbox.take(n), n);
         } finally {

@@ -1,5 +1,6 @@
 package io.wharf.e2e;
 
+import static io.wharf.e2e.MqttClientSupport.callbackInbox;
 import static io.wharf.e2e.MqttClientSupport.closeQuietly;
 import static io.wharf.e2e.MqttClientSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,10 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -65,61 +63,6 @@ class MqttSubscriptionOptionsTest {
         props.setSubscriptionIdentifier(id); // what Paho encodes
         props.setSubscriptionIdentifiers(List.of(id)); // what Paho maps its listener with
         c.subscribe(new MqttSubscription(filter, qos), null, null, inbox, props).waitForCompletion(10_000);
-    }
-
-    /**
-     * Collects every message of a client in one inbox, once each: Paho's per-filter listeners would repeat a message
-     * two filters match, and never see one of a shared subscription (Paho matches {@code $share/g/f} literally).
-     */
-    private static Inbox callbackInbox(org.eclipse.paho.mqttv5.client.MqttClient c) {
-        Inbox inbox = new Inbox();
-        c.setCallback(new MqttCallback() {
-            @Override
-            public void disconnected(MqttDisconnectResponse response) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException exception) {
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                inbox.messageArrived(topic, message);
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String serverURI) {
-            }
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            }
-        });
-        return inbox;
-    }
-
-    /** As {@link #callbackInbox(org.eclipse.paho.mqttv5.client.MqttClient)}, for a 3.1.1 client. */
-    private static Inbox callbackInbox(MqttClient c) {
-        Inbox inbox = new Inbox();
-        c.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-            }
-
-            @Override
-            public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage m) {
-                inbox.messageArrived(topic, m);
-            }
-
-            @Override
-            public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
-            }
-        });
-        return inbox;
     }
 
     private static void waitFor(BooleanSupplier condition, String what) {
