@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.SubscriptionPattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -120,22 +121,34 @@ final class GroupTestSupport {
         private volatile boolean running = true;
         private volatile CloseOptions.GroupMembershipOperation closeAs = CloseOptions.GroupMembershipOperation.DEFAULT;
         private volatile int generation = -1;
+        /** Commits what it consumed after every poll, for tests that count what a group consumed. */
+        volatile boolean commitEachPoll;
         private volatile String memberId = "";
         /** Partitions taken away by a rebalance (revoked, not lost), counted over the member's life. */
         final java.util.concurrent.atomic.AtomicInteger revoked = new java.util.concurrent.atomic.AtomicInteger();
         final java.util.concurrent.atomic.AtomicInteger assignments = new java.util.concurrent.atomic.AtomicInteger();
 
         Member(String name, KafkaConsumer<String, String> consumer, List<String> topics) {
+            this(name, consumer, listener -> consumer.subscribe(topics, listener));
+        }
+
+        /** A member subscribed to the topics matching {@code pattern} (broker-side regex, KIP-848). */
+        Member(String name, KafkaConsumer<String, String> consumer, SubscriptionPattern pattern) {
+            this(name, consumer, listener -> consumer.subscribe(pattern, listener));
+        }
+
+        private Member(String name, KafkaConsumer<String, String> consumer,
+                       java.util.function.Consumer<ConsumerRebalanceListener> subscribe) {
             this.name = name;
             this.consumer = consumer;
-            this.thread = new Thread(() -> run(topics), "member-" + name);
+            this.thread = new Thread(() -> run(subscribe), "member-" + name);
             thread.setDaemon(true);
             thread.start();
         }
 
-        private void run(List<String> topics) {
+        private void run(java.util.function.Consumer<ConsumerRebalanceListener> subscribe) {
             try {
-                consumer.subscribe(topics, new ConsumerRebalanceListener() {
+                subscribe.accept(new ConsumerRebalanceListener() {
                     @Override
                     public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
                         revoked.addAndGet(partitions.size());
@@ -149,6 +162,7 @@ final class GroupTestSupport {
                 while (running) {
                     consumer.poll(Duration.ofMillis(100)).forEach(records::add);
                     assignment.set(Set.copyOf(consumer.assignment()));
+                    if (commitEachPoll) consumer.commitSync();
                     generation = consumer.groupMetadata().generationId();
                     memberId = consumer.groupMetadata().memberId();
                 }

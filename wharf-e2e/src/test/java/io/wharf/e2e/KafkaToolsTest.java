@@ -3,14 +3,10 @@ package io.wharf.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,60 +37,45 @@ class KafkaToolsTest {
         broker.close();
     }
 
-    private record Result(int exit, String out) {
-    }
-
-    private Result kafka(String mainClass, String stdin, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass));
-        cmd.addAll(List.of(args));
-        Path output = Files.createTempFile(dir, "tool", ".out");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile());
-        Process p = pb.start();
-        if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        if (!p.waitFor(90, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(mainClass + " did not finish; output:\n" + Files.readString(output));
-        }
-        return new Result(p.exitValue(), Files.readString(output));
+    private KafkaTool.Result kafka(String mainClass, String stdin, String... args) throws IOException, InterruptedException {
+        return KafkaTool.run(dir, mainClass, stdin, args);
     }
 
     @Test
     void theKafkaQuickstartWorksWithKafkasOwnTools() throws Exception {
         String bs = broker.bootstrapServers();
-        Result create = kafka("org.apache.kafka.tools.TopicCommand", null, "--bootstrap-server", bs, "--create",
+        KafkaTool.Result create = kafka("org.apache.kafka.tools.TopicCommand", null, "--bootstrap-server", bs, "--create",
             "--topic", "quickstart-events", "--partitions", "2", "--replication-factor", "1");
         assertThat(create.exit()).as(create.out()).isZero();
         assertThat(create.out()).contains("Created topic quickstart-events.");
 
-        Result describe = kafka("org.apache.kafka.tools.TopicCommand", null, "--bootstrap-server", bs, "--describe",
+        KafkaTool.Result describe = kafka("org.apache.kafka.tools.TopicCommand", null, "--bootstrap-server", bs, "--describe",
             "--topic", "quickstart-events");
         assertThat(describe.exit()).as(describe.out()).isZero();
         assertThat(describe.out()).contains("PartitionCount: 2").contains("ReplicationFactor: 1");
 
-        Result list = kafka("org.apache.kafka.tools.TopicCommand", null, "--bootstrap-server", bs, "--list");
+        KafkaTool.Result list = kafka("org.apache.kafka.tools.TopicCommand", null, "--bootstrap-server", bs, "--list");
         assertThat(list.out().lines()).contains("quickstart-events");
 
-        Result produce = kafka("org.apache.kafka.tools.ConsoleProducer",
+        KafkaTool.Result produce = kafka("org.apache.kafka.tools.ConsoleProducer",
             "This is my first event\nThis is my second event\n", "--bootstrap-server", bs, "--topic", "quickstart-events");
         assertThat(produce.exit()).as(produce.out()).isZero();
 
-        Result consume = kafka("org.apache.kafka.tools.consumer.ConsoleConsumer", null, "--bootstrap-server", bs,
+        KafkaTool.Result consume = kafka("org.apache.kafka.tools.consumer.ConsoleConsumer", null, "--bootstrap-server", bs,
             "--topic", "quickstart-events", "--from-beginning", "--max-messages", "2", "--group", "quickstart",
             "--timeout-ms", "30000");
         assertThat(consume.exit()).as(consume.out()).isZero();
         assertThat(consume.out().lines()).contains("This is my first event", "This is my second event");
 
-        Result groups = kafka("org.apache.kafka.tools.consumer.group.ConsumerGroupCommand", null, "--bootstrap-server",
+        KafkaTool.Result groups = kafka("org.apache.kafka.tools.consumer.group.ConsumerGroupCommand", null, "--bootstrap-server",
             bs, "--describe", "--group", "quickstart");
         assertThat(groups.exit()).as(groups.out()).isZero();
         assertThat(groups.out()).contains("quickstart-events");
 
-        Result delete = kafka("org.apache.kafka.tools.TopicCommand", null, "--bootstrap-server", bs, "--delete",
+        KafkaTool.Result delete = kafka("org.apache.kafka.tools.TopicCommand", null, "--bootstrap-server", bs, "--delete",
             "--topic", "quickstart-events");
         assertThat(delete.exit()).as(delete.out()).isZero();
-        Result after = kafka("org.apache.kafka.tools.TopicCommand", null, "--bootstrap-server", bs, "--list");
+        KafkaTool.Result after = kafka("org.apache.kafka.tools.TopicCommand", null, "--bootstrap-server", bs, "--list");
         assertThat(after.out().lines()).doesNotContain("quickstart-events");
     }
 
@@ -108,17 +89,17 @@ class KafkaToolsTest {
             producer.send(new ProducerRecord<>("txn-tool", 0, null, "open"));
             producer.flush();
 
-            Result list = kafka("org.apache.kafka.tools.TransactionsCommand", null, "--bootstrap-server", bs, "list");
+            KafkaTool.Result list = kafka("org.apache.kafka.tools.TransactionsCommand", null, "--bootstrap-server", bs, "list");
             assertThat(list.exit()).as(list.out()).isZero();
             assertThat(list.out()).contains("tool-txn").contains("Ongoing");
 
-            Result describe = kafka("org.apache.kafka.tools.TransactionsCommand", null, "--bootstrap-server", bs,
+            KafkaTool.Result describe = kafka("org.apache.kafka.tools.TransactionsCommand", null, "--bootstrap-server", bs,
                 "describe", "--transactional-id", "tool-txn");
             assertThat(describe.exit()).as(describe.out()).isZero();
             assertThat(describe.out()).contains("tool-txn").contains("Ongoing").contains("txn-tool-0");
 
             // The partition's producers: one, with its open transaction starting at offset 0.
-            Result producers = kafka("org.apache.kafka.tools.TransactionsCommand", null, "--bootstrap-server", bs,
+            KafkaTool.Result producers = kafka("org.apache.kafka.tools.TransactionsCommand", null, "--bootstrap-server", bs,
                 "describe-producers", "--topic", "txn-tool", "--partition", "0");
             assertThat(producers.exit()).as(producers.out()).isZero();
             List<String> rows = producers.out().lines().filter(l -> !l.isBlank()).toList();
@@ -150,7 +131,7 @@ class KafkaToolsTest {
             plain.send(new ProducerRecord<>("txn-hang", 0, null, "after")).get();
             assertThat(committed.endOffsets(List.of(tp))).as("held by the open transaction").containsEntry(tp, 0L);
 
-            Result abort = kafka("org.apache.kafka.tools.TransactionsCommand", null, "--bootstrap-server", bs,
+            KafkaTool.Result abort = kafka("org.apache.kafka.tools.TransactionsCommand", null, "--bootstrap-server", bs,
                 "abort", "--topic", "txn-hang", "--partition", "0", "--start-offset", "0");
             assertThat(abort.exit()).as(abort.out()).isZero();
 

@@ -1,5 +1,6 @@
 package io.wharf.kafka;
 
+import io.wharf.kafka.group.ConsumerGroupConfig;
 import io.wharf.kafka.txn.TransactionConfig;
 
 /**
@@ -10,5 +11,6 @@ public record KafkaSettings(boolean autoCreateTopics, int numPartitions, short d
                             TransactionConfig transactions,
                             int groupInitialRebalanceDelayMs, int groupMinSessionTimeoutMs,
                             int groupMaxSessionTimeoutMs, int groupMaxSize, int offsetMetadataMaxBytes,
-                            long offsetsRetentionMs, long offsetsRetentionCheckIntervalMs) {
+                            long offsetsRetentionMs, long offsetsRetentionCheckIntervalMs,
+                            ConsumerGroupConfig consumerGroups) {
 }

@@ -2,6 +2,7 @@ package io.wharf.server;
 
 import io.wharf.broker.BrokerSettings;
 import io.wharf.kafka.KafkaSettings;
+import io.wharf.kafka.group.ConsumerGroupConfig;
 import io.wharf.kafka.txn.TransactionConfig;
 import io.wharf.log.LogConfig;
 import io.wharf.log.LogManagerSettings;
@@ -64,7 +65,9 @@ final class ServerSettings {
             c.messageMaxBytes(), c.offsetsTopicNumPartitions(), c.offsetsTopicReplicationFactor(),
             transactions(c),
             c.groupInitialRebalanceDelayMs(), c.groupMinSessionTimeoutMs(), c.groupMaxSessionTimeoutMs(),
-            c.groupMaxSize(), c.offsetMetadataMaxBytes(), c.offsetsRetentionMs(), c.offsetsRetentionCheckIntervalMs());
+            c.groupMaxSize(), c.offsetMetadataMaxBytes(), c.offsetsRetentionMs(), c.offsetsRetentionCheckIntervalMs(),
+            new ConsumerGroupConfig(c.groupConsumerHeartbeatIntervalMs(), c.groupConsumerSessionTimeoutMs(),
+                c.groupConsumerAssignors(), c.groupConsumerMaxSize()));
     }
 
     static TransactionConfig transactions(ServerConfig c) {

@@ -1,5 +1,6 @@
 package io.wharf.kafka.group;
 
+import io.wharf.kafka.group.consumer.ConsumerGroup;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -13,13 +14,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The administrative view of groups: DescribeGroups, ListGroups and DeleteGroups. Every group here is a
- * classic group (Kafka's group type "classic"); a group that exists only through committed offsets is Empty
- * with no protocol type, as in Kafka.
+ * The administrative view of groups: DescribeGroups, ListGroups and DeleteGroups. ListGroups and
+ * DeleteGroups cover both kinds of group, classic (Kafka's group type "classic") and KIP-848 consumer groups
+ * (type "consumer"); DescribeGroups describes classic groups (ConsumerGroupDescribe the others). A group that
+ * exists only through committed offsets is a classic group, Empty with no protocol type, as in Kafka.
  */
 final class GroupAdmin {
     private static final Logger LOG = LoggerFactory.getLogger(GroupAdmin.class);
     static final String CLASSIC_TYPE = "classic";
+    static final String CONSUMER_TYPE = "consumer";
 
     private final GroupRegistry registry;
 
@@ -34,7 +37,7 @@ final class GroupAdmin {
     }
 
     /** A group as ListGroups shows it. */
-    record Listed(String groupId, String protocolType, String state) {
+    record Listed(String groupId, String protocolType, String state, String type) {
     }
 
     GroupAdmin(GroupRegistry registry) {
@@ -67,21 +70,30 @@ final class GroupAdmin {
 
     /**
      * The groups in one of {@code states} (all when empty; matched ignoring case) and of one of {@code types}
-     * (all when empty; only "classic" exists here). COORDINATOR_LOAD_IN_PROGRESS while loading.
+     * (all when empty; "classic" or "consumer"). COORDINATOR_LOAD_IN_PROGRESS while loading.
      */
     ListResult list(List<String> states, List<String> types) {
         Errors unavailable = registry.availability();
         if (unavailable != Errors.NONE) return new ListResult(unavailable, List.of());
         Set<String> stateFilter = states.stream().map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         boolean classicWanted = types.isEmpty() || types.stream().anyMatch(t -> t.equalsIgnoreCase(CLASSIC_TYPE));
+        boolean consumerWanted = types.isEmpty() || types.stream().anyMatch(t -> t.equalsIgnoreCase(CONSUMER_TYPE));
         List<Listed> listed = new ArrayList<>();
-        if (!classicWanted) return new ListResult(Errors.NONE, listed);
-        for (ClassicGroup group : registry.all()) {
+        for (ClassicGroup group : classicWanted ? registry.all() : List.<ClassicGroup>of()) {
             synchronized (group) {
                 if (group.is(GroupState.DEAD)) continue;
                 String state = group.state().kafkaName();
                 if (!stateFilter.isEmpty() && !stateFilter.contains(state.toLowerCase(Locale.ROOT))) continue;
-                listed.add(new Listed(group.groupId, group.protocolType() == null ? "" : group.protocolType(), state));
+                listed.add(new Listed(group.groupId, group.protocolType() == null ? "" : group.protocolType(), state,
+                    CLASSIC_TYPE));
+            }
+        }
+        for (ConsumerGroup group : consumerWanted ? registry.allConsumerGroups() : List.<ConsumerGroup>of()) {
+            synchronized (group) {
+                if (group.isDead()) continue;
+                String state = group.stateName();
+                if (!stateFilter.isEmpty() && !stateFilter.contains(state.toLowerCase(Locale.ROOT))) continue;
+                listed.add(new Listed(group.groupId, CONSUMER_TYPE, state, CONSUMER_TYPE));
             }
         }
         listed.sort(Comparator.comparing(Listed::groupId));
@@ -112,6 +124,17 @@ final class GroupAdmin {
     }
 
     private Errors deleteOne(String groupId) {
+        ConsumerGroup consumerGroup = registry.consumerGroup(groupId);
+        if (consumerGroup != null) {
+            synchronized (consumerGroup) {
+                if (!consumerGroup.isDead()) {
+                    if (!consumerGroup.isEmpty()) return Errors.NON_EMPTY_GROUP;
+                    Errors deleted = deleteOffsets(groupId);
+                    if (deleted == Errors.NONE) registry.retire(consumerGroup);
+                    return deleted;
+                }
+            }
+        }
         ClassicGroup group = registry.get(groupId);
         if (group == null) return Errors.GROUP_ID_NOT_FOUND;
         synchronized (group) {
@@ -120,22 +143,29 @@ final class GroupAdmin {
                     return Errors.GROUP_ID_NOT_FOUND;
                 }
                 case EMPTY -> {
-                    int removed;
-                    try {
-                        removed = registry.store().deleteGroup(groupId);
-                    } catch (RuntimeException e) {
-                        LOG.warn("Deleting the offsets of group {} failed", groupId, e);
-                        return Errors.UNKNOWN_SERVER_ERROR;
+                    Errors deleted = deleteOffsets(groupId);
+                    if (deleted == Errors.NONE) {
+                        group.transitionTo(GroupState.DEAD);
+                        registry.remove(group);
                     }
-                    group.transitionTo(GroupState.DEAD);
-                    registry.remove(group);
-                    LOG.info("Deleted group {} and its {} committed offset(s)", groupId, removed);
-                    return Errors.NONE;
+                    return deleted;
                 }
                 default -> {
                     return Errors.NON_EMPTY_GROUP;
                 }
             }
+        }
+    }
+
+    /** Removes all committed offsets of a group being deleted (tombstones in the offsets topic). */
+    private Errors deleteOffsets(String groupId) {
+        try {
+            int removed = registry.store().deleteGroup(groupId);
+            LOG.info("Deleted group {} and its {} committed offset(s)", groupId, removed);
+            return Errors.NONE;
+        } catch (RuntimeException e) {
+            LOG.warn("Deleting the offsets of group {} failed", groupId, e);
+            return Errors.UNKNOWN_SERVER_ERROR;
         }
     }
 }

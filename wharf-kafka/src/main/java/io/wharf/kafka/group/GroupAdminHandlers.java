@@ -26,7 +26,7 @@ final class GroupAdminHandlers {
      * What a client may do to a group when no authorizer is configured: everything a group supports.
      * (Belongs with the topic and cluster bit fields in {@code io.wharf.kafka.api.AuthorizedOperations}.)
      */
-    private static final int GROUP_OPERATIONS = Utils.to32BitField(Set.of(AclOperation.READ.code(),
+    static final int GROUP_OPERATIONS = Utils.to32BitField(Set.of(AclOperation.READ.code(),
         AclOperation.DESCRIBE.code(), AclOperation.DELETE.code()));
     /** DescribeGroups answers an unknown group with GROUP_ID_NOT_FOUND from v6; before, as a Dead group. */
     private static final short GROUP_NOT_FOUND_MIN_VERSION = 6;
@@ -85,7 +85,7 @@ final class GroupAdminHandlers {
                 .setGroupId(g.groupId())
                 .setProtocolType(g.protocolType())
                 .setGroupState(g.state())
-                .setGroupType(GroupAdmin.CLASSIC_TYPE));
+                .setGroupType(g.type()));
         }
         return CompletableFuture.completedFuture(new ListGroupsResponse(new ListGroupsResponseData()
             .setErrorCode(result.error().code()).setGroups(groups)));

@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registers the Kafka APIs of the {@code group} feature: the classic consumer group protocol and committed
- * offsets. This broker is the coordinator of every group. If {@code __consumer_offsets} exists already its
+ * Registers the Kafka APIs of the {@code group} feature: the classic consumer group protocol, the consumer
+ * group protocol of KIP-848 and committed offsets. This broker is the coordinator of every group. If {@code __consumer_offsets} exists already its
  * offsets start loading now, in the background; otherwise the first group request creates it. Expired
  * offsets and empty groups are cleaned up periodically ({@link GroupCleaner}).
  */
@@ -42,6 +42,8 @@ public final class GroupApis {
         MembershipCoordinator membership = new MembershipCoordinator(groups, config, context.scheduler());
         MembershipHandlers members = new MembershipHandlers(membership, new MemberRequests(groups, membership));
         GroupAdminHandlers admin = new GroupAdminHandlers(new GroupAdmin(groups));
+        ConsumerGroupHandlers consumerGroups = new ConsumerGroupHandlers(new ConsumerGroupCoordinator(groups,
+            context.settings().consumerGroups(), context.broker().topics(), context.scheduler()), context.broker().topics());
         OffsetHandlers offsets = new OffsetHandlers(new OffsetCoordinator(groups, context.broker().topics(), config, transactions));
 
         registry.register(ApiKeys.FIND_COORDINATOR, 0, new FindCoordinatorHandler(context, () -> groups.start().topicReady(),
@@ -50,6 +52,8 @@ public final class GroupApis {
         registry.register(ApiKeys.SYNC_GROUP, 0, members::syncGroup);
         registry.register(ApiKeys.HEARTBEAT, 0, members::heartbeat);
         registry.register(ApiKeys.LEAVE_GROUP, 0, members::leaveGroup);
+        registry.register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 0, consumerGroups::heartbeat);
+        registry.register(ApiKeys.CONSUMER_GROUP_DESCRIBE, 0, consumerGroups::describe);
         registry.register(ApiKeys.DESCRIBE_GROUPS, 0, admin::describeGroups);
         registry.register(ApiKeys.LIST_GROUPS, 0, admin::listGroups);
         registry.register(ApiKeys.DELETE_GROUPS, 0, admin::deleteGroups);

@@ -3,12 +3,14 @@ package io.wharf.kafka.group;
 import io.wharf.broker.group.CommittedOffset;
 import io.wharf.broker.topic.PartitionId;
 import io.wharf.broker.topic.TopicManager;
+import io.wharf.kafka.group.consumer.ConsumerGroup;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A group that has been Empty for the retention period loses all its offsets at once.</li>
  *   <li>An Empty group that became empty before this broker started (known only from its offsets) loses
  *       each offset the retention period after it was committed.</li>
- *   <li>A Stable consumer group loses, by commit time, only the offsets of topics no member subscribes to.</li>
+ *   <li>A Stable consumer group loses, by commit time, only the offsets of topics no member subscribes to
+ *       (a KIP-848 consumer group with members likewise).</li>
  * </ul>
  *
  * Expired offsets get tombstones in {@code __consumer_offsets}, like deleted ones. The offsets of a deleted
@@ -51,13 +54,22 @@ final class GroupCleaner {
         for (ClassicGroup group : registry.all()) {
             synchronized (group) {
                 if (group.is(GroupState.DEAD)) continue;
-                List<PartitionId> gone = registry.store().offsets(group.groupId).keySet().stream()
-                    .filter(p -> p.topic().equals(topic)).toList();
-                if (!gone.isEmpty()) removed += registry.store().deleteOffsets(group.groupId, gone);
+                removed += removeOffsetsOf(group.groupId, topic);
+            }
+        }
+        for (ConsumerGroup group : registry.allConsumerGroups()) {
+            synchronized (group) {
+                if (!group.isDead()) removed += removeOffsetsOf(group.groupId, topic);
             }
         }
         if (removed > 0) LOG.info("Removed {} committed offset(s) of deleted topic {}", removed, topic);
         return removed;
+    }
+
+    private int removeOffsetsOf(String groupId, String topic) {
+        List<PartitionId> gone = registry.store().offsets(groupId).keySet().stream()
+            .filter(p -> p.topic().equals(topic)).toList();
+        return gone.isEmpty() ? 0 : registry.store().deleteOffsets(groupId, gone);
     }
 
     void schedule(ScheduledExecutorService scheduler) {
@@ -81,11 +93,26 @@ final class GroupCleaner {
         for (ClassicGroup group : registry.all()) {
             synchronized (group) {
                 if (group.is(GroupState.DEAD)) continue;
-                List<PartitionId> expiring = expiring(group, nowMs);
+                boolean subscriptionsKnown = group.is(GroupState.STABLE)
+                    && ConsumerProtocol.PROTOCOL_TYPE.equals(group.protocolType());
+                List<PartitionId> expiring = expiring(group.groupId, group.is(GroupState.EMPTY), group.emptySinceMs(),
+                    subscriptionsKnown ? group::isSubscribedToTopic : null, nowMs);
                 if (!expiring.isEmpty()) expired += registry.store().deleteOffsets(group.groupId, expiring);
                 if (group.is(GroupState.EMPTY) && !registry.store().hasOffsets(group.groupId)) {
                     group.transitionTo(GroupState.DEAD);
                     registry.remove(group);
+                    removed++;
+                }
+            }
+        }
+        for (ConsumerGroup group : registry.allConsumerGroups()) {
+            synchronized (group) {
+                if (group.isDead()) continue;
+                List<PartitionId> expiring = expiring(group.groupId, group.isEmpty(), group.emptySinceMs(),
+                    group::isSubscribedTo, nowMs);
+                if (!expiring.isEmpty()) expired += registry.store().deleteOffsets(group.groupId, expiring);
+                if (group.isEmpty() && !registry.store().hasOffsets(group.groupId)) {
+                    registry.retire(group);
                     removed++;
                 }
             }
@@ -96,15 +123,21 @@ final class GroupCleaner {
         return expired;
     }
 
-    private List<PartitionId> expiring(ClassicGroup group, long nowMs) {
+    /**
+     * The offsets of a group that expire now.
+     *
+     * @param subscribed whether a member subscribes to a topic, for a group with members whose subscriptions
+     *                   are known; null when they are not (no offsets of a group with members expire then)
+     */
+    private List<PartitionId> expiring(String groupId, boolean empty, long emptySince, Predicate<String> subscribed,
+                                       long nowMs) {
         long retention = config.offsetsRetentionMs();
-        Map<PartitionId, CommittedOffset> offsets = registry.store().offsets(group.groupId);
+        Map<PartitionId, CommittedOffset> offsets = registry.store().offsets(groupId);
         Set<PartitionId> expiring = new LinkedHashSet<>();
         for (PartitionId p : offsets.keySet()) {
             if (topics.topic(p.topic()).isEmpty()) expiring.add(p); // deleted while the offsets were not loaded
         }
-        if (group.is(GroupState.EMPTY)) {
-            long emptySince = group.emptySinceMs();
+        if (empty) {
             if (emptySince >= 0) {
                 if (nowMs - emptySince >= retention) expiring.addAll(offsets.keySet());
             } else {
@@ -112,9 +145,9 @@ final class GroupCleaner {
                     if (nowMs - o.commitTimestamp() >= retention) expiring.add(p);
                 });
             }
-        } else if (group.is(GroupState.STABLE) && ConsumerProtocol.PROTOCOL_TYPE.equals(group.protocolType())) {
+        } else if (subscribed != null) {
             offsets.forEach((p, o) -> {
-                if (nowMs - o.commitTimestamp() >= retention && !group.isSubscribedToTopic(p.topic())) expiring.add(p);
+                if (nowMs - o.commitTimestamp() >= retention && !subscribed.test(p.topic())) expiring.add(p);
             });
         }
         return List.copyOf(expiring);

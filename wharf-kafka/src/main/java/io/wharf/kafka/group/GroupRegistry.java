@@ -2,6 +2,7 @@ package io.wharf.kafka.group;
 
 import io.wharf.broker.group.OffsetStore;
 import io.wharf.broker.topic.InternalTopic;
+import io.wharf.kafka.group.consumer.ConsumerGroup;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,8 @@ final class GroupRegistry {
 
     private final OffsetStore store;
     private final Map<String, ClassicGroup> groups = new ConcurrentHashMap<>();
+    /** Groups of the KIP-848 protocol; an id is in this map or in {@link #groups}, never in both. */
+    private final Map<String, ConsumerGroup> consumerGroups = new ConcurrentHashMap<>();
     private volatile boolean ready;
 
     GroupRegistry(OffsetStore store) {
@@ -65,9 +68,60 @@ final class GroupRegistry {
 
     ClassicGroup get(String groupId) { return groups.get(groupId); }
 
-    ClassicGroup getOrCreate(String groupId) {
+    /**
+     * The classic group {@code groupId}, created if needed; an empty consumer group of that id becomes a
+     * classic one (Kafka's offline migration: its committed offsets stay). Null when a consumer group with
+     * members holds the id.
+     */
+    synchronized ClassicGroup getOrCreate(String groupId) {
+        ClassicGroup existing = groups.get(groupId);
+        if (existing != null) return existing;
+        ConsumerGroup other = consumerGroups.get(groupId);
+        if (other != null) {
+            synchronized (other) {
+                if (!other.isDead() && !other.isEmpty()) return null;
+                retire(other);
+            }
+        }
         return groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, System.currentTimeMillis()));
     }
+
+    ConsumerGroup consumerGroup(String groupId) { return consumerGroups.get(groupId); }
+
+    /**
+     * The consumer group {@code groupId}, created if needed; an empty classic group of that id becomes a
+     * consumer group (offline migration), its epoch starting above the classic generation so that a
+     * member of the old group cannot pass for one of the new. Null when a classic group with members
+     * holds the id.
+     */
+    synchronized ConsumerGroup getOrCreateConsumerGroup(String groupId) {
+        ConsumerGroup existing = consumerGroups.get(groupId);
+        if (existing != null) return existing;
+        int epoch = 0;
+        ClassicGroup other = groups.get(groupId);
+        if (other != null) {
+            synchronized (other) {
+                if (!other.is(GroupState.DEAD) && !other.is(GroupState.EMPTY)) return null;
+                epoch = other.generationId();
+                if (!other.is(GroupState.DEAD)) {
+                    other.transitionTo(GroupState.DEAD);
+                    remove(other);
+                }
+            }
+        }
+        ConsumerGroup created = new ConsumerGroup(groupId, epoch, System.currentTimeMillis());
+        consumerGroups.put(groupId, created);
+        return created;
+    }
+
+    /** Removes a consumer group that has no members; the caller holds its monitor. */
+    void retire(ConsumerGroup group) {
+        if (!group.isEmpty()) throw new IllegalStateException("Removing live group " + group);
+        group.markDead();
+        consumerGroups.remove(group.groupId, group);
+    }
+
+    Collection<ConsumerGroup> allConsumerGroups() { return List.copyOf(consumerGroups.values()); }
 
     boolean isReady() { return ready; }
 

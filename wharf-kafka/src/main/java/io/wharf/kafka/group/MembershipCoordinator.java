@@ -72,6 +72,10 @@ final class MembershipCoordinator {
         boolean unknownMember = r.memberId().isEmpty();
         // A group is created by a member without an id; a member id for an unknown group is stale.
         ClassicGroup group = unknownMember ? registry.getOrCreate(r.groupId()) : registry.get(r.groupId());
+        if (group == null && unknownMember) {
+            // A consumer group (KIP-848) with members holds the id; Kafka's online migration is not supported.
+            return done(JoinResult.error(r.memberId(), Errors.INCONSISTENT_GROUP_PROTOCOL));
+        }
         if (group == null) return done(JoinResult.error(r.memberId(), Errors.UNKNOWN_MEMBER_ID));
         CompletableFuture<JoinResult> response = new CompletableFuture<>();
         synchronized (group) {

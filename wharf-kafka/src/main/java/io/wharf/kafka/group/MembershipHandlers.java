@@ -72,7 +72,7 @@ final class MembershipHandlers {
     }
 
     /** The client's address as Kafka reports it in DescribeGroups: "/" and the IP address. */
-    private static String clientHost(SocketAddress address) {
+    static String clientHost(SocketAddress address) {
         if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
             return "/" + inet.getAddress().getHostAddress();
         }

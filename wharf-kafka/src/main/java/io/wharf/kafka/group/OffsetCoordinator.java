@@ -7,6 +7,8 @@ import io.wharf.broker.group.OffsetsTopic;
 import io.wharf.broker.metadata.TopicMetadata;
 import io.wharf.broker.topic.PartitionId;
 import io.wharf.broker.topic.TopicManager;
+import io.wharf.kafka.group.consumer.ConsumerGroup;
+import io.wharf.kafka.group.consumer.ConsumerGroupMember;
 import io.wharf.kafka.txn.TransactionVerifier;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * (assign() plus commitSync, or the admin client): it is accepted while the group has no members, and
  * creates the group if needed. A member's commit is accepted in Stable and PreparingRebalance (so that a
  * member can commit before it rejoins) and refused with REBALANCE_IN_PROGRESS in CompletingRebalance.
+ *
+ * <p>In a consumer group of KIP-848 a member commits with its member epoch in the generation field, and the
+ * epoch must be the member's current one: STALE_MEMBER_EPOCH otherwise (ILLEGAL_GENERATION for a
+ * transactional commit), as in Kafka.
  *
  * <p>Threading: validation and the store write happen under the group's monitor, so a commit can never be
  * stored for a generation that has just ended or for a group being deleted.
@@ -69,11 +75,22 @@ final class OffsetCoordinator {
         Errors unavailable = registry.availability();
         if (unavailable != Errors.NONE) return allFailed(commits, unavailable);
         if (groupId == null) return allFailed(commits, Errors.INVALID_GROUP_ID);
+        ConsumerGroup consumerGroup = registry.consumerGroup(groupId);
+        if (consumerGroup != null) {
+            synchronized (consumerGroup) {
+                if (!consumerGroup.isDead()) {
+                    Errors invalid = validateMemberEpoch(consumerGroup, generationId, memberId, Errors.STALE_MEMBER_EPOCH);
+                    if (invalid != null) return allFailed(commits, invalid);
+                    return store(groupId, commits, valid -> registry.store().commit(groupId, valid));
+                }
+            }
+        }
         ClassicGroup group = registry.get(groupId);
         if (group == null) {
             // Only a consumer without group management may create a group by committing.
             if (generationId >= 0) return allFailed(commits, Errors.ILLEGAL_GENERATION);
             group = registry.getOrCreate(groupId);
+            if (group == null) return allFailed(commits, Errors.UNKNOWN_MEMBER_ID); // a consumer group with members now
         }
         synchronized (group) {
             Errors invalid = validateCommit(group, generationId, memberId == null ? "" : memberId, groupInstanceId);
@@ -101,10 +118,23 @@ final class OffsetCoordinator {
             transactions.verify(transactionalId, producerId, producerEpoch, offsetsPartition), version,
             FIRST_TXN_OFFSET_COMMIT_VERSION_WITH_TRANSACTION_ABORTABLE);
         if (invalidTxn != Errors.NONE) return allFailed(commits, invalidTxn);
+        boolean hasMemberInfo = generationId >= 0 || (memberId != null && !memberId.isEmpty()) || groupInstanceId != null;
+        ConsumerGroup consumerGroup = registry.consumerGroup(groupId);
+        if (consumerGroup != null) {
+            synchronized (consumerGroup) {
+                if (!consumerGroup.isDead()) {
+                    Errors invalid = hasMemberInfo
+                        ? validateMemberEpoch(consumerGroup, generationId, memberId, Errors.ILLEGAL_GENERATION) : null;
+                    if (invalid != null) return allFailed(commits, invalid);
+                    return store(groupId, commits, valid -> registry.store().commitTransactional(groupId, producerId,
+                        producerEpoch, valid));
+                }
+            }
+        }
         ClassicGroup group = registry.getOrCreate(groupId);
+        if (group == null) return allFailed(commits, Errors.COORDINATOR_NOT_AVAILABLE); // became a consumer group
         synchronized (group) {
             if (group.is(GroupState.DEAD)) return allFailed(commits, Errors.COORDINATOR_NOT_AVAILABLE);
-            boolean hasMemberInfo = generationId >= 0 || (memberId != null && !memberId.isEmpty()) || groupInstanceId != null;
             if (hasMemberInfo) {
                 Errors invalid = MembershipCoordinator.validateCurrentMember(group, memberId == null ? "" : memberId,
                     groupInstanceId);
@@ -114,6 +144,17 @@ final class OffsetCoordinator {
             return store(groupId, commits, valid -> registry.store().commitTransactional(groupId, producerId,
                 producerEpoch, valid));
         }
+    }
+
+    /**
+     * A consumer group accepts a commit from a current member at its current epoch, and a commit without
+     * group management (epoch -1) while it has no members.
+     */
+    private static Errors validateMemberEpoch(ConsumerGroup group, int memberEpoch, String memberId, Errors staleEpoch) {
+        if (memberEpoch < 0 && group.isEmpty()) return null;
+        ConsumerGroupMember member = memberId == null ? null : group.member(memberId);
+        if (member == null) return Errors.UNKNOWN_MEMBER_ID;
+        return memberEpoch == member.epoch() ? null : staleEpoch;
     }
 
     private static Errors validateCommit(ClassicGroup group, int generationId, String memberId, String groupInstanceId) {
@@ -210,6 +251,21 @@ final class OffsetCoordinator {
         Errors unavailable = registry.availability();
         if (unavailable != Errors.NONE) return new DeleteResult(unavailable, Map.of());
         if (groupId == null || groupId.isEmpty()) return new DeleteResult(Errors.INVALID_GROUP_ID, Map.of());
+        ConsumerGroup consumerGroup = registry.consumerGroup(groupId);
+        if (consumerGroup != null) {
+            synchronized (consumerGroup) {
+                if (!consumerGroup.isDead()) {
+                    Map<PartitionId, Errors> errors = new LinkedHashMap<>();
+                    List<PartitionId> eligible = new ArrayList<>();
+                    for (PartitionId p : partitions) {
+                        if (consumerGroup.isSubscribedTo(p.topic())) errors.put(p, Errors.GROUP_SUBSCRIBED_TO_TOPIC);
+                        else eligible.add(p);
+                    }
+                    deleteEligible(groupId, eligible, errors);
+                    return new DeleteResult(Errors.NONE, errors);
+                }
+            }
+        }
         ClassicGroup group = registry.get(groupId);
         if (group == null) return new DeleteResult(Errors.GROUP_ID_NOT_FOUND, Map.of());
         Map<PartitionId, Errors> errors = new LinkedHashMap<>();
@@ -230,21 +286,26 @@ final class OffsetCoordinator {
                     }
                 }
             }
-            List<PartitionId> known = new ArrayList<>();
-            for (PartitionId p : eligible) {
-                if (exists(p)) known.add(p);
-                else errors.put(p, Errors.UNKNOWN_TOPIC_OR_PARTITION);
-            }
-            Errors outcome = Errors.NONE;
-            try {
-                int removed = registry.store().deleteOffsets(groupId, known);
-                LOG.info("Deleted {} committed offset(s) of group {}", removed, groupId);
-            } catch (BrokerException e) {
-                outcome = storeError(e);
-            }
-            for (PartitionId p : known) errors.put(p, outcome);
+            deleteEligible(groupId, eligible, errors);
         }
         return new DeleteResult(Errors.NONE, errors);
+    }
+
+    /** Deletes the offsets of {@code eligible} partitions that exist, recording each one's outcome. */
+    private void deleteEligible(String groupId, List<PartitionId> eligible, Map<PartitionId, Errors> errors) {
+        List<PartitionId> known = new ArrayList<>();
+        for (PartitionId p : eligible) {
+            if (exists(p)) known.add(p);
+            else errors.put(p, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        }
+        Errors outcome = Errors.NONE;
+        try {
+            int removed = registry.store().deleteOffsets(groupId, known);
+            LOG.info("Deleted {} committed offset(s) of group {}", removed, groupId);
+        } catch (BrokerException e) {
+            outcome = storeError(e);
+        }
+        for (PartitionId p : known) errors.put(p, outcome);
     }
 
     private static Map<PartitionId, Errors> allFailed(List<Commit> commits, Errors error) {

@@ -65,6 +65,11 @@ public final class ServerConfig {
         this.logRollJitterMs = isSet(LOG_ROLL_JITTER_MS) ? this.<Long>value(LOG_ROLL_JITTER_MS)
                 : this.<Integer>value(LOG_ROLL_JITTER_HOURS) * MS_PER_HOUR;
         checkListeners();
+        if (groupConsumerHeartbeatIntervalMs() >= groupConsumerSessionTimeoutMs()) {
+            throw ConfigException.invalidValue(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS,
+                    String.valueOf(groupConsumerHeartbeatIntervalMs()),
+                    "must be less than " + GROUP_CONSUMER_SESSION_TIMEOUT_MS + " (" + groupConsumerSessionTimeoutMs() + ")");
+        }
         this.mqttKafkaBridge = resolveMqttKafkaBridge();
         if (logCleanupPolicy().contains(CLEANUP_COMPACT) && !logCleanerEnable()) {
             LOG.warn("'{}' includes compact but '{}' is false: compacted topics will grow without bound",
@@ -383,6 +388,14 @@ public final class ServerConfig {
     public int groupMaxSessionTimeoutMs() { return value(GROUP_MAX_SESSION_TIMEOUT_MS); }
 
     public int groupMaxSize() { return value(GROUP_MAX_SIZE); }
+
+    public int groupConsumerHeartbeatIntervalMs() { return value(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS); }
+
+    public int groupConsumerSessionTimeoutMs() { return value(GROUP_CONSUMER_SESSION_TIMEOUT_MS); }
+
+    public List<String> groupConsumerAssignors() { return value(GROUP_CONSUMER_ASSIGNORS); }
+
+    public int groupConsumerMaxSize() { return value(GROUP_CONSUMER_MAX_SIZE); }
 
     public int offsetMetadataMaxBytes() { return value(OFFSET_METADATA_MAX_BYTES); }
 

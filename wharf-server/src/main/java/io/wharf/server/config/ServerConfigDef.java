@@ -100,6 +100,10 @@ final class ServerConfigDef {
     static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
     static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
     static final String GROUP_MAX_SIZE = "group.max.size";
+    static final String GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
+    static final String GROUP_CONSUMER_SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
+    static final String GROUP_CONSUMER_ASSIGNORS = "group.consumer.assignors";
+    static final String GROUP_CONSUMER_MAX_SIZE = "group.consumer.max.size";
     static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
     static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
     static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsets.retention.check.interval.ms";
@@ -341,6 +345,18 @@ final class ServerConfigDef {
                     "The largest session.timeout.ms a consumer may ask for.")
             .define(GROUP_MAX_SIZE, INT, "2147483647", atLeast(1),
                     "The most members one consumer group may have.")
+            .define(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, INT, "5000", atLeast(1),
+                    "How often members of a consumer group of the new protocol (`group.protocol=consumer`) "
+                            + "heartbeat; must be below `group.consumer.session.timeout.ms`.")
+            .define(GROUP_CONSUMER_SESSION_TIMEOUT_MS, INT, "45000", atLeast(1),
+                    "How long a member of a `group.protocol=consumer` group may go without a heartbeat before "
+                            + "it is removed and its partitions reassigned.")
+            .define(GROUP_CONSUMER_ASSIGNORS, LIST, "uniform,range",
+                    nonEmpty("assignor").and(distinct()).and(eachOneOf("uniform", "range")),
+                    "The server-side assignors that `group.protocol=consumer` groups may choose "
+                            + "(`group.remote.assignor`); the first is the default.")
+            .define(GROUP_CONSUMER_MAX_SIZE, INT, "2147483647", atLeast(1),
+                    "The most members one `group.protocol=consumer` group may have.")
             .define(OFFSET_METADATA_MAX_BYTES, INT, "4096", atLeast(0),
                     "The largest metadata string a committed offset may carry.")
             .define(OFFSETS_RETENTION_MINUTES, INT, "10080", atLeast(1),

@@ -161,6 +161,10 @@ class ServerConfigTest {
         "group.min.session.timeout.ms=1000",
         "group.max.session.timeout.ms=60000",
         "group.max.size=50",
+        "group.consumer.heartbeat.interval.ms=1000",
+        "group.consumer.session.timeout.ms=20000",
+        "group.consumer.assignors=range",
+        "group.consumer.max.size=40",
         "offset.metadata.max.bytes=100",
         "offsets.retention.minutes=60",
         "offsets.retention.check.interval.ms=5000",
@@ -243,6 +247,10 @@ class ServerConfigTest {
         assertThat(config.groupMinSessionTimeoutMs()).isEqualTo(1000);
         assertThat(config.groupMaxSessionTimeoutMs()).isEqualTo(60000);
         assertThat(config.groupMaxSize()).isEqualTo(50);
+        assertThat(config.groupConsumerHeartbeatIntervalMs()).isEqualTo(1000);
+        assertThat(config.groupConsumerSessionTimeoutMs()).isEqualTo(20000);
+        assertThat(config.groupConsumerAssignors()).containsExactly("range");
+        assertThat(config.groupConsumerMaxSize()).isEqualTo(40);
         assertThat(config.offsetMetadataMaxBytes()).isEqualTo(100);
         assertThat(config.offsetsRetentionMs()).isEqualTo(3_600_000L);
         assertThat(config.offsetsRetentionCheckIntervalMs()).isEqualTo(5000);
@@ -322,6 +330,21 @@ class ServerConfigTest {
         // A zero that is overridden by a more precise key does not matter, as in Kafka.
         assertThat(ServerConfig.fromMap(Map.of("log.retention.hours", "0", "log.retention.ms", "10"))
                 .logRetentionMs()).isEqualTo(10L);
+    }
+
+    @Test
+    void consumerGroupProtocolSettingsHaveKafkasDefaultsAndChecks() {
+        ServerConfig defaults = ServerConfig.fromMap(Map.of());
+        assertThat(defaults.groupConsumerHeartbeatIntervalMs()).isEqualTo(5000);
+        assertThat(defaults.groupConsumerSessionTimeoutMs()).isEqualTo(45000);
+        assertThat(defaults.groupConsumerAssignors()).containsExactly("uniform", "range");
+        assertThatThrownBy(() -> ServerConfig.fromMap(Map.of("group.consumer.heartbeat.interval.ms", "45000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid value '45000' for configuration key 'group.consumer.heartbeat.interval.ms': "
+                        + "must be less than group.consumer.session.timeout.ms (45000)");
+        assertThatThrownBy(() -> ServerConfig.fromMap(Map.of("group.consumer.assignors", "uniform,sticky")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'sticky' is not one of uniform, range");
     }
 
     @Test

@@ -1,0 +1,365 @@
+package io.wharf.e2e;
+
+import static io.wharf.e2e.GroupTestSupport.ownedExactlyOnce;
+import static io.wharf.e2e.GroupTestSupport.waitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.SubscriptionPattern;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.GroupType;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InconsistentGroupProtocolException;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ConsumerGroupHeartbeatRequest;
+import org.apache.kafka.common.requests.ConsumerGroupHeartbeatResponse;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The consumer group protocol of KIP-848 with the real {@code KafkaConsumer} ({@code group.protocol=consumer}):
+ * the broker assigns (uniform and range), rebalances move only the partitions that must move, regex
+ * subscriptions follow new topics, dead members are fenced by the session timeout, a group moves between the
+ * classic and the new protocol when empty, and Kafka's admin client and kafka-consumer-groups see both kinds.
+ */
+class ConsumerGroupProtocolTest {
+    private static final String TOPIC = "events";
+
+    @TempDir
+    Path dir;
+
+    private WharfTestBroker broker;
+    private final List<GroupTestSupport.Member> members = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        broker = WharfTestBroker.start(dir, "offsets.topic.num.partitions", "3",
+            "group.consumer.heartbeat.interval.ms", "500", "group.consumer.session.timeout.ms", "6000");
+        GroupTestSupport.createTopic(broker, TOPIC, 6);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (GroupTestSupport.Member m : members) m.close();
+        broker.close();
+    }
+
+    /** A consumer of the new protocol; it must not set the classic protocol's timeouts or assignors. */
+    private KafkaConsumer<String, String> consumer(String group, String... overrides) {
+        Properties p = broker.clientProperties();
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        for (int i = 0; i + 1 < overrides.length; i += 2) p.put(overrides[i], overrides[i + 1]);
+        return new KafkaConsumer<>(p);
+    }
+
+    private GroupTestSupport.Member member(String name, String group, String... overrides) {
+        List<String> all = new ArrayList<>(List.of(overrides));
+        all.addAll(List.of(ConsumerConfig.CLIENT_ID_CONFIG, name));
+        GroupTestSupport.Member m = new GroupTestSupport.Member(name, consumer(group, all.toArray(String[]::new)), List.of(TOPIC));
+        members.add(m);
+        return m;
+    }
+
+    @Test
+    void aConsumerGetsEveryPartitionCommitsAndTheAdminClientDescribesTheGroup() throws Exception {
+        GroupTestSupport.produce(broker, TOPIC, 6, 5);
+        try (KafkaConsumer<String, String> consumer = consumer("solo", ConsumerConfig.CLIENT_ID_CONFIG, "solo-client");
+             Admin admin = GroupTestSupport.admin(broker)) {
+            consumer.subscribe(List.of(TOPIC));
+            List<ConsumerRecord<String, String>> got = new ArrayList<>();
+            waitUntil("30 records arrive", () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(got::add);
+                return got.size() >= 30;
+            }, got::size);
+            assertThat(got).hasSize(30);
+            assertThat(consumer.assignment()).isEqualTo(GroupTestSupport.partitions(TOPIC, 6));
+            assertThat(consumer.groupMetadata().generationId()).as("member epoch").isPositive();
+            consumer.commitSync();
+
+            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of("solo")).all().get().get("solo");
+            assertThat(d.type()).isEqualTo(GroupType.CONSUMER);
+            assertThat(d.groupState()).isEqualTo(GroupState.STABLE);
+            assertThat(d.partitionAssignor()).isEqualTo("uniform");
+            assertThat(d.members()).hasSize(1);
+            MemberDescription m = d.members().iterator().next();
+            assertThat(m.clientId()).isEqualTo("solo-client");
+            assertThat(m.consumerId()).isEqualTo(consumer.groupMetadata().memberId());
+            assertThat(m.assignment().topicPartitions()).isEqualTo(GroupTestSupport.partitions(TOPIC, 6));
+            assertThat(m.targetAssignment()).isPresent();
+            assertThat(m.targetAssignment().get().topicPartitions()).isEqualTo(GroupTestSupport.partitions(TOPIC, 6));
+
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("solo")
+                .partitionsToOffsetAndMetadata().get();
+            assertThat(committed).hasSize(6);
+            committed.values().forEach(o -> assertThat(o.offset()).isEqualTo(5));
+            assertThat(admin.listGroups().all().get()).extracting(GroupListing::groupId, g -> g.type().orElseThrow())
+                .contains(org.assertj.core.groups.Tuple.tuple("solo", GroupType.CONSUMER));
+        }
+    }
+
+    @Test
+    void membersJoiningAndLeavingMoveOnlyThePartitionsThatMustMove() throws Exception {
+        Set<TopicPartition> all = GroupTestSupport.partitions(TOPIC, 6);
+        GroupTestSupport.Member m1 = member("m1", "incremental");
+        waitUntil("m1 owns all six", () -> m1.assignment().equals(all), m1::toString);
+        Set<TopicPartition> m1Before = m1.assignment();
+
+        GroupTestSupport.Member m2 = member("m2", "incremental");
+        waitUntil("m1 and m2 share the partitions 3 and 3", () -> ownedExactlyOnce(List.of(m1, m2), all)
+            && m1.assignment().size() == 3, () -> List.of(m1, m2));
+        assertThat(m1Before).containsAll(m1.assignment());
+        assertThat(m1.revoked.get()).as("m1 gave up only the three that moved").isEqualTo(3);
+
+        GroupTestSupport.Member m3 = member("m3", "incremental");
+        waitUntil("three members own two each", () -> ownedExactlyOnce(List.of(m1, m2, m3), all)
+            && m1.assignment().size() == 2 && m2.assignment().size() == 2, () -> List.of(m1, m2, m3));
+        assertThat(m1.revoked.get() + m2.revoked.get()).as("three moved to m2 before, now one from each to m3").isEqualTo(5);
+
+        Set<TopicPartition> m3Before = m3.assignment();
+        Set<TopicPartition> m1Kept = m1.assignment();
+        m2.leave();
+        waitUntil("m1 and m3 own three each", () -> ownedExactlyOnce(List.of(m1, m3), all)
+            && m1.assignment().size() == 3, () -> List.of(m1, m3));
+        assertThat(m1.assignment()).containsAll(m1Kept);
+        assertThat(m3.assignment()).containsAll(m3Before);
+        for (GroupTestSupport.Member m : List.of(m1, m3)) assertThat(m.failure()).as(m.name).isNull();
+    }
+
+    @Test
+    void everyRecordIsConsumedOnceWhileTheGroupRebalances() throws Exception {
+        GroupTestSupport.produce(broker, TOPIC, 6, 50);
+        GroupTestSupport.Member m1 = member("m1", "counted");
+        m1.commitEachPoll = true;
+        waitUntil("m1 has consumed some", () -> !m1.records.isEmpty(), m1::toString);
+        GroupTestSupport.Member m2 = member("m2", "counted");
+        m2.commitEachPoll = true;
+        waitUntil("all 300 records consumed", () -> m1.records.size() + m2.records.size() >= 300,
+            () -> m1.records.size() + "+" + m2.records.size());
+        waitUntil("m1 and m2 share the partitions", () -> ownedExactlyOnce(List.of(m1, m2),
+            GroupTestSupport.partitions(TOPIC, 6)) && m2.assignment().size() == 3, () -> List.of(m1, m2));
+        List<String> values = new ArrayList<>();
+        for (GroupTestSupport.Member m : List.of(m1, m2)) m.records.forEach(r -> values.add(r.value()));
+        assertThat(values).as("each record exactly once, though partitions moved mid-stream").hasSize(300)
+            .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void theRangeAssignorCoPartitionsTopicsWithTheSameCount() throws Exception {
+        GroupTestSupport.createTopic(broker, "left", 4);
+        GroupTestSupport.createTopic(broker, "right", 4);
+        List<GroupTestSupport.Member> two = new ArrayList<>();
+        for (String name : List.of("r1", "r2")) {
+            GroupTestSupport.Member m = new GroupTestSupport.Member(name, consumer("ranged",
+                ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG, "range"), List.of("left", "right"));
+            members.add(m);
+            two.add(m);
+        }
+        Set<TopicPartition> all = new HashSet<>(GroupTestSupport.partitions("left", 4));
+        all.addAll(GroupTestSupport.partitions("right", 4));
+        waitUntil("both members own four", () -> ownedExactlyOnce(two, all) && two.get(0).assignment().size() == 4,
+            two::toString);
+        for (GroupTestSupport.Member m : two) {
+            Set<Integer> left = new TreeSet<>();
+            Set<Integer> right = new TreeSet<>();
+            m.assignment().forEach(tp -> (tp.topic().equals("left") ? left : right).add(tp.partition()));
+            assertThat(left).as(m.name + " gets the same partition numbers of both topics").isEqualTo(right).hasSize(2);
+        }
+        try (Admin admin = GroupTestSupport.admin(broker)) {
+            assertThat(admin.describeConsumerGroups(List.of("ranged")).all().get().get("ranged").partitionAssignor())
+                .isEqualTo("range");
+        }
+    }
+
+    @Test
+    void aRegexSubscriptionFollowsTopicsCreatedLater() throws Exception {
+        GroupTestSupport.createTopic(broker, "metrics-cpu", 2);
+        GroupTestSupport.Member m = new GroupTestSupport.Member("regex", consumer("by-pattern"),
+            new SubscriptionPattern("metrics-.*"));
+        members.add(m);
+        waitUntil("the matching topic is assigned", () -> m.assignment().equals(GroupTestSupport.partitions("metrics-cpu", 2)),
+            m::toString);
+        GroupTestSupport.createTopic(broker, "metrics-disk", 1);
+        Set<TopicPartition> both = new HashSet<>(GroupTestSupport.partitions("metrics-cpu", 2));
+        both.add(new TopicPartition("metrics-disk", 0));
+        waitUntil("the new matching topic is assigned too", () -> m.assignment().equals(both), m::toString);
+        GroupTestSupport.produce(broker, "metrics-disk", 1, 3);
+        waitUntil("its records arrive", () -> m.records.stream().filter(r -> r.topic().equals("metrics-disk")).count() == 3,
+            () -> m.records.size());
+        assertThat(m.assignment()).as("events does not match").noneMatch(tp -> tp.topic().equals(TOPIC));
+    }
+
+    @Test
+    void aGroupMovesToTheClassicProtocolAndBackWhenEmptyKeepingItsOffsets() throws Exception {
+        GroupTestSupport.produce(broker, TOPIC, 6, 10);
+        TopicPartition p0 = new TopicPartition(TOPIC, 0);
+        try (KafkaConsumer<String, String> modern = consumer("migrating")) {
+            modern.subscribe(List.of(TOPIC));
+            waitUntil("assigned", () -> {
+                modern.poll(Duration.ofMillis(100));
+                return modern.assignment().size() == 6;
+            }, modern::assignment);
+            modern.commitSync(Map.of(p0, new OffsetAndMetadata(4)));
+        }
+        try (KafkaConsumer<String, String> classic = GroupTestSupport.consumer(broker, "migrating")) {
+            classic.subscribe(List.of(TOPIC));
+            waitUntil("assigned", () -> {
+                classic.poll(Duration.ofMillis(100));
+                return classic.assignment().size() == 6;
+            }, classic::assignment);
+            assertThat(classic.committed(Set.of(p0)).get(p0).offset())
+                .as("the classic member sees what the consumer member committed").isEqualTo(4);
+            classic.commitSync(Map.of(p0, new OffsetAndMetadata(7)));
+        }
+        try (KafkaConsumer<String, String> modern = consumer("migrating")) {
+            modern.subscribe(List.of(TOPIC));
+            waitUntil("assigned", () -> {
+                modern.poll(Duration.ofMillis(100));
+                return modern.assignment().size() == 6;
+            }, modern::assignment);
+            assertThat(modern.committed(Set.of(p0)).get(p0).offset()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void aClassicGroupWithMembersIsNotTakenOverByTheNewProtocol() throws Exception {
+        GroupTestSupport.Member classic = new GroupTestSupport.Member("classic", GroupTestSupport.consumer(broker, "taken"),
+            List.of(TOPIC));
+        members.add(classic);
+        waitUntil("the classic member owns all", () -> classic.assignment().size() == 6, classic::toString);
+        try (KafkaConsumer<String, String> modern = consumer("taken")) {
+            modern.subscribe(List.of(TOPIC));
+            assertThatThrownBy(() -> {
+                long deadline = System.nanoTime() + GroupTestSupport.WAIT.toNanos();
+                while (System.nanoTime() < deadline) modern.poll(Duration.ofMillis(100));
+            }).isInstanceOf(InconsistentGroupProtocolException.class).hasMessageContaining("classic group");
+        }
+        assertThat(classic.assignment()).hasSize(6);
+        try (Admin admin = GroupTestSupport.admin(broker)) {
+            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of("taken")).all().get().get("taken");
+            assertThat(d.type()).as("described through DescribeGroups after ConsumerGroupDescribe said not found")
+                .isEqualTo(GroupType.CLASSIC);
+            assertThat(d.members()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aMemberThatStopsHeartbeatingIsFencedAndItsPartitionsMove() throws Exception {
+        Set<TopicPartition> all = GroupTestSupport.partitions(TOPIC, 6);
+        GroupTestSupport.Member m1 = member("m1", "fencing");
+        GroupTestSupport.Member m2 = member("m2", "fencing");
+        waitUntil("shared", () -> ownedExactlyOnce(List.of(m1, m2), all) && m1.assignment().size() == 3,
+            () -> List.of(m1, m2));
+        m2.die();
+        waitUntil("m1 owns all six after m2's session expired", () -> m1.assignment().equals(all), m1::toString);
+        try (Admin admin = GroupTestSupport.admin(broker)) {
+            assertThat(admin.describeConsumerGroups(List.of("fencing")).all().get().get("fencing").members()).hasSize(1);
+        }
+    }
+
+    @Test
+    void badHeartbeatsGetKafkasErrors() throws Exception {
+        Uuid topicId = Uuid.fromString(broker.server().broker().topics().topic(TOPIC).orElseThrow().topicId());
+        try (RawKafkaConnection raw = new RawKafkaConnection(broker)) {
+            waitUntil("the coordinator has loaded", () -> {
+                try {
+                    short error = heartbeat(raw, join("probe", "p").setMemberEpoch(-1)).errorCode();
+                    return error != Errors.COORDINATOR_NOT_AVAILABLE.code() && error != Errors.COORDINATOR_LOAD_IN_PROGRESS.code();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, () -> "coordinator not available");
+            assertThat(heartbeat(raw, join("g", "a").setSubscribedTopicNames(null)).errorCode())
+                .isEqualTo(Errors.INVALID_REQUEST.code());
+            assertThat(heartbeat(raw, join("g", "a").setServerAssignor("sticky")).errorCode())
+                .isEqualTo(Errors.UNSUPPORTED_ASSIGNOR.code());
+            assertThat(heartbeat(raw, join("g", "a").setSubscribedTopicNames(null).setSubscribedTopicRegex("(")).errorCode())
+                .isEqualTo(Errors.INVALID_REGULAR_EXPRESSION.code());
+            assertThat(heartbeat(raw, join("g", "a").setMemberEpoch(3)).errorCode()).isEqualTo(Errors.UNKNOWN_MEMBER_ID.code());
+
+            var joined = heartbeat(raw, join("g", "a"));
+            assertThat(joined.errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(joined.memberEpoch()).isPositive();
+            assertThat(joined.assignment().topicPartitions()).hasSize(1);
+            assertThat(joined.assignment().topicPartitions().get(0).topicId()).isEqualTo(topicId);
+            assertThat(joined.assignment().topicPartitions().get(0).partitions()).containsExactly(0, 1, 2, 3, 4, 5);
+            assertThat(heartbeat(raw, join("g", "a").setMemberEpoch(joined.memberEpoch() + 1).setTopicPartitions(null)
+                .setRebalanceTimeoutMs(-1)).errorCode()).isEqualTo(Errors.FENCED_MEMBER_EPOCH.code());
+
+            // A static member cannot join under a second member id while its first is in the group.
+            assertThat(heartbeat(raw, join("s", "x").setInstanceId("i")).errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(heartbeat(raw, join("s", "y").setInstanceId("i")).errorCode())
+                .isEqualTo(Errors.UNRELEASED_INSTANCE_ID.code());
+
+            var left = heartbeat(raw, join("g", "a").setMemberEpoch(-1).setTopicPartitions(null));
+            assertThat(left.errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(left.memberEpoch()).isEqualTo(-1);
+        }
+    }
+
+    private static ConsumerGroupHeartbeatRequestData join(String group, String memberId) {
+        return new ConsumerGroupHeartbeatRequestData().setGroupId(group).setMemberId(memberId).setMemberEpoch(0)
+            .setRebalanceTimeoutMs(30000).setSubscribedTopicNames(List.of(TOPIC)).setTopicPartitions(List.of());
+    }
+
+    private static org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData heartbeat(RawKafkaConnection raw,
+            ConsumerGroupHeartbeatRequestData data) throws Exception {
+        ConsumerGroupHeartbeatResponse r = raw.send(new ConsumerGroupHeartbeatRequest.Builder(data).build((short) 1));
+        return r.data();
+    }
+
+    @Test
+    void kafkaConsumerGroupsShowsBothKindsOfGroup() throws Exception {
+        GroupTestSupport.Member modern = member("modern-client", "modern-group");
+        GroupTestSupport.Member classic = new GroupTestSupport.Member("classic-client",
+            GroupTestSupport.consumer(broker, "classic-group", ConsumerConfig.CLIENT_ID_CONFIG, "classic-client"), List.of(TOPIC));
+        members.add(classic);
+        waitUntil("both own all six", () -> modern.assignment().size() == 6 && classic.assignment().size() == 6,
+            () -> List.of(modern, classic));
+
+        String bs = broker.bootstrapServers();
+        String tool = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand";
+        KafkaTool.Result list = KafkaTool.run(dir, tool, null, "--bootstrap-server", bs, "--list", "--type");
+        assertThat(list.exit()).as(list.out()).isZero();
+        assertThat(list.out().lines().map(l -> l.trim().split("\\s+")).filter(c -> c.length == 2)
+            .map(c -> c[0] + " " + c[1])).as(list.out()).contains("modern-group Consumer", "classic-group Classic");
+
+        Map<String, String> clientOfGroup = new HashMap<>(Map.of("modern-group", "modern-client", "classic-group", "classic-client"));
+        for (Map.Entry<String, String> e : clientOfGroup.entrySet()) {
+            KafkaTool.Result members = KafkaTool.run(dir, tool, null, "--bootstrap-server", bs, "--describe", "--group",
+                e.getKey(), "--members");
+            assertThat(members.exit()).as(members.out()).isZero();
+            List<String> rows = members.out().lines().filter(l -> l.startsWith(e.getKey())).toList();
+            assertThat(rows).as(members.out()).hasSize(1);
+            assertThat(rows.get(0).trim()).as(members.out()).contains(e.getValue()).endsWith(" 6");
+        }
+    }
+}
