@@ -15,7 +15,9 @@ import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
  * What an application on an older kafka-clients does (OldKafkaClientsTest runs this file with the old jar):
- * an idempotent producer with acks=all, then a consumer group member that reads its records back and commits.
+ * an idempotent producer with acks=all, then a consumer group member that reads its records back and commits,
+ * then a transactional producer that commits one transaction and aborts another, read back read_committed
+ * (3.9 speaks transaction protocol 1, 4.0 protocol 2).
  * Only API that every client from 3.0 on has. Prints one line per result; exits non-zero on any failure.
  *
  * <p>Usage: java -cp kafka-clients.jar:slf4j-api.jar OldClient.java BOOTSTRAP TOPIC GROUP COUNT
@@ -51,5 +53,39 @@ public class OldClient {
             System.out.println("consumed " + String.join(",", values));
             System.out.println("committed " + committed.get(tp).offset());
         }
+        transactions(bootstrap, topic, group, count);
+    }
+
+    private static void transactions(String bootstrap, String topic, String group, int offset) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("transactional.id", group + "-txn");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, "t", "kept-1"));
+            producer.send(new ProducerRecord<>(topic, "t", "kept-2"));
+            producer.commitTransaction();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, "t", "aborted")).get();
+            producer.abortTransaction();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, "t", "kept-3"));
+            producer.commitTransaction();
+        }
+        Properties c = new Properties();
+        c.put("bootstrap.servers", bootstrap);
+        c.put("isolation.level", "read_committed");
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, offset);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (values.size() < 3 && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) values.add(r.value());
+            }
+        }
+        System.out.println("transactional " + String.join(",", values));
     }
 }

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Applications are not all upgraded at once: kafka-clients 3.9 and 4.0 (each in a JVM of its own, from the jars
  * the build copies to {@code target/old-kafka-clients}) produce idempotently with acks=all, consume in a group and
- * commit against the broker that the current client release is tested with; the current Admin client then sees
- * what they did.
+ * commit, and run transactions (3.9 on transaction protocol 1, 4.0 on protocol 2) against the broker that the
+ * current client release is tested with; the current Admin client then sees what they did.
  */
 class OldKafkaClientsTest {
     private static final int COUNT = 20;
@@ -63,7 +63,8 @@ class OldKafkaClientsTest {
             List<String> expected = new ArrayList<>();
             for (int i = 0; i < COUNT; i++) expected.add("k" + i + "=v" + i);
             assertThat(run.stdout().lines().toList()).as("stderr:%n%s", run.stderr()).containsExactly(
-                "version " + version, "produced " + COUNT, "consumed " + String.join(",", expected), "committed " + COUNT);
+                "version " + version, "produced " + COUNT, "consumed " + String.join(",", expected), "committed " + COUNT,
+                "transactional kept-1,kept-2,kept-3");
 
             TopicPartition tp = new TopicPartition(topic, 0);
             OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()

@@ -23,6 +23,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.EndTxnRequestData;
+import org.apache.kafka.common.message.EndTxnResponseData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
@@ -672,7 +673,7 @@ class TransactionProtocolTest {
     }
 
     @Test
-    void apiVersionsAdvertisesTheTransactionApisOfTransactionProtocolOne() throws Exception {
+    void apiVersionsAdvertisesTransactionProtocolTwoAndTheApisOfBoth() throws Exception {
         try (RawKafkaConnection c = new RawKafkaConnection(broker)) {
             ApiVersionsResponse response = c.send(new ApiVersionsRequest.Builder().build((short) 3));
             assertThat(Errors.forCode(response.data().errorCode())).isEqualTo(Errors.NONE);
@@ -680,16 +681,110 @@ class TransactionProtocolTest {
                 ApiKeys.INIT_PRODUCER_ID, new int[] {0, 5},
                 ApiKeys.ADD_PARTITIONS_TO_TXN, new int[] {0, 3},
                 ApiKeys.ADD_OFFSETS_TO_TXN, new int[] {0, 4},
-                ApiKeys.END_TXN, new int[] {0, 4},
-                ApiKeys.TXN_OFFSET_COMMIT, new int[] {0, 4});
+                ApiKeys.END_TXN, new int[] {0, 5},
+                ApiKeys.TXN_OFFSET_COMMIT, new int[] {0, 5});
             expected.forEach((key, range) -> {
                 ApiVersionsResponseData.ApiVersion v = response.data().apiKeys().find(key.id);
                 assertThat(v).as("%s advertised", key).isNotNull();
                 assertThat(new int[] {v.minVersion(), v.maxVersion()}).as("%s versions", key).containsExactly(range);
             });
-            // Transaction protocol 2 (KIP-890 part 2) is not offered: clients must keep to the versions above.
+            // Transaction protocol 2 (KIP-890 part 2) is finalized, as on a Kafka 4 cluster; clients of protocol 1
+            // keep the versions above it.
             ApiVersionsResponseData.FinalizedFeatureKey tv = response.data().finalizedFeatures().find("transaction.version");
-            assertThat(tv == null ? 0 : tv.maxVersionLevel()).as("finalized transaction.version").isLessThan((short) 2);
+            assertThat(tv).as("finalized transaction.version").isNotNull();
+            assertThat(tv.maxVersionLevel()).isEqualTo((short) 2);
+            assertThat(response.data().finalizedFeaturesEpoch()).isNotNegative();
+            assertThat(response.data().supportedFeatures().find("transaction.version").maxVersion()).isEqualTo((short) 2);
+        }
+    }
+
+    // ---- transaction protocol 2 (KIP-890 part 2) -------------------------------------------------------
+
+    private static EndTxnResponseData endTxnV5(RawKafkaConnection c, String transactionalId, ProducerSession s,
+                                               boolean commit) throws Exception {
+        EndTxnResponse response = c.send(new EndTxnRequest.Builder(new EndTxnRequestData().setTransactionalId(transactionalId)
+            .setProducerId(s.producerId()).setProducerEpoch(s.epoch()).setCommitted(commit), true).build((short) 5));
+        return response.data();
+    }
+
+    private static org.apache.kafka.clients.admin.TransactionDescription describe(String transactionalId) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(broker.clientProperties())) {
+            return admin.describeTransactions(List.of(transactionalId)).description(transactionalId).get();
+        }
+    }
+
+    @Test
+    void aV2WriteAddsItsPartitionAndEveryEndTxnBumpsTheEpochSoALateWriteIsFenced() throws Exception {
+        String topic = createTopic(broker, "tv2-implicit", 1, Map.of());
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (RawKafkaConnection c = connect(false)) {
+            ProducerSession s = init(c, "tv2-txn");
+            ProduceResponseData.PartitionProduceResponse first = produce(c, 12, "tv2-txn", tp, batch(s, 0, "one", "two"));
+            assertThat(Errors.forCode(first.errorCode())).as("no AddPartitionsToTxn needed").isEqualTo(Errors.NONE);
+            var ongoing = describe("tv2-txn");
+            assertThat(ongoing.state()).isEqualTo(org.apache.kafka.clients.admin.TransactionState.ONGOING);
+            assertThat(ongoing.topicPartitions()).containsExactly(tp);
+
+            EndTxnResponseData committed = endTxnV5(c, "tv2-txn", s, true);
+            assertThat(Errors.forCode(committed.errorCode())).isEqualTo(Errors.NONE);
+            assertThat(committed.producerId()).isEqualTo(s.producerId());
+            assertThat(committed.producerEpoch()).as("bumped by the commit").isEqualTo((short) (s.epoch() + 1));
+            EndTxnResponseData retried = endTxnV5(c, "tv2-txn", s, true);
+            assertThat(Errors.forCode(retried.errorCode())).as("a retry of the lost answer").isEqualTo(Errors.NONE);
+            assertThat(retried.producerEpoch()).isEqualTo(committed.producerEpoch());
+            assertThat(Errors.forCode(endTxnV5(c, "tv2-txn", s, false).errorCode())).as("not what was decided")
+                .isEqualTo(Errors.INVALID_TXN_STATE);
+            awaitStable(broker, tp, 3);
+
+            // A write of the finished transaction arriving late cannot open a hanging transaction.
+            ProduceResponseData.PartitionProduceResponse late = produce(c, 12, "tv2-txn", tp, batch(s, 2, "late"));
+            assertThat(Errors.forCode(late.errorCode())).isEqualTo(Errors.INVALID_PRODUCER_EPOCH);
+            assertThat(partition(topic, 0).logEndOffset()).isEqualTo(3);
+            assertThat(describe("tv2-txn").state()).isEqualTo(org.apache.kafka.clients.admin.TransactionState.COMPLETE_COMMIT);
+
+            // The next transaction runs at the new epoch; its abort bumps it again.
+            ProducerSession next = new ProducerSession(committed.producerId(), committed.producerEpoch());
+            assertThat(Errors.forCode(produce(c, 12, "tv2-txn", tp, batch(next, 0, "aborted")).errorCode())).isEqualTo(Errors.NONE);
+            EndTxnResponseData aborted = endTxnV5(c, "tv2-txn", next, false);
+            assertThat(Errors.forCode(aborted.errorCode())).isEqualTo(Errors.NONE);
+            assertThat(aborted.producerEpoch()).isEqualTo((short) (next.epoch() + 1));
+            awaitStable(broker, tp, 5);
+            assertThat(consume(tp, "read_committed")).containsExactly("one", "two");
+        }
+    }
+
+    @Test
+    void aV2TxnOffsetCommitAddsTheGroupsOffsetsPartition() throws Exception {
+        String topic = createTopic(broker, "tv2-offsets", 1, Map.of());
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (RawKafkaConnection c = connect(true)) {
+            ProducerSession s = init(c, "tv2-offsets-txn");
+            assertThat(txnOffsetCommit(c, 5, "tv2-offsets-txn", s, "tv2-group", tp, 11))
+                .as("no AddOffsetsToTxn needed").isEqualTo(Map.of(tp, Errors.NONE));
+            assertThat(fetchOffset(c, "tv2-group", tp, false).committedOffset()).as("not before the commit").isEqualTo(-1);
+            assertThat(Errors.forCode(endTxnV5(c, "tv2-offsets-txn", s, true).errorCode())).isEqualTo(Errors.NONE);
+            assertThat(fetchOffset(c, "tv2-group", tp, true).committedOffset()).isEqualTo(11);
+        }
+    }
+
+    @Test
+    void aV2AbortWithNothingOngoingBumpsTheEpochAndAV1EndTxnDoesNot() throws Exception {
+        try (RawKafkaConnection c = connect(false)) {
+            ProducerSession s = init(c, "tv2-empty-abort");
+            EndTxnResponseData aborted = endTxnV5(c, "tv2-empty-abort", s, false);
+            assertThat(Errors.forCode(aborted.errorCode())).isEqualTo(Errors.NONE);
+            assertThat(aborted.producerEpoch()).isEqualTo((short) (s.epoch() + 1));
+            assertThat(Errors.forCode(endTxnV5(c, "tv2-empty-abort",
+                new ProducerSession(s.producerId(), aborted.producerEpoch()), true).errorCode()))
+                .as("nothing to commit").isEqualTo(Errors.INVALID_TXN_STATE);
+
+            String topic = createTopic(broker, "tv1-epoch", 1, Map.of());
+            TopicPartition tp = new TopicPartition(topic, 0);
+            ProducerSession v1 = init(c, "tv1-keeps-epoch");
+            assertThat(addPartitions(c, "tv1-keeps-epoch", v1, tp)).isEqualTo(Map.of(tp, Errors.NONE));
+            assertThat(Errors.forCode(produce(c, 11, "tv1-keeps-epoch", tp, batch(v1, 0, "v1")).errorCode())).isEqualTo(Errors.NONE);
+            assertThat(endTxn(c, "tv1-keeps-epoch", v1, true)).isEqualTo(Errors.NONE);
+            assertThat(describe("tv1-keeps-epoch").producerEpoch()).isEqualTo(v1.epoch());
         }
     }
 }

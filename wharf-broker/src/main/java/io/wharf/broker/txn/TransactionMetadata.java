@@ -66,6 +66,16 @@ public record TransactionMetadata(String transactionalId, long producerId, short
             timeoutMs, TransactionState.PREPARE_ABORT, partitions, startTimestamp, now);
     }
 
+    /**
+     * Transaction protocol 2: ends the transaction with the epoch bumped, moving to {@code next} (PrepareCommit,
+     * PrepareAbort, or CompleteAbort for an abort with nothing ongoing); the markers carry the new epoch.
+     */
+    public TransactionMetadata bumpedForEnd(TransactionState next, long now) {
+        TransactionMetadata bumped = new TransactionMetadata(transactionalId, producerId, (short) (producerEpoch + 1),
+            producerEpoch, timeoutMs, state, partitions, startTimestamp, now);
+        return bumped.withState(next, now);
+    }
+
     /** Whether the epoch cannot be bumped any more, so the next session needs a new producer id. */
     public boolean epochExhausted() { return producerEpoch >= Short.MAX_VALUE - 1; }
 

@@ -11,7 +11,8 @@ import org.apache.kafka.common.requests.ApiVersionsResponse;
 /**
  * ApiVersions: advertises the {@link ApiRegistry} — only what is implemented. One exception, as Kafka 4
  * does: Produce is advertised from version 0, because librdkafka picks its record format from the
- * advertised Produce range (KAFKA-18659); versions 0-2 are then answered with UNSUPPORTED_VERSION.
+ * advertised Produce range (KAFKA-18659); versions 0-2 are then answered with UNSUPPORTED_VERSION. The
+ * feature levels come from {@link BrokerFeatures}.
  */
 public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequest> {
     private final ApiRegistry registry;
@@ -35,6 +36,9 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequest> 
             .setApiKey(r.api().id)
             .setMinVersion(r.api() == ApiKeys.PRODUCE ? 0 : r.minVersion())
             .setMaxVersion(r.maxVersion())));
-        return new ApiVersionsResponseData().setErrorCode(error.code()).setApiKeys(versions).setThrottleTimeMs(0);
+        ApiVersionsResponseData response = new ApiVersionsResponseData().setErrorCode(error.code()).setApiKeys(versions)
+            .setThrottleTimeMs(0);
+        BrokerFeatures.addTo(response);
+        return response;
     }
 }

@@ -21,8 +21,8 @@ public final class GroupApis {
     /** OffsetCommit and OffsetFetch v10 name topics by id and are still unstable in Kafka. */
     private static final int OFFSET_COMMIT_MAX = 9;
     private static final int OFFSET_FETCH_MAX = 9;
-    /** TxnOffsetCommit v5 belongs to transaction protocol 2, which this broker does not advertise. */
-    private static final int TXN_OFFSET_COMMIT_MAX = 4;
+    /** v5 is transaction protocol 2: the group's offsets partition joins the transaction implicitly. */
+    private static final int TXN_OFFSET_COMMIT_MAX = 5;
 
     private GroupApis() {
     }

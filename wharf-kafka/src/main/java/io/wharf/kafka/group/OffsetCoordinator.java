@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 final class OffsetCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(OffsetCoordinator.class);
     private static final short FIRST_TXN_OFFSET_COMMIT_VERSION_WITH_TRANSACTION_ABORTABLE = 4;
+    /** Transaction protocol 2: the producer sends no AddOffsetsToTxn; the commit adds the offsets partition. */
+    private static final short FIRST_TXN_OFFSET_COMMIT_VERSION_ADDING_IMPLICITLY = 5;
 
     private final GroupRegistry registry;
     private final TopicManager topics;
@@ -103,7 +105,7 @@ final class OffsetCoordinator {
 
     /**
      * TxnOffsetCommit: stores {@code commits} as part of the producer's transaction, which must be ongoing
-     * and include the group's offsets partition (AddOffsetsToTxn). They become committed offsets when the
+     * and include the group's offsets partition (AddOffsetsToTxn; from v5 the commit adds it). They become committed offsets when the
      * transaction commits. A commit carrying member information (v3+, from a consumer's group metadata) is
      * checked against the group like OffsetCommit; one without is accepted whatever the group's members.
      */
@@ -114,8 +116,10 @@ final class OffsetCoordinator {
         if (unavailable != Errors.NONE) return allFailed(commits, unavailable);
         if (groupId == null || groupId.isEmpty()) return allFailed(commits, Errors.INVALID_GROUP_ID);
         PartitionId offsetsPartition = new PartitionId(OffsetsTopic.NAME, registry.store().partitionFor(groupId));
-        Errors invalidTxn = TransactionVerifier.notInTransaction(
-            transactions.verify(transactionalId, producerId, producerEpoch, offsetsPartition), version,
+        Errors verified = version >= FIRST_TXN_OFFSET_COMMIT_VERSION_ADDING_IMPLICITLY
+            ? transactions.verifyOrAdd(transactionalId, producerId, producerEpoch, offsetsPartition)
+            : transactions.verify(transactionalId, producerId, producerEpoch, offsetsPartition);
+        Errors invalidTxn = TransactionVerifier.notInTransaction(verified, version,
             FIRST_TXN_OFFSET_COMMIT_VERSION_WITH_TRANSACTION_ABORTABLE);
         if (invalidTxn != Errors.NONE) return allFailed(commits, invalidTxn);
         boolean hasMemberInfo = generationId >= 0 || (memberId != null && !memberId.isEmpty()) || groupInstanceId != null;

@@ -53,6 +53,8 @@ final class ProduceHandler implements ApiHandler<ProduceRequest> {
     /** Kafka's AdminUtils.ADMIN_CLIENT_ID: the only client allowed to append to internal topics. */
     private static final String ADMIN_CLIENT_ID = "__admin_client";
     private static final short FIRST_VERSION_WITH_TRANSACTION_ABORTABLE = 11;
+    /** Transaction protocol 2 (KIP-890 part 2): a transactional write adds its partition to the transaction. */
+    private static final short FIRST_VERSION_ADDING_PARTITIONS_IMPLICITLY = 12;
 
     private final TopicManager topics;
     private final PartitionLeaders leaders;
@@ -149,16 +151,21 @@ final class ProduceHandler implements ApiHandler<ProduceRequest> {
     }
 
     /**
-     * NONE unless the records are transactional and their transaction does not include the partition. While
-     * the coordinator loads, the producer is told NOT_ENOUGH_REPLICAS, which it retries, as Kafka does.
+     * NONE unless the records are transactional and their transaction does not include the partition (from v12,
+     * transaction protocol 2, the partition is added to the transaction instead). While the coordinator loads,
+     * or the previous transaction's markers are still being written, the producer is told NOT_ENOUGH_REPLICAS,
+     * which it retries, as Kafka does.
      */
     private Errors verifyTransaction(short version, MemoryRecords records, String transactionalId, PartitionId id) {
         Iterator<MutableRecordBatch> batches = records.batches().iterator();
         if (!batches.hasNext()) return Errors.NONE;
         RecordBatch batch = batches.next();
         if (!batch.isTransactional()) return Errors.NONE;
-        Errors error = transactions.verify(transactionalId, batch.producerId(), batch.producerEpoch(), id);
-        if (error == Errors.COORDINATOR_LOAD_IN_PROGRESS || error == Errors.COORDINATOR_NOT_AVAILABLE) {
+        Errors error = version >= FIRST_VERSION_ADDING_PARTITIONS_IMPLICITLY
+            ? transactions.verifyOrAdd(transactionalId, batch.producerId(), batch.producerEpoch(), id)
+            : transactions.verify(transactionalId, batch.producerId(), batch.producerEpoch(), id);
+        if (error == Errors.COORDINATOR_LOAD_IN_PROGRESS || error == Errors.COORDINATOR_NOT_AVAILABLE
+            || error == Errors.CONCURRENT_TRANSACTIONS) {
             return Errors.NOT_ENOUGH_REPLICAS;
         }
         return TransactionVerifier.notInTransaction(error, version, FIRST_VERSION_WITH_TRANSACTION_ABORTABLE);

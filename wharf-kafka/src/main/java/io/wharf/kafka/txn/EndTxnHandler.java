@@ -12,11 +12,13 @@ import org.apache.kafka.common.requests.EndTxnRequest;
 import org.apache.kafka.common.requests.EndTxnResponse;
 
 /**
- * EndTxn v0–4 (v5 belongs to transaction protocol 2, which this broker does not advertise): commits or
- * aborts the producer's ongoing transaction. Answered once every marker is written.
+ * EndTxn: commits or aborts the producer's ongoing transaction, answered once every marker is written.
+ * From v5 (transaction protocol 2) the producer epoch is bumped and the answer carries the producer id and
+ * epoch to go on with.
  */
 final class EndTxnHandler implements ApiHandler<EndTxnRequest> {
     private static final short FIRST_VERSION_WITH_PRODUCER_FENCED = 2;
+    private static final short FIRST_VERSION_BUMPING_EPOCH = 5;
 
     private final TransactionCoordinator coordinator;
     private final BlockingWork work;
@@ -29,6 +31,14 @@ final class EndTxnHandler implements ApiHandler<EndTxnRequest> {
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestContext context, EndTxnRequest request) {
         EndTxnRequestData d = request.data();
+        if (context.apiVersion() >= FIRST_VERSION_BUMPING_EPOCH) {
+            return work.submit(() -> {
+                TransactionCoordinator.EndResult r = coordinator.endTransactionBumpingEpoch(d.transactionalId(),
+                    d.producerId(), d.producerEpoch(), d.committed());
+                return new EndTxnResponse(new EndTxnResponseData().setThrottleTimeMs(0).setErrorCode(r.error().code())
+                    .setProducerId(r.producerId()).setProducerEpoch(r.producerEpoch()));
+            });
+        }
         return work.submit(() -> {
             Errors error = coordinator.endTransaction(d.transactionalId(), d.producerId(), d.producerEpoch(), d.committed());
             Errors answer = TxnErrors.forVersion(error, context.apiVersion(), FIRST_VERSION_WITH_PRODUCER_FENCED);

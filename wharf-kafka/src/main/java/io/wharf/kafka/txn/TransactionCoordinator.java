@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kafka's transaction coordinator (transaction protocol version 1): gives each transactional id a producer
+ * Kafka's transaction coordinator, transaction protocols 1 and 2: gives each transactional id a producer
  * id and an epoch that fences older instances of the producer, records which partitions each transaction
  * writes to, and ends transactions by writing COMMIT or ABORT markers to those partitions. Every transition is
  * written to {@code __transaction_state} ({@link TransactionLog}) before it takes effect, so a restarted
@@ -32,6 +32,13 @@ import org.slf4j.LoggerFactory;
  * afterwards, this one writes the markers (all local) before answering; a producer therefore rarely sees
  * CONCURRENT_TRANSACTIONS. Markers that cannot be written (a partition's log failed) leave the transaction in
  * PrepareCommit/PrepareAbort and are retried by {@link #abortTimedOutTransactions}.
+ *
+ * <p>Transaction protocol 2 (KIP-890 part 2, advertised as the {@code transaction.version} feature at 2):
+ * partitions join the transaction implicitly with the producer's first write to them ({@link #verifyOrAdd}),
+ * and every EndTxn v5 bumps the producer epoch: the markers carry the new epoch, so a late write of the
+ * finished transaction (at the old epoch) is fenced instead of opening a hanging transaction, and the
+ * producer carries on with the new epoch (or, once the epoch is exhausted, a new producer id at epoch 0).
+ * Clients of protocol 1 (EndTxn v4 and older) keep their epoch across transactions, as before.
  *
  * <p>Thread-safety: each transactional id's transitions are serialised on its {@link Entry}; different ids
  * proceed in parallel. {@link #verify} reads without locking (the Produce path).
@@ -51,8 +58,20 @@ final class TransactionCoordinator implements TransactionVerifier {
         volatile TransactionMetadata metadata;
         /** Set once expired and removed from the map: a caller still holding it must look again. */
         boolean removed;
+        /**
+         * The producer id and epoch of the last EndTxn v5 that completed, and whether it committed: a retry of
+         * it (its answer was lost) is answered with the producer id and epoch it moved to. In memory only.
+         */
+        long endedProducerId = -1;
+        short endedEpoch = TransactionMetadata.NO_EPOCH;
+        boolean endedWithCommit;
 
         Entry(TransactionMetadata metadata) { this.metadata = metadata; }
+    }
+
+    /** EndTxn v5's answer: the producer id and epoch to carry on with. */
+    record EndResult(Errors error, long producerId, short producerEpoch) {
+        static EndResult failed(Errors error) { return new EndResult(error, -1, TransactionMetadata.NO_EPOCH); }
     }
 
     /** InitProducerId's answer. */
@@ -206,6 +225,75 @@ final class TransactionCoordinator implements TransactionVerifier {
             case PREPARE_ABORT -> commit ? Errors.INVALID_TXN_STATE : Errors.CONCURRENT_TRANSACTIONS;
             default -> Errors.INVALID_TXN_STATE;
         });
+    }
+
+    /**
+     * EndTxn v5 (transaction protocol 2): commits or aborts the ongoing transaction with the epoch bumped, and
+     * answers with the producer id and epoch the producer goes on with. An abort with no transaction ongoing
+     * bumps the epoch too (a write of the producer may have been in flight). A retry of the last EndTxn gets
+     * its answer again.
+     */
+    EndResult endTransactionBumpingEpoch(String transactionalId, long producerId, short producerEpoch, boolean commit) {
+        Errors unavailable = availability();
+        if (unavailable != Errors.NONE) return EndResult.failed(unavailable);
+        Entry entry = transactions.get(transactionalId);
+        if (entry == null) return EndResult.failed(Errors.INVALID_PRODUCER_ID_MAPPING);
+        synchronized (entry) {
+            TransactionMetadata ended = entry.metadata;
+            boolean nothingSince = ended.state() == TransactionState.COMPLETE_COMMIT
+                || ended.state() == TransactionState.COMPLETE_ABORT;
+            if (!entry.removed && nothingSince && entry.endedProducerId == producerId && entry.endedEpoch == producerEpoch) {
+                TransactionMetadata current = ended;
+                return entry.endedWithCommit == commit ? new EndResult(Errors.NONE, current.producerId(), current.producerEpoch())
+                    : EndResult.failed(Errors.INVALID_TXN_STATE);
+            }
+            Errors invalid = checkProducer(entry, producerId, producerEpoch);
+            if (invalid != null) return EndResult.failed(invalid);
+            TransactionMetadata current = entry.metadata;
+            long now = clock.getAsLong();
+            try {
+                switch (current.state()) {
+                    case ONGOING -> {
+                        Errors error = record(entry, current.bumpedForEnd(commit ? TransactionState.PREPARE_COMMIT
+                            : TransactionState.PREPARE_ABORT, now));
+                        if (error != Errors.NONE) return EndResult.failed(error);
+                        if (!completeMarkers(entry)) return EndResult.failed(Errors.CONCURRENT_TRANSACTIONS);
+                    }
+                    case EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT -> {
+                        if (commit) return EndResult.failed(Errors.INVALID_TXN_STATE);
+                        Errors error = record(entry, current.bumpedForEnd(TransactionState.COMPLETE_ABORT, now));
+                        if (error != Errors.NONE) return EndResult.failed(error);
+                    }
+                    default -> {
+                        return EndResult.failed(Errors.CONCURRENT_TRANSACTIONS);
+                    }
+                }
+                if (entry.metadata.epochExhausted()) {
+                    TransactionMetadata finished = entry.metadata;
+                    Errors error = record(entry, finished.withNewEpoch(producerIds.nextProducerId(), (short) 0,
+                        finished.timeoutMs(), now).withState(finished.state(), now));
+                    if (error != Errors.NONE) return EndResult.failed(error);
+                }
+            } catch (RuntimeException e) {
+                return EndResult.failed(writeError(transactionalId, e));
+            }
+            entry.endedProducerId = producerId;
+            entry.endedEpoch = producerEpoch;
+            entry.endedWithCommit = commit;
+            return new EndResult(Errors.NONE, entry.metadata.producerId(), entry.metadata.producerEpoch());
+        }
+    }
+
+    @Override
+    public Errors verifyOrAdd(String transactionalId, long producerId, short producerEpoch, PartitionId partition) {
+        Errors verified = verify(transactionalId, producerId, producerEpoch, partition);
+        if (verified != Errors.INVALID_TXN_STATE) return verified;
+        Errors error = withCurrentProducer(transactionalId, producerId, producerEpoch, (entry, current) -> {
+            if (current.state().isPreparing()) return Errors.CONCURRENT_TRANSACTIONS;
+            if (current.state() == TransactionState.ONGOING && current.partitions().contains(partition)) return Errors.NONE;
+            return record(entry, current.withPartitions(List.of(partition), clock.getAsLong()));
+        });
+        return error == Errors.PRODUCER_FENCED ? Errors.INVALID_PRODUCER_EPOCH : error;
     }
 
     /** A change of one transactional id's state, run under its lock. */

@@ -20,6 +20,14 @@ public interface TransactionVerifier {
     Errors verify(String transactionalId, long producerId, short producerEpoch, PartitionId partition);
 
     /**
+     * Transaction protocol 2 (KIP-890 part 2, Produce v12+ and TxnOffsetCommit v5+): as {@link #verify}, but
+     * a partition the transaction does not include yet is added to it (starting the transaction if none is
+     * ongoing) instead of refused: the producer no longer sends AddPartitionsToTxn or AddOffsetsToTxn. Also
+     * CONCURRENT_TRANSACTIONS while the previous transaction's markers are still being written.
+     */
+    Errors verifyOrAdd(String transactionalId, long producerId, short producerEpoch, PartitionId partition);
+
+    /**
      * What a write outside its transaction is told: INVALID_TXN_STATE (fatal for the producer) for request
      * versions before {@code firstAbortableVersion}, TRANSACTION_ABORTABLE (KIP-890: the producer aborts and
      * carries on) from it — Produce v11 and TxnOffsetCommit v4, as Kafka answers.

@@ -23,7 +23,7 @@ public final class TxnApis {
     private static final Logger LOG = LoggerFactory.getLogger(TxnApis.class);
     private static final int INIT_PRODUCER_ID_MAX = 5; // v6 is two-phase commit (KIP-939)
     private static final int ADD_PARTITIONS_TO_TXN_MAX = 3; // v4+ are broker-to-broker verification
-    private static final int END_TXN_MAX = 4; // v5 is transaction protocol 2
+    private static final int END_TXN_MAX = 5;
     private static final int ADD_OFFSETS_TO_TXN_MAX = 4;
 
     private TxnApis() {

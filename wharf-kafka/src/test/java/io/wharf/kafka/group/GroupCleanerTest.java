@@ -7,6 +7,7 @@ import io.wharf.broker.group.CommittedOffset;
 import io.wharf.broker.group.OffsetStore;
 import io.wharf.broker.topic.PartitionId;
 import io.wharf.kafka.BrokerCore;
+import io.wharf.kafka.txn.TransactionVerifier;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,13 @@ class GroupCleanerTest {
         broker.topics().createTopic("u", 1, (short) 1, Map.of(), false);
         scheduler = Executors.newSingleThreadScheduledExecutor();
         registry = loadedRegistry();
-        offsets = new OffsetCoordinator(registry, broker.topics(), CONFIG, (id, pid, epoch, p) -> Errors.INVALID_TXN_STATE);
+        offsets = new OffsetCoordinator(registry, broker.topics(), CONFIG, new TransactionVerifier() {
+            @Override
+            public Errors verify(String id, long pid, short epoch, PartitionId p) { return Errors.INVALID_TXN_STATE; }
+
+            @Override
+            public Errors verifyOrAdd(String id, long pid, short epoch, PartitionId p) { return Errors.INVALID_TXN_STATE; }
+        });
     }
 
     private GroupRegistry loadedRegistry() throws Exception {
