@@ -1,6 +1,7 @@
 package io.wharf.kafka;
 
 import io.wharf.kafka.group.ConsumerGroupConfig;
+import io.wharf.kafka.share.ShareGroupConfig;
 import io.wharf.kafka.txn.TransactionConfig;
 
 /**
@@ -12,5 +13,5 @@ public record KafkaSettings(boolean autoCreateTopics, int numPartitions, short d
                             int groupInitialRebalanceDelayMs, int groupMinSessionTimeoutMs,
                             int groupMaxSessionTimeoutMs, int groupMaxSize, int offsetMetadataMaxBytes,
                             long offsetsRetentionMs, long offsetsRetentionCheckIntervalMs,
-                            ConsumerGroupConfig consumerGroups) {
+                            ConsumerGroupConfig consumerGroups, ShareGroupConfig shareGroups) {
 }

@@ -1,8 +1,10 @@
 package io.wharf.server;
 
 import io.wharf.broker.BrokerSettings;
+import io.wharf.broker.share.ShareSettings;
 import io.wharf.kafka.KafkaSettings;
 import io.wharf.kafka.group.ConsumerGroupConfig;
+import io.wharf.kafka.share.ShareGroupConfig;
 import io.wharf.kafka.txn.TransactionConfig;
 import io.wharf.log.LogConfig;
 import io.wharf.log.LogManagerSettings;
@@ -67,7 +69,10 @@ final class ServerSettings {
             c.groupInitialRebalanceDelayMs(), c.groupMinSessionTimeoutMs(), c.groupMaxSessionTimeoutMs(),
             c.groupMaxSize(), c.offsetMetadataMaxBytes(), c.offsetsRetentionMs(), c.offsetsRetentionCheckIntervalMs(),
             new ConsumerGroupConfig(c.groupConsumerHeartbeatIntervalMs(), c.groupConsumerSessionTimeoutMs(),
-                c.groupConsumerAssignors(), c.groupConsumerMaxSize()));
+                c.groupConsumerAssignors(), c.groupConsumerMaxSize()),
+            new ShareGroupConfig(c.groupShareHeartbeatIntervalMs(), c.groupShareSessionTimeoutMs(), c.groupShareMaxSize(),
+                c.groupShareAutoOffsetReset(), new ShareSettings(c.groupShareDeliveryCountLimit(),
+                    c.groupShareRecordLockDurationMs(), c.groupSharePartitionMaxRecordLocks())));
     }
 
     static TransactionConfig transactions(ServerConfig c) {

@@ -15,8 +15,8 @@ import java.util.NavigableSet;
 import java.util.TreeSet;
 
 /**
- * The persisted half of a durable queue's {@link QueueCursor}: a log of its own, next to the queue's
- * message log, to which every settlement is appended before it takes effect, so that a restart (or a
+ * The persisted half of a durable queue's {@link QueueCursor} (or a Kafka share partition's): a log of its
+ * own, next to the message log, to which every settlement is appended before it takes effect, so that a restart (or a
  * {@code kill -9}: the append is in the page cache) redelivers nothing that was acknowledged.
  *
  * <p>Records, keyed by their kind:
@@ -30,7 +30,7 @@ import java.util.TreeSet;
  *
  * <p>Not thread-safe: called under its queue's lock.
  */
-final class CursorJournal {
+public final class CursorJournal {
     private static final byte[] SETTLED = {'s'};
     private static final byte[] CHECKPOINT = {'c'};
     /** Settlements between two checkpoints. */
@@ -39,12 +39,12 @@ final class CursorJournal {
     private final Log log;
     private int sinceCheckpoint;
 
-    CursorJournal(Log log) {
+    public CursorJournal(Log log) {
         this.log = log;
     }
 
     /** The floor and settled offsets the journal holds (a fresh cursor at {@code defaultFloor} if it is empty). */
-    QueueCursor load(long defaultFloor) {
+    public QueueCursor load(long defaultFloor) {
         long[] floor = {defaultFloor};
         NavigableSet<Long> settled = new TreeSet<>();
         InternalTopic.replay(log, batch -> RecordDecoder.forEach(batch, record -> {
@@ -64,8 +64,11 @@ final class CursorJournal {
         return QueueCursor.restore(Math.max(floor[0], defaultFloor), settled);
     }
 
+    /** Whether nothing was ever journalled (the cursor is new). */
+    public boolean isEmpty() { return log.logEndOffset() == 0; }
+
     /** Appends settlements; call before the cursor settles them. */
-    void settled(long[] offsets, int count) {
+    public void settled(long[] offsets, int count) {
         if (count == 0) return;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(8 + count * 3);
         writeOffsets(new DataOutputStream(bytes), offsets, count);
@@ -74,10 +77,10 @@ final class CursorJournal {
     }
 
     /** Whether enough settlements accumulated to write a checkpoint. */
-    boolean checkpointDue() { return sinceCheckpoint >= CHECKPOINT_EVERY; }
+    public boolean checkpointDue() { return sinceCheckpoint >= CHECKPOINT_EVERY; }
 
     /** Writes the cursor's state as a checkpoint and drops the journal before it. */
-    void checkpoint(QueueCursor cursor) {
+    public void checkpoint(QueueCursor cursor) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         long[] settled = cursor.settledAboveFloor().stream().mapToLong(Long::longValue).toArray();

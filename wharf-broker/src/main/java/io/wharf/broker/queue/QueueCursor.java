@@ -111,6 +111,19 @@ public final class QueueCursor {
     /** Whether {@code offset} is out with a consumer. */
     public boolean isInFlight(long offset) { return inFlight.containsKey(offset); }
 
+    /** Whether {@code offset} is out with {@code owner}. */
+    public boolean isInFlightWith(long offset, long owner) {
+        InFlight f = inFlight.get(offset);
+        return f != null && f.owner() == owner;
+    }
+
+    /** How often {@code offset} has been delivered: while in flight or requeued; 0 otherwise. */
+    public int deliveryCount(long offset) {
+        InFlight f = inFlight.get(offset);
+        if (f != null) return f.deliveryCount();
+        return requeuedCounts.getOrDefault(offset, 0);
+    }
+
     /**
      * Settles {@code offset} (acknowledged, dropped or dead-lettered), whether in flight, requeued or never
      * delivered; returns false if it was settled already.

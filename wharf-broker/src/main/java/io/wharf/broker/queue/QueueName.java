@@ -1,8 +1,5 @@
 package io.wharf.broker.queue;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
 
 /**
@@ -21,28 +18,11 @@ public record QueueName(String vhost, String name) {
 
     /** The name of the queue's message log ({@code q~<readable>~<hash>}). */
     public String logName() {
-        StringBuilder readable = new StringBuilder();
-        for (int i = 0; i < name.length() && readable.length() < READABLE_PREFIX; i++) {
-            char c = name.charAt(i);
-            readable.append(c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '_') ? c : '_');
-        }
-        return "q~" + readable + "~" + hash();
+        return "q~" + LogNames.readable(name, READABLE_PREFIX) + "~" + LogNames.hash(vhost + '\0' + name);
     }
 
     /** The name of a durable queue's cursor journal. */
     public String cursorLogName() { return logName() + "~cursor"; }
-
-    private String hash() {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                .digest((vhost + '\0' + name).getBytes(StandardCharsets.UTF_8));
-            StringBuilder hex = new StringBuilder();
-            for (int i = 0; i < 10; i++) hex.append(String.format("%02x", digest[i]));
-            return hex.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    }
 
     @Override
     public String toString() { return "'" + name + "' in vhost '" + vhost + "'"; }

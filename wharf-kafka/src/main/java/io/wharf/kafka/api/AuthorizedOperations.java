@@ -5,7 +5,8 @@ import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * The authorized-operations bit fields of Metadata (topics) and DescribeCluster (the cluster). Wharf has no
+ * The authorized-operations bit fields of Metadata (topics), DescribeCluster (the cluster) and the group
+ * descriptions. Wharf has no
  * Kafka authorizer yet, so every client may do every operation a resource supports — what Kafka reports
  * when no authorizer is configured. This is the one place to change when ACLs arrive.
  */
@@ -14,6 +15,7 @@ public final class AuthorizedOperations {
         AclOperation.ALTER, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS);
     private static final int CLUSTER = bits(AclOperation.CREATE, AclOperation.CLUSTER_ACTION, AclOperation.DESCRIBE_CONFIGS,
         AclOperation.ALTER_CONFIGS, AclOperation.IDEMPOTENT_WRITE, AclOperation.ALTER, AclOperation.DESCRIBE);
+    private static final int GROUP = bits(AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DELETE);
 
     private AuthorizedOperations() {
     }
@@ -21,6 +23,9 @@ public final class AuthorizedOperations {
     public static int topic() { return TOPIC; }
 
     public static int cluster() { return CLUSTER; }
+
+    /** Every operation a group supports (DescribeGroups, ConsumerGroupDescribe, ShareGroupDescribe). */
+    public static int group() { return GROUP; }
 
     private static int bits(AclOperation... operations) {
         Set<Byte> codes = new java.util.HashSet<>();

@@ -12,4 +12,12 @@ public record RequestContext(RequestHeader header, SocketAddress clientAddress, 
     public short apiVersion() { return header.apiVersion(); }
 
     public String clientId() { return header.clientId(); }
+
+    /** The client's address as Kafka's group descriptions show it ({@code /127.0.0.1}). */
+    public String clientHost() {
+        if (clientAddress instanceof java.net.InetSocketAddress inet && inet.getAddress() != null) {
+            return "/" + inet.getAddress().getHostAddress();
+        }
+        return String.valueOf(clientAddress);
+    }
 }

@@ -54,7 +54,7 @@ final class ConsumerGroupHandlers {
         ConsumerGroupCoordinator.Heartbeat heartbeat = new ConsumerGroupCoordinator.Heartbeat(d.groupId(), d.memberId(),
             d.memberEpoch(), d.instanceId(), d.rackId(), d.rebalanceTimeoutMs(), d.subscribedTopicNames(),
             d.subscribedTopicRegex(), d.serverAssignor(), owned, context.clientId(),
-            MembershipHandlers.clientHost(context.clientAddress()));
+            context.clientHost());
         ConsumerGroupCoordinator.HeartbeatResult r = coordinator.heartbeat(heartbeat);
         ConsumerGroupHeartbeatResponseData data = new ConsumerGroupHeartbeatResponseData()
             .setErrorCode(r.error().code())

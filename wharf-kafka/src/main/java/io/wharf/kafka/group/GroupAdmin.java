@@ -15,16 +15,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The administrative view of groups: DescribeGroups, ListGroups and DeleteGroups. ListGroups and
- * DeleteGroups cover both kinds of group, classic (Kafka's group type "classic") and KIP-848 consumer groups
- * (type "consumer"); DescribeGroups describes classic groups (ConsumerGroupDescribe the others). A group that
+ * DeleteGroups cover both kinds of group, classic (Kafka's group type "classic"), KIP-848 consumer groups
+ * (type "consumer") and share groups (type "share"); DescribeGroups describes classic groups (ConsumerGroupDescribe the others). A group that
  * exists only through committed offsets is a classic group, Empty with no protocol type, as in Kafka.
  */
 final class GroupAdmin {
     private static final Logger LOG = LoggerFactory.getLogger(GroupAdmin.class);
     static final String CLASSIC_TYPE = "classic";
     static final String CONSUMER_TYPE = "consumer";
+    static final String SHARE_TYPE = "share";
 
     private final GroupRegistry registry;
+    private final ShareGroupView shareGroups;
 
     /** A member as DescribeGroups shows it; metadata and assignment only in a Stable group. */
     record MemberSummary(String memberId, String groupInstanceId, String clientId, String clientHost, byte[] metadata,
@@ -40,8 +42,9 @@ final class GroupAdmin {
     record Listed(String groupId, String protocolType, String state, String type) {
     }
 
-    GroupAdmin(GroupRegistry registry) {
+    GroupAdmin(GroupRegistry registry, ShareGroupView shareGroups) {
         this.registry = registry;
+        this.shareGroups = shareGroups;
     }
 
     GroupSummary describe(String groupId) {
@@ -70,7 +73,7 @@ final class GroupAdmin {
 
     /**
      * The groups in one of {@code states} (all when empty; matched ignoring case) and of one of {@code types}
-     * (all when empty; "classic" or "consumer"). COORDINATOR_LOAD_IN_PROGRESS while loading.
+     * (all when empty; "classic", "consumer" or "share"). COORDINATOR_LOAD_IN_PROGRESS while loading.
      */
     ListResult list(List<String> states, List<String> types) {
         Errors unavailable = registry.availability();
@@ -78,6 +81,7 @@ final class GroupAdmin {
         Set<String> stateFilter = states.stream().map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         boolean classicWanted = types.isEmpty() || types.stream().anyMatch(t -> t.equalsIgnoreCase(CLASSIC_TYPE));
         boolean consumerWanted = types.isEmpty() || types.stream().anyMatch(t -> t.equalsIgnoreCase(CONSUMER_TYPE));
+        boolean shareWanted = types.isEmpty() || types.stream().anyMatch(t -> t.equalsIgnoreCase(SHARE_TYPE));
         List<Listed> listed = new ArrayList<>();
         for (ClassicGroup group : classicWanted ? registry.all() : List.<ClassicGroup>of()) {
             synchronized (group) {
@@ -95,6 +99,13 @@ final class GroupAdmin {
                 if (!stateFilter.isEmpty() && !stateFilter.contains(state.toLowerCase(Locale.ROOT))) continue;
                 listed.add(new Listed(group.groupId, CONSUMER_TYPE, state, CONSUMER_TYPE));
             }
+        }
+        if (shareWanted) {
+            shareGroups.list().forEach((groupId, state) -> {
+                if (stateFilter.isEmpty() || stateFilter.contains(state.toLowerCase(Locale.ROOT))) {
+                    listed.add(new Listed(groupId, SHARE_TYPE, state, SHARE_TYPE));
+                }
+            });
         }
         listed.sort(Comparator.comparing(Listed::groupId));
         return new ListResult(Errors.NONE, listed);
@@ -124,6 +135,8 @@ final class GroupAdmin {
     }
 
     private Errors deleteOne(String groupId) {
+        Errors share = shareGroups.delete(groupId);
+        if (share != null) return share;
         ConsumerGroup consumerGroup = registry.consumerGroup(groupId);
         if (consumerGroup != null) {
             synchronized (consumerGroup) {

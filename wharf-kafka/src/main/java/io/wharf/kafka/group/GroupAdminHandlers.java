@@ -1,12 +1,12 @@
 package io.wharf.kafka.group;
 
+import io.wharf.kafka.api.AuthorizedOperations;
 import io.wharf.kafka.api.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.ListGroupsResponseData;
@@ -18,16 +18,11 @@ import org.apache.kafka.common.requests.DescribeGroupsRequest;
 import org.apache.kafka.common.requests.DescribeGroupsResponse;
 import org.apache.kafka.common.requests.ListGroupsRequest;
 import org.apache.kafka.common.requests.ListGroupsResponse;
-import org.apache.kafka.common.utils.Utils;
 
 /** DescribeGroups, ListGroups and DeleteGroups on the wire. */
 final class GroupAdminHandlers {
-    /**
-     * What a client may do to a group when no authorizer is configured: everything a group supports.
-     * (Belongs with the topic and cluster bit fields in {@code io.wharf.kafka.api.AuthorizedOperations}.)
-     */
-    static final int GROUP_OPERATIONS = Utils.to32BitField(Set.of(AclOperation.READ.code(),
-        AclOperation.DESCRIBE.code(), AclOperation.DELETE.code()));
+    /** What a client may do to a group when no authorizer is configured: everything a group supports. */
+    static final int GROUP_OPERATIONS = AuthorizedOperations.group();
     /** DescribeGroups answers an unknown group with GROUP_ID_NOT_FOUND from v6; before, as a Dead group. */
     private static final short GROUP_NOT_FOUND_MIN_VERSION = 6;
 

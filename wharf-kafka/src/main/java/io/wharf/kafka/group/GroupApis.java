@@ -3,6 +3,7 @@ package io.wharf.kafka.group;
 import io.wharf.broker.group.OffsetStore;
 import io.wharf.kafka.KafkaContext;
 import io.wharf.kafka.api.ApiRegistry;
+import io.wharf.kafka.share.ShareApis;
 import io.wharf.kafka.txn.TransactionVerifier;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -12,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Registers the Kafka APIs of the {@code group} feature: the classic consumer group protocol, the consumer
- * group protocol of KIP-848 and committed offsets. This broker is the coordinator of every group. If {@code __consumer_offsets} exists already its
+ * group protocol of KIP-848, share groups ({@link ShareApis}) and committed offsets. This broker is the coordinator of every group. If {@code __consumer_offsets} exists already its
  * offsets start loading now, in the background; otherwise the first group request creates it. Expired
  * offsets and empty groups are cleaned up periodically ({@link GroupCleaner}).
  */
@@ -41,7 +42,8 @@ public final class GroupApis {
         GroupConfig config = GroupConfig.from(context.settings());
         MembershipCoordinator membership = new MembershipCoordinator(groups, config, context.scheduler());
         MembershipHandlers members = new MembershipHandlers(membership, new MemberRequests(groups, membership));
-        GroupAdminHandlers admin = new GroupAdminHandlers(new GroupAdmin(groups));
+        ShareGroupView shareGroups = ShareApis.register(registry, context, groups::inUse);
+        GroupAdminHandlers admin = new GroupAdminHandlers(new GroupAdmin(groups, shareGroups));
         ConsumerGroupHandlers consumerGroups = new ConsumerGroupHandlers(new ConsumerGroupCoordinator(groups,
             context.settings().consumerGroups(), context.broker().topics(), context.scheduler()), context.broker().topics());
         OffsetHandlers offsets = new OffsetHandlers(new OffsetCoordinator(groups, context.broker().topics(), config, transactions));

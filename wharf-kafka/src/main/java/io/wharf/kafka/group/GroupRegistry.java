@@ -68,6 +68,23 @@ final class GroupRegistry {
 
     ClassicGroup get(String groupId) { return groups.get(groupId); }
 
+    /** Whether a classic or consumer group (one that is not Dead) holds {@code groupId}. */
+    boolean inUse(String groupId) {
+        ClassicGroup classic = groups.get(groupId);
+        if (classic != null) {
+            synchronized (classic) {
+                if (!classic.is(GroupState.DEAD)) return true;
+            }
+        }
+        ConsumerGroup consumer = consumerGroups.get(groupId);
+        if (consumer != null) {
+            synchronized (consumer) {
+                return !consumer.isDead();
+            }
+        }
+        return false;
+    }
+
     /**
      * The classic group {@code groupId}, created if needed; an empty consumer group of that id becomes a
      * classic one (Kafka's offline migration: its committed offsets stay). Null when a consumer group with

@@ -1,8 +1,6 @@
 package io.wharf.kafka.group;
 
 import io.wharf.kafka.api.RequestContext;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,7 +45,7 @@ final class MembershipHandlers {
         int rebalanceTimeoutMs = version == 0 || d.rebalanceTimeoutMs() < 0 ? d.sessionTimeoutMs() : d.rebalanceTimeoutMs();
         MembershipCoordinator.JoinRequest join = new MembershipCoordinator.JoinRequest(d.groupId(),
             d.memberId() == null ? "" : d.memberId(), d.groupInstanceId(), JoinGroupRequest.requiresKnownMemberId(d, version),
-            JoinGroupRequest.supportsSkippingAssignment(version), context.clientId(), clientHost(context.clientAddress()),
+            JoinGroupRequest.supportsSkippingAssignment(version), context.clientId(), context.clientHost(),
             d.sessionTimeoutMs(), rebalanceTimeoutMs, d.protocolType(), protocols, JoinGroupRequest.joinReason(d));
         return membership.join(join).thenApply(result -> joinResponse(result, version));
     }
@@ -72,13 +70,6 @@ final class MembershipHandlers {
     }
 
     /** The client's address as Kafka reports it in DescribeGroups: "/" and the IP address. */
-    static String clientHost(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return "/" + inet.getAddress().getHostAddress();
-        }
-        return String.valueOf(address);
-    }
-
     CompletableFuture<AbstractResponse> syncGroup(RequestContext context, SyncGroupRequest request) {
         SyncGroupRequestData d = request.data();
         Map<String, byte[]> assignments = new HashMap<>();

@@ -70,6 +70,11 @@ public final class ServerConfig {
                     String.valueOf(groupConsumerHeartbeatIntervalMs()),
                     "must be less than " + GROUP_CONSUMER_SESSION_TIMEOUT_MS + " (" + groupConsumerSessionTimeoutMs() + ")");
         }
+        if (groupShareHeartbeatIntervalMs() >= groupShareSessionTimeoutMs()) {
+            throw ConfigException.invalidValue(GROUP_SHARE_HEARTBEAT_INTERVAL_MS,
+                    String.valueOf(groupShareHeartbeatIntervalMs()),
+                    "must be less than " + GROUP_SHARE_SESSION_TIMEOUT_MS + " (" + groupShareSessionTimeoutMs() + ")");
+        }
         this.mqttKafkaBridge = resolveMqttKafkaBridge();
         if (logCleanupPolicy().contains(CLEANUP_COMPACT) && !logCleanerEnable()) {
             LOG.warn("'{}' includes compact but '{}' is false: compacted topics will grow without bound",
@@ -396,6 +401,20 @@ public final class ServerConfig {
     public List<String> groupConsumerAssignors() { return value(GROUP_CONSUMER_ASSIGNORS); }
 
     public int groupConsumerMaxSize() { return value(GROUP_CONSUMER_MAX_SIZE); }
+
+    public int groupShareHeartbeatIntervalMs() { return value(GROUP_SHARE_HEARTBEAT_INTERVAL_MS); }
+
+    public int groupShareSessionTimeoutMs() { return value(GROUP_SHARE_SESSION_TIMEOUT_MS); }
+
+    public int groupShareMaxSize() { return value(GROUP_SHARE_MAX_SIZE); }
+
+    public int groupShareDeliveryCountLimit() { return value(GROUP_SHARE_DELIVERY_COUNT_LIMIT); }
+
+    public int groupShareRecordLockDurationMs() { return value(GROUP_SHARE_RECORD_LOCK_DURATION_MS); }
+
+    public int groupSharePartitionMaxRecordLocks() { return value(GROUP_SHARE_PARTITION_MAX_RECORD_LOCKS); }
+
+    public String groupShareAutoOffsetReset() { return value(GROUP_SHARE_AUTO_OFFSET_RESET); }
 
     public int offsetMetadataMaxBytes() { return value(OFFSET_METADATA_MAX_BYTES); }
 

@@ -104,6 +104,13 @@ final class ServerConfigDef {
     static final String GROUP_CONSUMER_SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
     static final String GROUP_CONSUMER_ASSIGNORS = "group.consumer.assignors";
     static final String GROUP_CONSUMER_MAX_SIZE = "group.consumer.max.size";
+    static final String GROUP_SHARE_HEARTBEAT_INTERVAL_MS = "group.share.heartbeat.interval.ms";
+    static final String GROUP_SHARE_SESSION_TIMEOUT_MS = "group.share.session.timeout.ms";
+    static final String GROUP_SHARE_MAX_SIZE = "group.share.max.size";
+    static final String GROUP_SHARE_DELIVERY_COUNT_LIMIT = "group.share.delivery.count.limit";
+    static final String GROUP_SHARE_RECORD_LOCK_DURATION_MS = "group.share.record.lock.duration.ms";
+    static final String GROUP_SHARE_PARTITION_MAX_RECORD_LOCKS = "group.share.partition.max.record.locks";
+    static final String GROUP_SHARE_AUTO_OFFSET_RESET = "group.share.auto.offset.reset";
     static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
     static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
     static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsets.retention.check.interval.ms";
@@ -357,6 +364,25 @@ final class ServerConfigDef {
                             + "(`group.remote.assignor`); the first is the default.")
             .define(GROUP_CONSUMER_MAX_SIZE, INT, "2147483647", atLeast(1),
                     "The most members one `group.protocol=consumer` group may have.")
+            .define(GROUP_SHARE_HEARTBEAT_INTERVAL_MS, INT, "5000", atLeast(1),
+                    "How often members of a share group (`KafkaShareConsumer`) heartbeat; must be below "
+                            + "`group.share.session.timeout.ms`.")
+            .define(GROUP_SHARE_SESSION_TIMEOUT_MS, INT, "45000", atLeast(1),
+                    "How long a share group member may go without a heartbeat before it is removed and the "
+                            + "records it holds are released.")
+            .define(GROUP_SHARE_MAX_SIZE, INT, "200", between(1, 1000),
+                    "The most members one share group may have.")
+            .define(GROUP_SHARE_DELIVERY_COUNT_LIMIT, INT, "5", between(2, 10),
+                    "How many times a share group delivers a record; one that comes back (released, or its "
+                            + "lock expired) after that many deliveries is archived, never delivered again.")
+            .define(GROUP_SHARE_RECORD_LOCK_DURATION_MS, INT, "30000", between(1000, 3600000),
+                    "How long a share group member holds a record it acquired before it goes to another one.")
+            .define(GROUP_SHARE_PARTITION_MAX_RECORD_LOCKS, INT, "2000", between(100, 10000),
+                    "The most records of one partition a share group has acquired at once.")
+            .define(GROUP_SHARE_AUTO_OFFSET_RESET, STRING, "latest", oneOf("latest", "earliest"),
+                    "Where a share group starts reading a partition it never read: `latest` (records "
+                            + "produced from then on) or `earliest`. Kafka sets this per group "
+                            + "(`share.auto.offset.reset`); Wharf has no group configs yet, so it is broker-wide.")
             .define(OFFSET_METADATA_MAX_BYTES, INT, "4096", atLeast(0),
                     "The largest metadata string a committed offset may carry.")
             .define(OFFSETS_RETENTION_MINUTES, INT, "10080", atLeast(1),

@@ -165,6 +165,13 @@ class ServerConfigTest {
         "group.consumer.session.timeout.ms=20000",
         "group.consumer.assignors=range",
         "group.consumer.max.size=40",
+        "group.share.heartbeat.interval.ms=2000",
+        "group.share.session.timeout.ms=30000",
+        "group.share.max.size=10",
+        "group.share.delivery.count.limit=3",
+        "group.share.record.lock.duration.ms=15000",
+        "group.share.partition.max.record.locks=500",
+        "group.share.auto.offset.reset=earliest",
         "offset.metadata.max.bytes=100",
         "offsets.retention.minutes=60",
         "offsets.retention.check.interval.ms=5000",
@@ -251,6 +258,13 @@ class ServerConfigTest {
         assertThat(config.groupConsumerSessionTimeoutMs()).isEqualTo(20000);
         assertThat(config.groupConsumerAssignors()).containsExactly("range");
         assertThat(config.groupConsumerMaxSize()).isEqualTo(40);
+        assertThat(config.groupShareHeartbeatIntervalMs()).isEqualTo(2000);
+        assertThat(config.groupShareSessionTimeoutMs()).isEqualTo(30000);
+        assertThat(config.groupShareMaxSize()).isEqualTo(10);
+        assertThat(config.groupShareDeliveryCountLimit()).isEqualTo(3);
+        assertThat(config.groupShareRecordLockDurationMs()).isEqualTo(15000);
+        assertThat(config.groupSharePartitionMaxRecordLocks()).isEqualTo(500);
+        assertThat(config.groupShareAutoOffsetReset()).isEqualTo("earliest");
         assertThat(config.offsetMetadataMaxBytes()).isEqualTo(100);
         assertThat(config.offsetsRetentionMs()).isEqualTo(3_600_000L);
         assertThat(config.offsetsRetentionCheckIntervalMs()).isEqualTo(5000);
@@ -345,6 +359,26 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.fromMap(Map.of("group.consumer.assignors", "uniform,sticky")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("'sticky' is not one of uniform, range");
+    }
+
+    @Test
+    void shareGroupSettingsHaveKafkasDefaultsAndChecks() {
+        ServerConfig defaults = ServerConfig.fromMap(Map.of());
+        assertThat(defaults.groupShareHeartbeatIntervalMs()).isEqualTo(5000);
+        assertThat(defaults.groupShareSessionTimeoutMs()).isEqualTo(45000);
+        assertThat(defaults.groupShareDeliveryCountLimit()).isEqualTo(5);
+        assertThat(defaults.groupShareRecordLockDurationMs()).isEqualTo(30000);
+        assertThat(defaults.groupShareAutoOffsetReset()).isEqualTo("latest");
+        assertThatThrownBy(() -> ServerConfig.fromMap(Map.of("group.share.heartbeat.interval.ms", "45000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid value '45000' for configuration key 'group.share.heartbeat.interval.ms': "
+                        + "must be less than group.share.session.timeout.ms (45000)");
+        assertThatThrownBy(() -> ServerConfig.fromMap(Map.of("group.share.delivery.count.limit", "1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("group.share.delivery.count.limit");
+        assertThatThrownBy(() -> ServerConfig.fromMap(Map.of("group.share.auto.offset.reset", "none")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("group.share.auto.offset.reset");
     }
 
     @Test

@@ -1,0 +1,92 @@
+package io.wharf.broker.share;
+
+import io.wharf.broker.queue.CursorJournal;
+import io.wharf.broker.queue.LogNames;
+import io.wharf.log.Log;
+import io.wharf.log.LogConfig;
+import io.wharf.log.LogId;
+import io.wharf.log.LogManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The share partitions of every share group on this broker, each with its journal: partition {@code p} of
+ * the log {@code s~<group, readable>~<hash of group and topic>}. The {@code '~'} keeps these logs apart from
+ * Kafka topics (which cannot contain it) and from queues ({@code q~}). A partition's state is opened on
+ * first use, from its journal if it has one.
+ *
+ * <p>Thread-safety: thread-safe.
+ */
+public final class SharePartitions {
+    private static final String LOG_PREFIX = "s~";
+    private static final int READABLE_PREFIX = 32;
+
+    /** A share group's view of one topic partition. */
+    public record Key(String group, String topic, int partition) {
+    }
+
+    private final LogManager logs;
+    private final LogConfig journalConfig;
+    private final ShareSettings settings;
+    private final Map<Key, SharePartition> open = new ConcurrentHashMap<>();
+
+    public SharePartitions(LogManager logs, LogConfig defaults, ShareSettings settings) {
+        this.logs = logs;
+        this.journalConfig = defaults.toBuilder().retentionMs(-1).retentionBytes(-1)
+            .cleanupPolicy(LogConfig.CleanupPolicy.DELETE).maxMessageBytes(Integer.MAX_VALUE)
+            .segmentBytes(4 * 1024 * 1024).maxIndexSize(64 * 1024).build();
+        this.settings = settings;
+    }
+
+    public ShareSettings settings() { return settings; }
+
+    /**
+     * The state of {@code key}, opened (or created) now if needed. A new one starts at
+     * {@code initialOffset.getAsLong()}; offsets below {@code logStartOffset} are settled.
+     */
+    public SharePartition open(Key key, LongSupplier initialOffset, long logStartOffset) {
+        return open.computeIfAbsent(key, k -> {
+            Log journal = logs.getOrCreateLog(journalId(k), journalConfig);
+            CursorJournal cursorJournal = new CursorJournal(journal);
+            long initial = cursorJournal.isEmpty() ? initialOffset.getAsLong() : 0;
+            return new SharePartition(settings, cursorJournal, initial, logStartOffset);
+        });
+    }
+
+    /** The state of {@code key} if it is open or has a journal; null otherwise. Never creates one. */
+    public SharePartition existing(Key key, long logStartOffset) {
+        SharePartition p = open.get(key);
+        if (p != null) return p;
+        if (logs.getLog(journalId(key)).isEmpty()) return null;
+        return open(key, () -> logStartOffset, logStartOffset);
+    }
+
+    /** The open share partitions of {@code group}. */
+    public List<Map.Entry<Key, SharePartition>> ofGroup(String group) {
+        List<Map.Entry<Key, SharePartition>> result = new ArrayList<>();
+        for (Map.Entry<Key, SharePartition> e : open.entrySet()) if (e.getKey().group().equals(group)) result.add(e);
+        return result;
+    }
+
+    /** Every open share partition (for the lock sweep). */
+    public Iterable<SharePartition> all() { return open.values(); }
+
+    /** Forgets {@code key} and deletes its journal (the group or the topic is gone, or its offsets were deleted). */
+    public void delete(Key key) {
+        open.remove(key);
+        logs.deleteLog(journalId(key));
+    }
+
+    /** Forgets and deletes the state of every partition of {@code topic} that was open. */
+    public void deleteTopic(String topic) {
+        for (Key key : List.copyOf(open.keySet())) if (key.topic().equals(topic)) delete(key);
+    }
+
+    static LogId journalId(Key key) {
+        return new LogId(LOG_PREFIX + LogNames.readable(key.group(), READABLE_PREFIX) + "~"
+            + LogNames.hash(key.group() + '\0' + key.topic()), key.partition());
+    }
+}

@@ -1,0 +1,118 @@
+package io.wharf.kafka.share;
+
+import io.wharf.broker.share.SharePartition;
+import io.wharf.broker.share.SharePartitions;
+import io.wharf.broker.topic.Partition;
+import io.wharf.broker.topic.PartitionId;
+import io.wharf.broker.topic.PartitionLeaders;
+import io.wharf.kafka.network.LogSliceRecords;
+import io.wharf.log.Isolation;
+import io.wharf.log.LogReadInfo;
+import io.wharf.log.WholeBatches;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.message.ShareFetchResponseData;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * Reads share partitions for a member and applies its acknowledgements. A read acquires the available
+ * records of the whole batches it returns (up to the high watermark: share groups read uncommitted) and
+ * sends those batches straight from the segment file; the client keeps the acquired records and skips the
+ * rest. Control records and offsets compacted away are acquired too: the client acknowledges them as gaps.
+ */
+final class SharePartitionReader {
+    private final PartitionLeaders leaders;
+    private final SharePartitions partitions;
+    private final ShareGroupConfig config;
+
+    /** One partition's acquisition: the batches to send and the offsets acquired in them. */
+    record Acquired(LogSliceRecords records, List<ShareFetchResponseData.AcquiredRecords> ranges, int count) {
+        static final Acquired NONE = new Acquired(null, List.of(), 0);
+    }
+
+    SharePartitionReader(PartitionLeaders leaders, SharePartitions partitions, ShareGroupConfig config) {
+        this.leaders = leaders;
+        this.partitions = partitions;
+        this.config = config;
+    }
+
+    /** The partition's log; throws (mapped to a Kafka error by the caller) if this broker does not lead it. */
+    Partition log(String topic, int partition) {
+        return leaders.leader(new PartitionId(topic, partition));
+    }
+
+    /** The group's state of a partition, created at {@code share.auto.offset.reset} if it has none. */
+    SharePartition state(String groupId, String topic, Partition log) {
+        return partitions.open(new SharePartitions.Key(groupId, topic, log.id().partition()),
+            () -> config.startAtEarliest() ? log.logStartOffset() : log.highWatermark(), log.logStartOffset());
+    }
+
+    /** Acquires up to {@code maxRecords} records, in at most {@code maxBytes} of whole batches, for {@code owner}. */
+    Acquired acquire(String groupId, long owner, String topic, Partition log, int maxBytes, int maxRecords,
+                     boolean minOneBatch) {
+        SharePartition state = state(groupId, topic, log);
+        long from = state.nextToRead(log.logStartOffset(), log.highWatermark());
+        if (from < 0) return Acquired.NONE;
+        LogReadInfo info = log.read(from, Math.max(0, maxBytes), Isolation.HIGH_WATERMARK, minOneBatch);
+        WholeBatches batches = WholeBatches.of(info.records());
+        if (batches.slice().isEmpty()) return Acquired.NONE;
+        List<SharePartition.AcquiredRange> ranges = state.acquire(owner, batches.firstOffset(),
+            Math.min(batches.endOffset(), info.highWatermark()), maxRecords, System.currentTimeMillis());
+        if (ranges.isEmpty()) return Acquired.NONE;
+        List<ShareFetchResponseData.AcquiredRecords> acquired = new ArrayList<>(ranges.size());
+        int count = 0;
+        for (SharePartition.AcquiredRange r : ranges) {
+            acquired.add(new ShareFetchResponseData.AcquiredRecords().setFirstOffset(r.firstOffset())
+                .setLastOffset(r.lastOffset()).setDeliveryCount((short) Math.min(Short.MAX_VALUE, r.deliveryCount())));
+            count += (int) (r.lastOffset() - r.firstOffset() + 1);
+        }
+        return new Acquired(new LogSliceRecords(batches.slice()), acquired, count);
+    }
+
+    /** One acknowledgement batch of a request: offsets {@code [first, last]} and their types (one, or one each). */
+    record AckBatch(long firstOffset, long lastOffset, List<Byte> types) {
+    }
+
+    /**
+     * Applies a member's acknowledgements of one partition; all or nothing. INVALID_RECORD_STATE if some offset
+     * is not acquired by the member (its lock expired, it was never delivered to it); INVALID_REQUEST for a
+     * malformed batch.
+     */
+    Errors acknowledge(String groupId, long owner, String topic, int partition, List<AckBatch> batches) {
+        Partition log = log(topic, partition);
+        SharePartition state = partitions.existing(new SharePartitions.Key(groupId, topic, partition), log.logStartOffset());
+        if (state == null) return Errors.INVALID_RECORD_STATE;
+        long now = System.currentTimeMillis();
+        for (AckBatch batch : batches) {
+            List<SharePartition.Acknowledgement> types = new ArrayList<>(batch.types().size());
+            for (byte type : batch.types()) {
+                SharePartition.Acknowledgement t = acknowledgement(type);
+                if (t == null) return Errors.INVALID_REQUEST;
+                types.add(t);
+            }
+            if (types.isEmpty()) return Errors.INVALID_REQUEST;
+            if (!state.acknowledge(owner, batch.firstOffset(), batch.lastOffset(), types, now)) {
+                return Errors.INVALID_RECORD_STATE;
+            }
+        }
+        return Errors.NONE;
+    }
+
+    /** Releases what {@code owner} holds in a partition (its share session closed). */
+    void releaseAll(String groupId, long owner, String topic, int partition) {
+        Partition log = log(topic, partition);
+        SharePartition state = partitions.existing(new SharePartitions.Key(groupId, topic, partition), log.logStartOffset());
+        if (state != null) state.releaseAll(owner);
+    }
+
+    /** Kafka's acknowledge types: 0 gap (no record there: settled like an accept), 1 accept, 2 release, 3 reject, 4 renew. */
+    private static SharePartition.Acknowledgement acknowledgement(byte type) {
+        return switch (type) {
+            case 0, 1 -> SharePartition.Acknowledgement.ACCEPT;
+            case 2 -> SharePartition.Acknowledgement.RELEASE;
+            case 3 -> SharePartition.Acknowledgement.REJECT;
+            case 4 -> SharePartition.Acknowledgement.RENEW;
+            default -> null;
+        };
+    }
+}
