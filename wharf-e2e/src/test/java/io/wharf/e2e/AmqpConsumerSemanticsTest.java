@@ -34,6 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AmqpConsumerSemanticsTest {
     @RegisterExtension
     static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static Connection observer;
 
     @BeforeAll

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AmqpDirectReplyToTest {
     @RegisterExtension
     static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static Connection connection;
 
     @BeforeAll

@@ -26,6 +26,7 @@ import static io.wharf.e2e.AmqpClientSupport.utf8;
 class AmqpExchangesTest {
     @RegisterExtension
     static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static Connection connection;
 
     @BeforeAll

@@ -30,6 +30,7 @@ import static io.wharf.e2e.AmqpClientSupport.utf8;
 class AmqpQueuePoliciesTest {
     @RegisterExtension
     static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static Connection connection;
 
     @BeforeAll

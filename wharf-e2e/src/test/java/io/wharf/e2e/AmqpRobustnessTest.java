@@ -40,6 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AmqpRobustnessTest {
     @RegisterExtension
     static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     /** A well-behaved connection that must keep working whatever the others do. */
     static Connection healthy;
 

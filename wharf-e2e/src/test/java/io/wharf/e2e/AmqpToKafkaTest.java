@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AmqpToKafkaTest {
     @RegisterExtension
     static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static Connection connection;
 
     @BeforeAll

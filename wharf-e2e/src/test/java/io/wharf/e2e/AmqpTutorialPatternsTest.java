@@ -32,6 +32,7 @@ import static io.wharf.e2e.AmqpClientSupport.utf8;
 class AmqpTutorialPatternsTest {
     @RegisterExtension
     static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static Connection connection;
 
     @BeforeAll

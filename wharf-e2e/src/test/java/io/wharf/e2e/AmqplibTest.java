@@ -27,6 +27,7 @@ class AmqplibTest {
 
     @RegisterExtension
     static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static NodeProject project;
 
     @BeforeAll

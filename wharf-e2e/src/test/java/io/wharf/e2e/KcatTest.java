@@ -49,6 +49,7 @@ class KcatTest {
 
     @RegisterExtension
     static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static String kcat;
 
     @BeforeAll

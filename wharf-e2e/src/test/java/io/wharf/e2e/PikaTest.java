@@ -32,6 +32,7 @@ class PikaTest {
 
     @RegisterExtension
     static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static String python;
     static Path script;
 

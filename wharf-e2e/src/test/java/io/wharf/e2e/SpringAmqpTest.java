@@ -61,6 +61,7 @@ class SpringAmqpTest {
 
     @RegisterExtension
     static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static AnnotationConfigApplicationContext app;
     static RabbitTemplate template;
     static RabbitAdmin admin;
