@@ -36,7 +36,7 @@ public final class WharfBrokerExtension
     /** The context that started the broker: only its end closes it (a @Nested class's end does not). */
     private String owner;
     /** Kept so that a later get() says why there is no broker instead of failing on its own. */
-    private RuntimeException startFailure;
+    private Throwable startFailure;
 
     private WharfBrokerExtension(boolean perTest, String... overrides) {
         if (overrides.length % 2 != 0) throw new IllegalArgumentException("overrides are key, value pairs");
@@ -80,7 +80,7 @@ public final class WharfBrokerExtension
         Path d = Files.createTempDirectory("wharf-" + context.getRequiredTestClass().getSimpleName() + "-");
         try {
             broker = WharfTestBroker.start(d, overrides);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             startFailure = e;
             deleteRecursively(d, e);
             throw e;

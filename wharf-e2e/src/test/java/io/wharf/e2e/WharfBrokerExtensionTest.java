@@ -113,6 +113,31 @@ class WharfBrokerExtensionTest {
         }
     }
 
+    /** An instance field gets a new extension with each test instance: a broker per test, even from perClass. */
+    @Nested
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    class OnAnInstanceField {
+        @RegisterExtension
+        final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
+        static Path firstDir;
+
+        @Test
+        @Order(1)
+        void aTopicIsCreated(WharfTestBroker injected) throws Exception {
+            assertThat(injected).isSameAs(broker.get());
+            createTopic(injected, "instance-field");
+            firstDir = broker.dir();
+        }
+
+        @Test
+        @Order(2)
+        void theNextTestHasAFreshBroker() throws Exception {
+            assertThat(firstDir).as("the first test ran").isNotNull().doesNotExist();
+            assertThat(topics(broker.get())).doesNotContain("instance-field");
+        }
+    }
+
     /** Only while {@link #aBrokerThatCannotStartFailsEachTestWithTheCause} runs it. */
     static volatile boolean launching;
 
