@@ -9,15 +9,13 @@ import io.wharf.server.cli.WharfCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The RabbitMQ-style administration commands against a running broker: each change goes through ZooKeeper and
@@ -26,23 +24,16 @@ import org.junit.jupiter.api.io.TempDir;
 class AccessCommandsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perTest();
 
-    private WharfTestBroker broker;
     private AccessControl access;
     private String zookeeper;
 
     @BeforeEach
     void start() {
-        broker = WharfTestBroker.start(dir);
         access = broker.server().broker().access();
         zookeeper = broker.server().embeddedZooKeeper().orElseThrow().connectString();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
     }
 
     /** Exit code and what the command printed. */

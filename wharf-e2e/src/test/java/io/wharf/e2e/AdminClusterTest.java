@@ -2,7 +2,6 @@ package io.wharf.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,26 +17,23 @@ import org.apache.kafka.common.acl.AclOperation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** DescribeCluster and DescribeLogDirs with the real Admin client. */
 class AdminClusterTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perTest();
 
-    private WharfTestBroker broker;
     private Admin admin;
 
     @BeforeEach
     void start() {
-        broker = WharfTestBroker.start(dir);
         admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
     }
 
     @AfterEach
     void stop() {
         admin.close();
-        broker.close();
     }
 
     private int port() {
@@ -70,7 +66,7 @@ class AdminClusterTest {
         admin.createTopics(List.of(new NewTopic("stored", 2, (short) 1), new NewTopic("other", 1, (short) 1)))
             .all().get(30, TimeUnit.SECONDS);
         Map<String, LogDirDescription> dirs = admin.describeLogDirs(List.of(0)).allDescriptions().get(30, TimeUnit.SECONDS).get(0);
-        String logDir = dir.resolve("logs").toAbsolutePath().normalize().toString();
+        String logDir = broker.dir().resolve("logs").toAbsolutePath().normalize().toString();
         assertThat(dirs).containsOnlyKeys(logDir);
         LogDirDescription description = dirs.get(logDir);
         assertThat(description.error()).isNull();

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.wharf.broker.topic.PartitionId;
 import io.wharf.broker.topic.TopicConfigs;
 import io.wharf.log.LogConfig;
-import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -35,29 +34,26 @@ import org.apache.kafka.common.requests.AlterConfigsResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Topic and broker configs with the real Admin client: describing them with their sources, changing them
  * incrementally and wholesale, and the change reaching the log and surviving a restart.
  */
 class AdminConfigsTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perTest("log.segment.bytes", "1048576");
 
-    private WharfTestBroker broker;
     private Admin admin;
 
     @BeforeEach
     void start() {
-        broker = WharfTestBroker.start(dir, "log.segment.bytes", "1048576");
         admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
     }
 
     @AfterEach
     void stop() {
         admin.close();
-        broker.close();
     }
 
     private static <T> T get(KafkaFuture<T> future) throws Exception {
@@ -251,7 +247,7 @@ class AdminConfigsTest {
     void aSmallerSegmentSizeMakesTheLogRollSegments() throws Exception {
         get(admin.createTopics(List.of(new NewTopic("rolling", 1, (short) 1))).all());
         alter("rolling", op("segment.bytes", "1024", AlterConfigOp.OpType.SET));
-        try (KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker, ProducerConfig.LINGER_MS_CONFIG, 0,
+        try (KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker.get(), ProducerConfig.LINGER_MS_CONFIG, 0,
                 // InitProducerId is not implemented yet.
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false)) {
             for (int i = 0; i < 20; i++) {
@@ -277,7 +273,7 @@ class AdminConfigsTest {
         unknown.add(new AlterConfigsRequestData.AlterConfigsResource().setResourceType(ConfigResource.Type.TOPIC.id())
             .setResourceName("replaced").setConfigs(badConfigs));
 
-        try (RawKafkaConnection raw = new RawKafkaConnection(broker)) {
+        try (RawKafkaConnection raw = new RawKafkaConnection(broker.get())) {
             for (short version = 0; version <= 2; version++) {
                 AlterConfigsResponse ok = raw.send(new AlterConfigsRequest(new AlterConfigsRequestData().setResources(resources), version));
                 assertThat(ok.data().responses()).singleElement()
@@ -305,7 +301,8 @@ class AdminConfigsTest {
         assertThat(entries.get("log.segment.bytes").value()).isEqualTo("1048576");
         assertThat(entries.get("log.segment.bytes").source()).isEqualTo(ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG);
         assertThat(entries.get("num.partitions").source()).isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
-        assertThat(entries.get("log.dirs").value()).isEqualTo(dir.resolve("logs").toAbsolutePath().normalize().toString());
+        assertThat(entries.get("log.dirs").value())
+            .isEqualTo(broker.dir().resolve("logs").toAbsolutePath().normalize().toString());
 
         Collection<ConfigEntry> clusterDefaults = describe(new ConfigResource(ConfigResource.Type.BROKER, "")).entries();
         assertThat(clusterDefaults).isEmpty();

@@ -3,7 +3,6 @@ package io.wharf.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -18,26 +17,23 @@ import org.apache.kafka.common.requests.DeleteTopicsResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** With {@code delete.topic.enable=false} a delete is refused and the topic stays, as in Kafka. */
 class AdminDeleteDisabledTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perTest("delete.topic.enable", "false");
 
-    private WharfTestBroker broker;
     private Admin admin;
 
     @BeforeEach
     void start() {
-        broker = WharfTestBroker.start(dir, "delete.topic.enable", "false");
         admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
     }
 
     @AfterEach
     void stop() {
         admin.close();
-        broker.close();
     }
 
     @Test
@@ -53,7 +49,7 @@ class AdminDeleteDisabledTest {
     @Test
     void clientsOlderThanTheErrorCodeGetInvalidRequest() throws Exception {
         admin.createTopics(List.of(new NewTopic("old-client", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        try (RawKafkaConnection raw = new RawKafkaConnection(broker)) {
+        try (RawKafkaConnection raw = new RawKafkaConnection(broker.get())) {
             DeleteTopicsRequestData data = new DeleteTopicsRequestData().setTopicNames(List.of("old-client")).setTimeoutMs(10_000);
             DeleteTopicsResponse v2 = raw.send(new DeleteTopicsRequest.Builder(data).build((short) 2));
             assertThat(v2.data().responses().find("old-client").errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());

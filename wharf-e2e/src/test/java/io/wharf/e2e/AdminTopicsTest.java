@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wharf.broker.topic.PartitionId;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,26 +33,23 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Creating, listing, describing, growing and deleting topics with the real Admin client. */
 class AdminTopicsTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perTest("num.partitions", "2");
 
-    private WharfTestBroker broker;
     private Admin admin;
 
     @BeforeEach
     void start() {
-        broker = WharfTestBroker.start(dir, "num.partitions", "2");
         admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
     }
 
     @AfterEach
     void stop() {
         admin.close();
-        broker.close();
     }
 
     private static <T> T get(KafkaFuture<T> future) throws Exception {

@@ -13,13 +13,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Users, virtual hosts and permissions as an AMQP client meets them: a vhost and user made with the
@@ -27,23 +25,16 @@ import org.junit.jupiter.api.io.TempDir;
  * kind of permission refused.
  */
 class AmqpAccessTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
 
     @BeforeAll
     static void start() {
-        broker = WharfTestBroker.start(dir);
         var access = broker.server().broker().access();
         access.addVhost("/limited");
         access.addUser("reader", "r3ad", Set.of());
         // May read queues named "public.*" and configure nothing; may write nowhere.
         access.setPermissions("/limited", "reader", "^$", "^$", "^public\\..*");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
     }
 
     private ConnectionFactory as(String user, String password, String vhost) {

@@ -8,16 +8,13 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Publisher confirms under load, and the sizes of message a publisher may send: tens of thousands of
@@ -25,19 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * sequence number exactly once and none nacked; single messages from 2 MiB up to the 16 MiB maximum.
  */
 class AmqpConfirmsLoadTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
 
     /** Counts confirms as the Java client reports them; every ack or nack must settle at least one new number. */
     static final class ConfirmTally implements ConfirmListener {

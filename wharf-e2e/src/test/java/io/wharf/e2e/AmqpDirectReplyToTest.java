@@ -8,14 +8,13 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
-import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * RabbitMQ's direct reply-to with its Java client: the requester consumes {@code amq.rabbitmq.reply-to}
@@ -23,21 +22,19 @@ import org.junit.jupiter.api.io.TempDir;
  * default exchange, goes straight back — no reply queue. And the errors RabbitMQ gives for misuse.
  */
 class AmqpDirectReplyToTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static Connection connection;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = WharfTestBroker.start(dir);
         connection = broker.amqpFactory().newConnection();
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (connection != null) connection.close();
-        if (broker != null) broker.close();
     }
 
     @Test

@@ -8,7 +8,6 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,27 +18,25 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import static io.wharf.e2e.AmqpClientSupport.drain;
 import static io.wharf.e2e.AmqpClientSupport.utf8;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Headers exchanges, exchange-to-exchange bindings, alternate exchanges, mandatory returns and transactions. */
 class AmqpExchangesTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static Connection connection;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = WharfTestBroker.start(dir);
         connection = broker.amqpFactory().newConnection();
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (connection != null) connection.close();
-        if (broker != null) broker.close();
     }
 
     private static AMQP.BasicProperties headers(Map<String, Object> h) {

@@ -8,15 +8,12 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.wharf.broker.alarm.ResourceMonitor;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Memory and disk alarms, as RabbitMQ's clients see them: a publishing connection gets Connection.Blocked
@@ -25,19 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * broker (as {@code rabbitmqctl set_disk_free_limit} does), not by filling the disk.
  */
 class AmqpFlowControlTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
 
     @AfterEach
     void limitsBack() {

@@ -17,7 +17,6 @@ import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,54 +24,52 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import static io.wharf.e2e.AmqpClientSupport.utf8;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What AMQP users rely on, with RabbitMQ's Java client: confirms, durability across a restart, requeue with
  * redelivered on a closed channel, exact properties, and the reply codes of refused operations and bad input.
  */
 class AmqpGuaranteesTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perTest();
 
     @Test
     void confirmedPersistentMessagesSurviveARestartAndAcknowledgedOnesAreNotRedelivered() throws Exception {
-        try (WharfTestBroker broker = WharfTestBroker.start(dir)) {
-            try (Connection c = broker.amqpFactory().newConnection()) {
-                Channel ch = c.createChannel();
-                ch.queueDeclare("orders", true, false, false, null);
-                ch.exchangeDeclare("shop", "direct", true);
-                ch.queueBind("orders", "shop", "new");
-                ch.confirmSelect();
-                for (int i = 0; i < 100; i++) ch.basicPublish("shop", "new", MessageProperties.PERSISTENT_BASIC, utf8("order " + i));
-                assertThat(ch.waitForConfirms(10_000)).isTrue();
-                // Acknowledge the first 40; take 10 more without acknowledging them.
-                for (int i = 0; i < 50; i++) {
-                    GetResponse r = ch.basicGet("orders", false);
-                    assertThat(new String(r.getBody(), StandardCharsets.UTF_8)).isEqualTo("order " + i);
-                    if (i < 40) ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
-                }
+        try (Connection c = broker.amqpFactory().newConnection()) {
+            Channel ch = c.createChannel();
+            ch.queueDeclare("orders", true, false, false, null);
+            ch.exchangeDeclare("shop", "direct", true);
+            ch.queueBind("orders", "shop", "new");
+            ch.confirmSelect();
+            for (int i = 0; i < 100; i++) ch.basicPublish("shop", "new", MessageProperties.PERSISTENT_BASIC, utf8("order " + i));
+            assertThat(ch.waitForConfirms(10_000)).isTrue();
+            // Acknowledge the first 40; take 10 more without acknowledging them.
+            for (int i = 0; i < 50; i++) {
+                GetResponse r = ch.basicGet("orders", false);
+                assertThat(new String(r.getBody(), StandardCharsets.UTF_8)).isEqualTo("order " + i);
+                if (i < 40) ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
             }
-            broker.restart();
-            try (Connection c = broker.amqpFactory().newConnection()) {
-                Channel ch = c.createChannel();
-                AMQP.Queue.DeclareOk ok = ch.queueDeclarePassive("orders");
-                assertThat(ok.getMessageCount()).isEqualTo(60);
-                // The binding survived too.
-                ch.basicPublish("shop", "new", MessageProperties.PERSISTENT_BASIC, utf8("order 100"));
-                for (int i = 40; i <= 100; i++) {
-                    GetResponse r = ch.basicGet("orders", true);
-                    assertThat(r).as("message %d", i).isNotNull();
-                    assertThat(new String(r.getBody(), StandardCharsets.UTF_8)).isEqualTo("order " + i);
-                }
-                assertThat(ch.basicGet("orders", true)).isNull();
+        }
+        broker.restart();
+        try (Connection c = broker.amqpFactory().newConnection()) {
+            Channel ch = c.createChannel();
+            AMQP.Queue.DeclareOk ok = ch.queueDeclarePassive("orders");
+            assertThat(ok.getMessageCount()).isEqualTo(60);
+            // The binding survived too.
+            ch.basicPublish("shop", "new", MessageProperties.PERSISTENT_BASIC, utf8("order 100"));
+            for (int i = 40; i <= 100; i++) {
+                GetResponse r = ch.basicGet("orders", true);
+                assertThat(r).as("message %d", i).isNotNull();
+                assertThat(new String(r.getBody(), StandardCharsets.UTF_8)).isEqualTo("order " + i);
             }
+            assertThat(ch.basicGet("orders", true)).isNull();
         }
     }
 
     @Test
     void unacknowledgedDeliveriesAreRequeuedAsRedeliveredWhenTheChannelCloses() throws Exception {
-        try (WharfTestBroker broker = WharfTestBroker.start(dir); Connection c = broker.amqpFactory().newConnection()) {
+        try (Connection c = broker.amqpFactory().newConnection()) {
             Channel setup = c.createChannel();
             setup.queueDeclare("jobs", false, false, false, null);
             for (int i = 0; i < 3; i++) setup.basicPublish("", "jobs", null, utf8("job " + i));
@@ -93,7 +90,7 @@ class AmqpGuaranteesTest {
 
     @Test
     void everyBasicPropertyAndHeaderTypeRoundTripsExactly() throws Exception {
-        try (WharfTestBroker broker = WharfTestBroker.start(dir); Connection c = broker.amqpFactory().newConnection()) {
+        try (Connection c = broker.amqpFactory().newConnection()) {
             Channel ch = c.createChannel();
             ch.queueDeclare("props", false, false, false, null);
             Map<String, Object> headers = new LinkedHashMap<>();
@@ -149,7 +146,7 @@ class AmqpGuaranteesTest {
 
     @Test
     void refusedOperationsCloseTheChannelWithTheirReplyCode() throws Exception {
-        try (WharfTestBroker broker = WharfTestBroker.start(dir); Connection c = broker.amqpFactory().newConnection()) {
+        try (Connection c = broker.amqpFactory().newConnection()) {
             assertThat(code(c, ch -> ch.queueDeclarePassive("missing"))).isEqualTo(404);
             assertThat(code(c, ch -> ch.basicPublish("no-such-exchange", "k", null, utf8("x")))).isEqualTo(404);
             Channel ch = c.createChannel();
@@ -169,7 +166,7 @@ class AmqpGuaranteesTest {
 
     @Test
     void aWrongProtocolHeaderIsAnsweredWithTheRightOneThenClosed() throws Exception {
-        try (WharfTestBroker broker = WharfTestBroker.start(dir); Socket s = new Socket("127.0.0.1", broker.amqpPort())) {
+        try (Socket s = new Socket("127.0.0.1", broker.amqpPort())) {
             s.setSoTimeout(5000);
             s.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             byte[] answer = s.getInputStream().readNBytes(9);
@@ -179,12 +176,12 @@ class AmqpGuaranteesTest {
 
     @Test
     void badFramesCloseOnlyTheirConnectionWithFrameError() throws Exception {
-        try (WharfTestBroker broker = WharfTestBroker.start(dir); Connection healthy = broker.amqpFactory().newConnection()) {
+        try (Connection healthy = broker.amqpFactory().newConnection()) {
             Channel ch = healthy.createChannel();
             ch.queueDeclare("steady", false, false, false, null);
             // A frame bigger than frame-max, then one with a wrong end octet, each on a raw connection.
-            assertThat(rawConnectionCloseCode(broker, frame(1, 0, new byte[200_000], 0xCE))).isEqualTo(501);
-            assertThat(rawConnectionCloseCode(broker, frame(1, 0, new byte[] {0, 10, 0, 11}, 0x00))).isEqualTo(501);
+            assertThat(rawConnectionCloseCode(broker.get(), frame(1, 0, new byte[200_000], 0xCE))).isEqualTo(501);
+            assertThat(rawConnectionCloseCode(broker.get(), frame(1, 0, new byte[] {0, 10, 0, 11}, 0x00))).isEqualTo(501);
             ch.basicPublish("", "steady", null, utf8("still here"));
             assertThat(new String(ch.basicGet("steady", true).getBody(), StandardCharsets.UTF_8)).isEqualTo("still here");
         }
@@ -233,12 +230,10 @@ class AmqpGuaranteesTest {
 
     @Test
     void aFailedLoginIsRefusedWithAccessRefused() {
-        try (WharfTestBroker broker = WharfTestBroker.start(dir)) {
-            var f = broker.amqpFactory();
-            f.setPassword("wrong");
-            assertThatThrownBy(f::newConnection).isInstanceOf(com.rabbitmq.client.AuthenticationFailureException.class)
-                .hasMessageContaining("ACCESS_REFUSED");
-        }
+        var f = broker.amqpFactory();
+        f.setPassword("wrong");
+        assertThatThrownBy(f::newConnection).isInstanceOf(com.rabbitmq.client.AuthenticationFailureException.class)
+            .hasMessageContaining("ACCESS_REFUSED");
     }
 
     private static int code(Connection c, AmqpClientSupport.ChannelAction action) throws Exception {

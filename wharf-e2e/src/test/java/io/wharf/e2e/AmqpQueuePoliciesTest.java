@@ -8,7 +8,6 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +17,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import static io.wharf.e2e.AmqpClientSupport.drain;
 import static io.wharf.e2e.AmqpClientSupport.text;
 import static io.wharf.e2e.AmqpClientSupport.utf8;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Queue arguments as RabbitMQ users declare them: message TTL (per queue and per message) with
@@ -29,21 +28,19 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code x-expires}, and single active consumer.
  */
 class AmqpQueuePoliciesTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static Connection connection;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = WharfTestBroker.start(dir);
         connection = broker.amqpFactory().newConnection();
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (connection != null) connection.close();
-        if (broker != null) broker.close();
     }
 
     /** Polls basic.get until a message comes or the deadline passes. */

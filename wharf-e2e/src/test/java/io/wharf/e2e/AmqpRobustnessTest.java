@@ -16,7 +16,6 @@ import com.rabbitmq.client.impl.AMQImpl;
 import com.rabbitmq.client.impl.Method;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,7 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The AMQP front-end under input a careful client never sends, and under legal input sent faster than a
@@ -39,22 +38,20 @@ import org.junit.jupiter.api.io.TempDir;
  * gives it, while another connection carries on unaffected.
  */
 class AmqpRobustnessTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     /** A well-behaved connection that must keep working whatever the others do. */
     static Connection healthy;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = WharfTestBroker.start(dir);
         healthy = broker.amqpFactory().newConnection();
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (healthy != null) healthy.abort();
-        if (broker != null) broker.close();
     }
 
     /** After every test: the healthy connection still publishes and gets. */

@@ -31,6 +31,7 @@ import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,26 +39,24 @@ import org.junit.jupiter.api.io.TempDir;
  * read as records — with RabbitMQ's Java client on one side and kafka-clients on the other.
  */
 class AmqpToKafkaTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static Connection connection;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = WharfTestBroker.start(dir);
         connection = broker.amqpFactory().newConnection();
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (connection != null) connection.close();
-        if (broker != null) broker.close();
     }
 
     @Test
     void messagesRoutedThroughAmqTopicBecomeRecordsAKafkaConsumerReads() throws Exception {
-        createTopic(broker, "sensors", 3, Map.of());
+        createTopic(broker.get(), "sensors", 3, Map.of());
         Channel ch = connection.createChannel();
         ch.exchangeDeclare("to-kafka", "x-kafka", false, false, Map.of("x-kafka-topic", "sensors"));
         ch.exchangeBind("to-kafka", "amq.topic", "sensors.#");
@@ -119,7 +118,7 @@ class AmqpToKafkaTest {
 
     @Test
     void directPublishesUnderConfirmsAreAllAckedAtContiguousOffsets() throws Exception {
-        createTopic(broker, "direct-kafka", 2, Map.of());
+        createTopic(broker.get(), "direct-kafka", 2, Map.of());
         Channel ch = connection.createChannel();
         // No x-kafka-topic: the exchange's own name is the topic.
         ch.exchangeDeclare("direct-kafka", "x-kafka");
@@ -151,7 +150,7 @@ class AmqpToKafkaTest {
 
     @Test
     void declarationsAndBindingsAreCheckedAsRabbitMqChecksArguments() throws Exception {
-        createTopic(broker, "checked", 1, Map.of());
+        createTopic(broker.get(), "checked", 1, Map.of());
         AMQP.Channel.Close missing = AmqpClientSupport.channelClose(connection, c ->
             c.exchangeDeclare("to-nowhere", "x-kafka", true, false, Map.of("x-kafka-topic", "sensors-missing")));
         assertThat(missing.getReplyCode()).isEqualTo(404);
@@ -172,7 +171,7 @@ class AmqpToKafkaTest {
         Channel ch = connection.createChannel();
         ch.exchangeDeclare("checked-x", "x-kafka", false, false, Map.of("x-kafka-topic", "checked"));
         ch.exchangeDeclare("checked-x", "x-kafka", false, false, Map.of("x-kafka-topic", "checked")); // equivalent
-        createTopic(broker, "checked-other", 1, Map.of());
+        createTopic(broker.get(), "checked-other", 1, Map.of());
         AMQP.Channel.Close other = AmqpClientSupport.channelClose(connection, c ->
             c.exchangeDeclare("checked-x", "x-kafka", false, false, Map.of("x-kafka-topic", "checked-other")));
         assertThat(other.getReplyCode()).isEqualTo(406);
@@ -229,7 +228,7 @@ class AmqpToKafkaTest {
 
     @Test
     void aMandatoryMessageAKafkaExchangeTakesIsNotReturned() throws Exception {
-        createTopic(broker, "mandatory-kafka", 1, Map.of());
+        createTopic(broker.get(), "mandatory-kafka", 1, Map.of());
         Channel ch = connection.createChannel();
         ch.exchangeDeclare("mandatory-x", "x-kafka", false, false, Map.of("x-kafka-topic", "mandatory-kafka"));
         ch.exchangeDeclare("mandatory-front", "direct");
@@ -250,7 +249,7 @@ class AmqpToKafkaTest {
 
     @Test
     void aMessageOverTheTopicsMaxMessageBytesIsNackedAndTheChannelStaysUsable() throws Exception {
-        createTopic(broker, "small-records", 1, Map.of("max.message.bytes", "1024"));
+        createTopic(broker.get(), "small-records", 1, Map.of("max.message.bytes", "1024"));
         Channel ch = connection.createChannel();
         ch.exchangeDeclare("small-x", "x-kafka", false, false, Map.of("x-kafka-topic", "small-records"));
         Confirms confirms = Confirms.on(ch);
@@ -270,7 +269,7 @@ class AmqpToKafkaTest {
 
     @Test
     void aRejectedMessageIsDeadLetteredIntoKafka() throws Exception {
-        createTopic(broker, "dead-letters", 1, Map.of());
+        createTopic(broker.get(), "dead-letters", 1, Map.of());
         Channel ch = connection.createChannel();
         ch.exchangeDeclare("dead-to-kafka", "x-kafka", false, false, Map.of("x-kafka-topic", "dead-letters"));
         ch.queueDeclare("dl-source", false, false, true, Map.of("x-dead-letter-exchange", "dead-to-kafka"));
@@ -290,7 +289,7 @@ class AmqpToKafkaTest {
 
     /** The first record of partition 0 of {@code topic}, waiting for it to arrive. */
     private static ConsumerRecord<String, String> firstRecord(String topic) {
-        try (KafkaConsumer<String, String> consumer = ProduceFetchSupport.consumer(broker)) {
+        try (KafkaConsumer<String, String> consumer = ProduceFetchSupport.consumer(broker.get())) {
             TopicPartition tp = new TopicPartition(topic, 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
@@ -300,7 +299,7 @@ class AmqpToKafkaTest {
 
     /** Every record of {@code topic}, which must hold exactly {@code count}, in partition then offset order. */
     private static List<ConsumerRecord<String, String>> readAll(String topic, int partitions, int count) {
-        try (KafkaConsumer<String, String> consumer = ProduceFetchSupport.consumer(broker)) {
+        try (KafkaConsumer<String, String> consumer = ProduceFetchSupport.consumer(broker.get())) {
             List<TopicPartition> tps = new ArrayList<>();
             for (int p = 0; p < partitions; p++) tps.add(new TopicPartition(topic, p));
             consumer.assign(tps);

@@ -9,7 +9,6 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DeliverCallback;
 import com.rabbitmq.client.GetResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,31 +20,29 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import static io.wharf.e2e.AmqpClientSupport.drain;
 import static io.wharf.e2e.AmqpClientSupport.text;
 import static io.wharf.e2e.AmqpClientSupport.utf8;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * RabbitMQ's six tutorials, each as a test, with RabbitMQ's own Java client against a Wharf broker: hello
  * world, work queues (fair dispatch with prefetch 1), publish/subscribe, routing, topics and RPC.
  */
 class AmqpTutorialPatternsTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static Connection connection;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = WharfTestBroker.start(dir);
         connection = broker.amqpFactory().newConnection();
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (connection != null) connection.close();
-        if (broker != null) broker.close();
     }
 
     @Test

@@ -2,14 +2,12 @@ package io.wharf.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * amqplib, Node.js's AMQP 0-9-1 client, against Wharf: {@code src/test/node/amqplib/scenarios.js} (work
@@ -27,20 +25,14 @@ class AmqplibTest {
         "fanout-pubsub", "topic-routing", "confirm-channel", "mandatory-return", "rpc-reply-queue", "properties",
         "large-message-small-frames", "consumer-cancel-notify", "heartbeats", "channel-error-404");
 
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static NodeProject project;
 
     @BeforeAll
     static void start() throws Exception {
         project = NodeProject.install("amqplib", "AmqplibTest", List.of("scenarios.js"));
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
     }
 
     private static ClientProcess.Run scenarios(int port, String... names) throws Exception {

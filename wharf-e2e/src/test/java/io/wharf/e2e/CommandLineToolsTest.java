@@ -8,31 +8,16 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Kafka notes' walk-through with Wharf's own tools: create a topic, send lines with the console
  * producer, read them back with the console consumer from the beginning, describe the group's lag.
  */
 class CommandLineToolsTest {
-    @TempDir
-    Path dir;
-
-    private WharfTestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perTest();
 
     /** Exit code and what the command printed. */
     private record Run(int exit, String out, String err) {

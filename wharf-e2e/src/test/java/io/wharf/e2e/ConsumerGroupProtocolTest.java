@@ -5,7 +5,6 @@ import static io.wharf.e2e.GroupTestSupport.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +36,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The consumer group protocol of KIP-848 with the real {@code KafkaConsumer} ({@code group.protocol=consumer}):
@@ -48,23 +47,21 @@ import org.junit.jupiter.api.io.TempDir;
 class ConsumerGroupProtocolTest {
     private static final String TOPIC = "events";
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perTest(
+        "offsets.topic.num.partitions", "3",
+        "group.consumer.heartbeat.interval.ms", "500", "group.consumer.session.timeout.ms", "6000");
 
-    private WharfTestBroker broker;
     private final List<GroupTestSupport.Member> members = new ArrayList<>();
 
     @BeforeEach
     void start() {
-        broker = WharfTestBroker.start(dir, "offsets.topic.num.partitions", "3",
-            "group.consumer.heartbeat.interval.ms", "500", "group.consumer.session.timeout.ms", "6000");
-        GroupTestSupport.createTopic(broker, TOPIC, 6);
+        GroupTestSupport.createTopic(broker.get(), TOPIC, 6);
     }
 
     @AfterEach
     void stop() throws InterruptedException {
         for (GroupTestSupport.Member m : members) m.close();
-        broker.close();
     }
 
     /** A consumer of the new protocol; it must not set the classic protocol's timeouts or assignors. */
@@ -91,9 +88,9 @@ class ConsumerGroupProtocolTest {
 
     @Test
     void aConsumerGetsEveryPartitionCommitsAndTheAdminClientDescribesTheGroup() throws Exception {
-        GroupTestSupport.produce(broker, TOPIC, 6, 5);
+        GroupTestSupport.produce(broker.get(), TOPIC, 6, 5);
         try (KafkaConsumer<String, String> consumer = consumer("solo", ConsumerConfig.CLIENT_ID_CONFIG, "solo-client");
-             Admin admin = GroupTestSupport.admin(broker)) {
+             Admin admin = GroupTestSupport.admin(broker.get())) {
             consumer.subscribe(List.of(TOPIC));
             List<ConsumerRecord<String, String>> got = new ArrayList<>();
             waitUntil("30 records arrive", () -> {
@@ -156,7 +153,7 @@ class ConsumerGroupProtocolTest {
 
     @Test
     void everyRecordIsConsumedOnceWhileTheGroupRebalances() throws Exception {
-        GroupTestSupport.produce(broker, TOPIC, 6, 50);
+        GroupTestSupport.produce(broker.get(), TOPIC, 6, 50);
         GroupTestSupport.Member m1 = member("m1", "counted");
         m1.commitEachPoll = true;
         waitUntil("m1 has consumed some", () -> !m1.records.isEmpty(), m1::toString);
@@ -174,8 +171,8 @@ class ConsumerGroupProtocolTest {
 
     @Test
     void theRangeAssignorCoPartitionsTopicsWithTheSameCount() throws Exception {
-        GroupTestSupport.createTopic(broker, "left", 4);
-        GroupTestSupport.createTopic(broker, "right", 4);
+        GroupTestSupport.createTopic(broker.get(), "left", 4);
+        GroupTestSupport.createTopic(broker.get(), "right", 4);
         List<GroupTestSupport.Member> two = new ArrayList<>();
         for (String name : List.of("r1", "r2")) {
             GroupTestSupport.Member m = new GroupTestSupport.Member(name, consumer("ranged",
@@ -193,7 +190,7 @@ class ConsumerGroupProtocolTest {
             m.assignment().forEach(tp -> (tp.topic().equals("left") ? left : right).add(tp.partition()));
             assertThat(left).as(m.name + " gets the same partition numbers of both topics").isEqualTo(right).hasSize(2);
         }
-        try (Admin admin = GroupTestSupport.admin(broker)) {
+        try (Admin admin = GroupTestSupport.admin(broker.get())) {
             assertThat(admin.describeConsumerGroups(List.of("ranged")).all().get().get("ranged").partitionAssignor())
                 .isEqualTo("range");
         }
@@ -201,17 +198,17 @@ class ConsumerGroupProtocolTest {
 
     @Test
     void aRegexSubscriptionFollowsTopicsCreatedLater() throws Exception {
-        GroupTestSupport.createTopic(broker, "metrics-cpu", 2);
+        GroupTestSupport.createTopic(broker.get(), "metrics-cpu", 2);
         GroupTestSupport.Member m = new GroupTestSupport.Member("regex", consumer("by-pattern"),
             new SubscriptionPattern("metrics-.*"));
         members.add(m);
         waitUntil("the matching topic is assigned", () -> m.assignment().equals(GroupTestSupport.partitions("metrics-cpu", 2)),
             m::toString);
-        GroupTestSupport.createTopic(broker, "metrics-disk", 1);
+        GroupTestSupport.createTopic(broker.get(), "metrics-disk", 1);
         Set<TopicPartition> both = new HashSet<>(GroupTestSupport.partitions("metrics-cpu", 2));
         both.add(new TopicPartition("metrics-disk", 0));
         waitUntil("the new matching topic is assigned too", () -> m.assignment().equals(both), m::toString);
-        GroupTestSupport.produce(broker, "metrics-disk", 1, 3);
+        GroupTestSupport.produce(broker.get(), "metrics-disk", 1, 3);
         waitUntil("its records arrive", () -> m.records.stream().filter(r -> r.topic().equals("metrics-disk")).count() == 3,
             () -> m.records.size());
         assertThat(m.assignment()).as("events does not match").noneMatch(tp -> tp.topic().equals(TOPIC));
@@ -219,7 +216,7 @@ class ConsumerGroupProtocolTest {
 
     @Test
     void aGroupMovesToTheClassicProtocolAndBackWhenEmptyKeepingItsOffsets() throws Exception {
-        GroupTestSupport.produce(broker, TOPIC, 6, 10);
+        GroupTestSupport.produce(broker.get(), TOPIC, 6, 10);
         TopicPartition p0 = new TopicPartition(TOPIC, 0);
         try (KafkaConsumer<String, String> modern = consumer("migrating")) {
             modern.subscribe(List.of(TOPIC));
@@ -229,7 +226,7 @@ class ConsumerGroupProtocolTest {
             }, modern::assignment);
             modern.commitSync(Map.of(p0, new OffsetAndMetadata(4)));
         }
-        try (KafkaConsumer<String, String> classic = GroupTestSupport.consumer(broker, "migrating")) {
+        try (KafkaConsumer<String, String> classic = GroupTestSupport.consumer(broker.get(), "migrating")) {
             classic.subscribe(List.of(TOPIC));
             waitUntil("assigned", () -> {
                 classic.poll(Duration.ofMillis(100));
@@ -251,7 +248,7 @@ class ConsumerGroupProtocolTest {
 
     @Test
     void aClassicGroupWithMembersIsNotTakenOverByTheNewProtocol() throws Exception {
-        GroupTestSupport.Member classic = new GroupTestSupport.Member("classic", GroupTestSupport.consumer(broker, "taken"),
+        GroupTestSupport.Member classic = new GroupTestSupport.Member("classic", GroupTestSupport.consumer(broker.get(), "taken"),
             List.of(TOPIC));
         members.add(classic);
         waitUntil("the classic member owns all", () -> classic.assignment().size() == 6, classic::toString);
@@ -263,7 +260,7 @@ class ConsumerGroupProtocolTest {
             }).isInstanceOf(InconsistentGroupProtocolException.class).hasMessageContaining("classic group");
         }
         assertThat(classic.assignment()).hasSize(6);
-        try (Admin admin = GroupTestSupport.admin(broker)) {
+        try (Admin admin = GroupTestSupport.admin(broker.get())) {
             ConsumerGroupDescription d = admin.describeConsumerGroups(List.of("taken")).all().get().get("taken");
             assertThat(d.type()).as("described through DescribeGroups after ConsumerGroupDescribe said not found")
                 .isEqualTo(GroupType.CLASSIC);
@@ -280,7 +277,7 @@ class ConsumerGroupProtocolTest {
             () -> List.of(m1, m2));
         m2.die();
         waitUntil("m1 owns all six after m2's session expired", () -> m1.assignment().equals(all), m1::toString);
-        try (Admin admin = GroupTestSupport.admin(broker)) {
+        try (Admin admin = GroupTestSupport.admin(broker.get())) {
             assertThat(admin.describeConsumerGroups(List.of("fencing")).all().get().get("fencing").members()).hasSize(1);
         }
     }
@@ -288,7 +285,7 @@ class ConsumerGroupProtocolTest {
     @Test
     void badHeartbeatsGetKafkasErrors() throws Exception {
         Uuid topicId = Uuid.fromString(broker.server().broker().topics().topic(TOPIC).orElseThrow().topicId());
-        try (RawKafkaConnection raw = new RawKafkaConnection(broker)) {
+        try (RawKafkaConnection raw = new RawKafkaConnection(broker.get())) {
             waitUntil("the coordinator has loaded", () -> {
                 try {
                     short error = heartbeat(raw, join("probe", "p").setMemberEpoch(-1)).errorCode();
@@ -340,21 +337,21 @@ class ConsumerGroupProtocolTest {
     void kafkaConsumerGroupsShowsBothKindsOfGroup() throws Exception {
         GroupTestSupport.Member modern = member("modern-client", "modern-group");
         GroupTestSupport.Member classic = new GroupTestSupport.Member("classic-client",
-            GroupTestSupport.consumer(broker, "classic-group", ConsumerConfig.CLIENT_ID_CONFIG, "classic-client"), List.of(TOPIC));
+            GroupTestSupport.consumer(broker.get(), "classic-group", ConsumerConfig.CLIENT_ID_CONFIG, "classic-client"), List.of(TOPIC));
         members.add(classic);
         waitUntil("both own all six", () -> modern.assignment().size() == 6 && classic.assignment().size() == 6,
             () -> List.of(modern, classic));
 
         String bs = broker.bootstrapServers();
         String tool = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand";
-        KafkaTool.Result list = KafkaTool.run(dir, tool, null, "--bootstrap-server", bs, "--list", "--type");
+        KafkaTool.Result list = KafkaTool.run(broker.dir(), tool, null, "--bootstrap-server", bs, "--list", "--type");
         assertThat(list.exit()).as(list.out()).isZero();
         assertThat(list.out().lines().map(l -> l.trim().split("\\s+")).filter(c -> c.length == 2)
             .map(c -> c[0] + " " + c[1])).as(list.out()).contains("modern-group Consumer", "classic-group Classic");
 
         Map<String, String> clientOfGroup = new HashMap<>(Map.of("modern-group", "modern-client", "classic-group", "classic-client"));
         for (Map.Entry<String, String> e : clientOfGroup.entrySet()) {
-            KafkaTool.Result members = KafkaTool.run(dir, tool, null, "--bootstrap-server", bs, "--describe", "--group",
+            KafkaTool.Result members = KafkaTool.run(broker.dir(), tool, null, "--bootstrap-server", bs, "--describe", "--group",
                 e.getKey(), "--members");
             assertThat(members.exit()).as(members.out()).isZero();
             List<String> rows = members.out().lines().filter(l -> l.startsWith(e.getKey())).toList();

@@ -6,7 +6,6 @@ import static io.wharf.e2e.GroupTestSupport.ownedExactlyOnce;
 import static io.wharf.e2e.GroupTestSupport.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +23,7 @@ import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,23 +37,20 @@ class ConsumerGroupRebalanceTest {
     private static final String TOPIC_A = "orders";
     private static final String TOPIC_B = "payments";
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perTest("offsets.topic.num.partitions", "5");
 
-    private WharfTestBroker broker;
     private final List<GroupTestSupport.Member> members = new ArrayList<>();
 
     @BeforeEach
     void start() {
-        broker = WharfTestBroker.start(dir, "offsets.topic.num.partitions", "5");
-        GroupTestSupport.createTopic(broker, TOPIC_A, 6);
-        GroupTestSupport.createTopic(broker, TOPIC_B, 3);
+        GroupTestSupport.createTopic(broker.get(), TOPIC_A, 6);
+        GroupTestSupport.createTopic(broker.get(), TOPIC_B, 3);
     }
 
     @AfterEach
     void stop() throws InterruptedException {
         for (GroupTestSupport.Member m : members) m.close();
-        broker.close();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -66,11 +62,11 @@ class ConsumerGroupRebalanceTest {
         all.addAll(GroupTestSupport.partitions(TOPIC_B, 3));
 
         for (String name : List.of("m1", "m2", "m3")) {
-            members.add(new GroupTestSupport.Member(name, consumer(broker, group,
+            members.add(new GroupTestSupport.Member(name, consumer(broker.get(), group,
                 ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, assignor.getName(),
                 ConsumerConfig.CLIENT_ID_CONFIG, name), List.of(TOPIC_A, TOPIC_B)));
         }
-        try (Admin admin = GroupTestSupport.admin(broker)) {
+        try (Admin admin = GroupTestSupport.admin(broker.get())) {
             awaitStableSharing(admin, group, List.copyOf(members), all);
             for (GroupTestSupport.Member m : members) assertThat(m.assignment()).hasSize(3); // 9 partitions, 3 members
 

@@ -5,7 +5,6 @@ import static io.wharf.e2e.GroupTestSupport.ownedExactlyOnce;
 import static io.wharf.e2e.GroupTestSupport.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -15,7 +14,7 @@ import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Static membership (KIP-345) with the real consumer: a member with a {@code group.instance.id} that
@@ -25,26 +24,23 @@ import org.junit.jupiter.api.io.TempDir;
 class ConsumerStaticMembershipTest {
     private static final String TOPIC = "sensors";
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perTest("offsets.topic.num.partitions", "5");
 
-    private WharfTestBroker broker;
     private final List<GroupTestSupport.Member> members = new ArrayList<>();
 
     @BeforeEach
     void start() {
-        broker = WharfTestBroker.start(dir, "offsets.topic.num.partitions", "5");
-        GroupTestSupport.createTopic(broker, TOPIC, 4);
+        GroupTestSupport.createTopic(broker.get(), TOPIC, 4);
     }
 
     @AfterEach
     void stop() throws InterruptedException {
         for (GroupTestSupport.Member m : members) m.close();
-        broker.close();
     }
 
     private GroupTestSupport.Member member(String name, String instanceId) {
-        GroupTestSupport.Member m = new GroupTestSupport.Member(name, consumer(broker, "static-group",
+        GroupTestSupport.Member m = new GroupTestSupport.Member(name, consumer(broker.get(), "static-group",
             ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId, ConsumerConfig.CLIENT_ID_CONFIG, name,
             ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "20000"), List.of(TOPIC));
         members.add(m);

@@ -6,7 +6,6 @@ import static io.wharf.e2e.ProduceFetchSupport.poll;
 import static io.wharf.e2e.ProduceFetchSupport.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +16,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Long polling as a consumer sees it: a fetch with nothing to read waits {@code fetch.max.wait.ms} on the
@@ -28,19 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code fetch.min.bytes}.
  */
 class FetchLongPollTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
 
     private static double fetchMetric(KafkaConsumer<?, ?> consumer, String name) {
         for (Map.Entry<org.apache.kafka.common.MetricName, ? extends Metric> e : consumer.metrics().entrySet()) {
@@ -68,8 +54,8 @@ class FetchLongPollTest {
     @Test
     void anEmptyFetchIsAnsweredAfterMaxWait() {
         int maxWaitMs = 1000;
-        TopicPartition tp = new TopicPartition(createTopic(broker, "long-poll-empty", 1, Map.of()), 0);
-        try (KafkaConsumer<String, String> consumer = consumer(broker, "fetch.max.wait.ms", maxWaitMs)) {
+        TopicPartition tp = new TopicPartition(createTopic(broker.get(), "long-poll-empty", 1, Map.of()), 0);
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get(), "fetch.max.wait.ms", maxWaitMs)) {
             assignFromBeginning(consumer, tp);
             long deadline = System.nanoTime() + Duration.ofMillis(4 * maxWaitMs + 700).toNanos();
             while (System.nanoTime() < deadline) assertThat(consumer.poll(Duration.ofMillis(200))).isEmpty();
@@ -84,9 +70,9 @@ class FetchLongPollTest {
     @Test
     void aWaitingFetchWakesAsSoonAsARecordIsAppended() throws Exception {
         int maxWaitMs = 10_000;
-        TopicPartition tp = new TopicPartition(createTopic(broker, "long-poll-wake", 1, Map.of()), 0);
-        try (KafkaConsumer<String, String> consumer = consumer(broker, "fetch.max.wait.ms", maxWaitMs);
-             KafkaProducer<String, String> producer = producer(broker)) {
+        TopicPartition tp = new TopicPartition(createTopic(broker.get(), "long-poll-wake", 1, Map.of()), 0);
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get(), "fetch.max.wait.ms", maxWaitMs);
+             KafkaProducer<String, String> producer = producer(broker.get())) {
             producer.partitionsFor(tp.topic()); // metadata now, so the send below is just the produce
             assignFromBeginning(consumer, tp);
             // The consumer's first fetch is now parked on the broker for up to 10 s.
@@ -106,10 +92,10 @@ class FetchLongPollTest {
     @Test
     void aFetchWaitsForMinBytesAndAnswersWhenAppendsReachThem() throws Exception {
         int maxWaitMs = 8_000;
-        TopicPartition tp = new TopicPartition(createTopic(broker, "long-poll-min-bytes", 1, Map.of()), 0);
-        try (KafkaConsumer<String, String> consumer = consumer(broker, "fetch.max.wait.ms", maxWaitMs,
+        TopicPartition tp = new TopicPartition(createTopic(broker.get(), "long-poll-min-bytes", 1, Map.of()), 0);
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get(), "fetch.max.wait.ms", maxWaitMs,
                  "fetch.min.bytes", 3000);
-             KafkaProducer<String, String> producer = producer(broker, "linger.ms", 200)) {
+             KafkaProducer<String, String> producer = producer(broker.get(), "linger.ms", 200)) {
             producer.partitionsFor(tp.topic());
             assignFromBeginning(consumer, tp);
             long fetchStarted = System.nanoTime();

@@ -4,7 +4,6 @@ import static io.wharf.e2e.ProduceFetchSupport.createTopic;
 import static io.wharf.e2e.ProduceFetchSupport.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,29 +18,16 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fetch at the protocol level, where the Java consumer would hide the details: topics by name (v12) and by
  * id (v13+), per-partition errors, the KIP-74 size rules, the exact long-poll wait, and sessions declined.
  */
 class FetchProtocolTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
 
     private static Uuid topicId(String topic) {
         return Uuid.fromString(broker.server().broker().topics().topic(topic).orElseThrow().topicId());
@@ -49,7 +35,7 @@ class FetchProtocolTest {
 
     /** Produces {@code count} records of {@code size} bytes each to {@code partition}, one batch each. */
     private static void produce(String topic, int partition, int count, int size) throws Exception {
-        try (KafkaProducer<String, String> producer = producer(broker)) {
+        try (KafkaProducer<String, String> producer = producer(broker.get())) {
             for (int i = 0; i < count; i++) producer.send(new ProducerRecord<>(topic, partition, "k", "x".repeat(size))).get();
         }
     }
@@ -65,7 +51,7 @@ class FetchProtocolTest {
     }
 
     private static FetchResponse fetch(FetchRequestData data, int version) throws Exception {
-        try (RawKafkaConnection connection = new RawKafkaConnection(broker)) {
+        try (RawKafkaConnection connection = new RawKafkaConnection(broker.get())) {
             return connection.send(new FetchRequest(data, (short) version));
         }
     }
@@ -84,7 +70,7 @@ class FetchProtocolTest {
 
     @Test
     void topicsAreFetchedByNameUpToV12AndByIdFromV13() throws Exception {
-        String topic = createTopic(broker, "by-name-and-id", 1, Map.of());
+        String topic = createTopic(broker.get(), "by-name-and-id", 1, Map.of());
         produce(topic, 0, 3, 10);
         FetchResponse byName = fetch(request(0, 1, 1 << 20, new FetchRequestData.FetchTopic().setTopic(topic)
             .setPartitions(List.of(partition(0, 1, 1 << 20)))), 12);
@@ -107,7 +93,7 @@ class FetchProtocolTest {
 
     @Test
     void partitionsThatCannotBeReadGetTheirErrorAtOnce() throws Exception {
-        String topic = createTopic(broker, "errors", 1, Map.of());
+        String topic = createTopic(broker.get(), "errors", 1, Map.of());
         produce(topic, 0, 3, 10);
         long start = System.nanoTime();
         FetchResponse response = fetch(request(5_000, 1, 1 << 20,
@@ -128,7 +114,7 @@ class FetchProtocolTest {
 
     @Test
     void theFirstBatchIsWholeEvenAboveEveryLimitAndTheRestRespectsThem() throws Exception {
-        String topic = createTopic(broker, "kip-74", 2, Map.of());
+        String topic = createTopic(broker.get(), "kip-74", 2, Map.of());
         produce(topic, 0, 3, 5_000);
         produce(topic, 1, 1, 5_000);
         FetchResponse tiny = fetch(request(0, 1, 100, new FetchRequestData.FetchTopic().setTopic(topic)
@@ -150,7 +136,7 @@ class FetchProtocolTest {
 
     @Test
     void anEmptyFetchWaitsExactlyMaxWait() throws Exception {
-        String topic = createTopic(broker, "exact-wait", 1, Map.of());
+        String topic = createTopic(broker.get(), "exact-wait", 1, Map.of());
         int maxWaitMs = 800;
         long start = System.nanoTime();
         FetchResponse response = fetch(request(maxWaitMs, 1, 1 << 20, new FetchRequestData.FetchTopic().setTopic(topic)
@@ -163,7 +149,7 @@ class FetchProtocolTest {
 
     @Test
     void incrementalFetchesInASessionTheBrokerNeverCreatedAreRefused() throws Exception {
-        String topic = createTopic(broker, "sessions", 1, Map.of());
+        String topic = createTopic(broker.get(), "sessions", 1, Map.of());
         FetchRequestData data = request(0, 1, 1 << 20, new FetchRequestData.FetchTopic().setTopic(topic)
             .setPartitions(List.of(partition(0, 0, 1024)))).setSessionId(1234).setSessionEpoch(3);
         FetchResponse response = fetch(data, 12);

@@ -7,7 +7,6 @@ import static io.wharf.e2e.ProduceFetchSupport.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +20,8 @@ import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fetching as a consumer sees it: size limits that never stall a consumer, several partitions in one fetch,
@@ -33,22 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 class FetchTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
 
     private static void produce(String topic, int partition, int count, int valueSize) throws Exception {
-        try (KafkaProducer<String, String> producer = producer(broker)) {
+        try (KafkaProducer<String, String> producer = producer(broker.get())) {
             for (int i = 0; i < count; i++) {
                 String value = "v" + i + "-" + "x".repeat(Math.max(0, valueSize));
                 producer.send(new ProducerRecord<>(topic, partition, "k" + i, value)).get();
@@ -58,10 +44,10 @@ class FetchTest {
 
     @Test
     void recordsLargerThanEveryFetchLimitAreStillDelivered() throws Exception {
-        String topic = createTopic(broker, "larger-than-fetch", 1, Map.of());
+        String topic = createTopic(broker.get(), "larger-than-fetch", 1, Map.of());
         produce(topic, 0, 5, 20_000);
         TopicPartition tp = new TopicPartition(topic, 0);
-        try (KafkaConsumer<String, String> consumer = consumer(broker, "fetch.max.bytes", 1024,
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get(), "fetch.max.bytes", 1024,
             "max.partition.fetch.bytes", 1024)) {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
@@ -73,11 +59,11 @@ class FetchTest {
 
     @Test
     void oneConsumerReadsManyPartitionsWithinTheResponseLimit() throws Exception {
-        String topic = createTopic(broker, "many-partitions", 4, Map.of());
+        String topic = createTopic(broker.get(), "many-partitions", 4, Map.of());
         for (int p = 0; p < 4; p++) produce(topic, p, 30, 500);
         List<TopicPartition> all = new ArrayList<>();
         for (int p = 0; p < 4; p++) all.add(new TopicPartition(topic, p));
-        try (KafkaConsumer<String, String> consumer = consumer(broker, "fetch.max.bytes", 4096,
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get(), "fetch.max.bytes", 4096,
             "max.partition.fetch.bytes", 2048)) {
             consumer.assign(all);
             consumer.seekToBeginning(all);
@@ -94,10 +80,10 @@ class FetchTest {
 
     @Test
     void readCommittedConsumersReadEverythingWhileNoTransactionsExist() throws Exception {
-        String topic = createTopic(broker, "read-committed", 1, Map.of());
+        String topic = createTopic(broker.get(), "read-committed", 1, Map.of());
         produce(topic, 0, 10, 10);
         TopicPartition tp = new TopicPartition(topic, 0);
-        try (KafkaConsumer<String, String> consumer = consumer(broker, "isolation.level", "read_committed")) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get(), "isolation.level", "read_committed")) {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
             assertThat(poll(consumer, 10, TIMEOUT)).extracting(ConsumerRecord::offset)
@@ -108,7 +94,7 @@ class FetchTest {
 
     /** Ten records, the first five deleted: positions 0-4 and 11+ are out of range. */
     private static TopicPartition logStartingAtFive(String topic) throws Exception {
-        createTopic(broker, topic, 1, Map.of());
+        createTopic(broker.get(), topic, 1, Map.of());
         produce(topic, 0, 10, 10);
         TopicPartition tp = new TopicPartition(topic, 0);
         try (Admin admin = Admin.create(broker.clientProperties())) {
@@ -121,7 +107,7 @@ class FetchTest {
     @Test
     void aPositionBelowTheLogStartResetsToTheEarliestOffset() throws Exception {
         TopicPartition tp = logStartingAtFive("reset-earliest");
-        try (KafkaConsumer<String, String> consumer = consumer(broker, "auto.offset.reset", "earliest")) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get(), "auto.offset.reset", "earliest")) {
             consumer.assign(List.of(tp));
             consumer.seek(tp, 2);
             assertThat(poll(consumer, 5, TIMEOUT)).extracting(ConsumerRecord::offset).containsExactly(5L, 6L, 7L, 8L, 9L);
@@ -131,7 +117,7 @@ class FetchTest {
     @Test
     void aPositionPastTheLogEndResetsToTheEarliestOffset() throws Exception {
         TopicPartition tp = logStartingAtFive("reset-past-end");
-        try (KafkaConsumer<String, String> consumer = consumer(broker, "auto.offset.reset", "earliest")) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get(), "auto.offset.reset", "earliest")) {
             consumer.assign(List.of(tp));
             consumer.seek(tp, 100);
             assertThat(poll(consumer, 5, TIMEOUT)).extracting(ConsumerRecord::offset).containsExactly(5L, 6L, 7L, 8L, 9L);
@@ -141,7 +127,7 @@ class FetchTest {
     @Test
     void aPositionOutOfRangeResetsToTheLatestOffset() throws Exception {
         TopicPartition tp = logStartingAtFive("reset-latest");
-        try (KafkaConsumer<String, String> consumer = consumer(broker, "auto.offset.reset", "latest")) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get(), "auto.offset.reset", "latest")) {
             consumer.assign(List.of(tp));
             consumer.seek(tp, 2);
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
@@ -157,7 +143,7 @@ class FetchTest {
     @Test
     void aPositionOutOfRangeFailsThePollWhenThereIsNoResetPolicy() throws Exception {
         TopicPartition tp = logStartingAtFive("reset-none");
-        try (KafkaConsumer<String, String> consumer = consumer(broker, "auto.offset.reset", "none")) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get(), "auto.offset.reset", "none")) {
             consumer.assign(List.of(tp));
             consumer.seek(tp, 2);
             assertThatThrownBy(() -> {

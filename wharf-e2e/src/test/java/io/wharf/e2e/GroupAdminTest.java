@@ -6,7 +6,6 @@ import static io.wharf.e2e.GroupTestSupport.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -30,7 +29,7 @@ import org.apache.kafka.common.errors.GroupSubscribedToTopicException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The admin client on consumer groups: describe, list (with a state filter), list, alter and delete offsets,
@@ -42,23 +41,20 @@ class GroupAdminTest {
     private static final String OTHER = "audit";
     private static final String GROUP = "admin-group";
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perTest("offsets.topic.num.partitions", "5");
 
-    private WharfTestBroker broker;
     private final List<GroupTestSupport.Member> members = new ArrayList<>();
 
     @BeforeEach
     void start() {
-        broker = WharfTestBroker.start(dir, "offsets.topic.num.partitions", "5");
-        GroupTestSupport.createTopic(broker, TOPIC, 4);
-        GroupTestSupport.createTopic(broker, OTHER, 1);
+        GroupTestSupport.createTopic(broker.get(), TOPIC, 4);
+        GroupTestSupport.createTopic(broker.get(), OTHER, 1);
     }
 
     @AfterEach
     void stop() throws InterruptedException {
         for (GroupTestSupport.Member m : members) m.close();
-        broker.close();
     }
 
     private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) throws Exception {
@@ -73,10 +69,10 @@ class GroupAdminTest {
     void describeListAndManageTheOffsetsOfAConsumerGroup() throws Exception {
         Set<TopicPartition> all = GroupTestSupport.partitions(TOPIC, 4);
         for (String name : List.of("alpha", "beta")) {
-            members.add(new GroupTestSupport.Member(name, consumer(broker, GROUP, ConsumerConfig.CLIENT_ID_CONFIG, name),
+            members.add(new GroupTestSupport.Member(name, consumer(broker.get(), GROUP, ConsumerConfig.CLIENT_ID_CONFIG, name),
                 List.of(TOPIC)));
         }
-        try (Admin admin = GroupTestSupport.admin(broker)) {
+        try (Admin admin = GroupTestSupport.admin(broker.get())) {
             waitUntil("the members share the topic", () -> ownedExactlyOnce(members, all)
                 && describe(admin).groupState() == GroupState.STABLE, () -> members);
 

@@ -5,41 +5,38 @@ import static io.wharf.e2e.GroupTestSupport.ownedExactlyOnce;
 import static io.wharf.e2e.GroupTestSupport.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code group.initial.rebalance.delay.ms}: the first rebalance of an empty group waits for more members,
  * so consumers started together form the group in one generation instead of one rebalance per arrival.
  */
 class GroupInitialRebalanceDelayTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perTest(
+        "group.initial.rebalance.delay.ms", "2000", "offsets.topic.num.partitions", "3");
 
-    private WharfTestBroker broker;
     private final List<GroupTestSupport.Member> members = new ArrayList<>();
 
     @BeforeEach
     void start() {
-        broker = WharfTestBroker.start(dir, "group.initial.rebalance.delay.ms", "2000", "offsets.topic.num.partitions", "3");
-        GroupTestSupport.createTopic(broker, "jobs", 6);
+        GroupTestSupport.createTopic(broker.get(), "jobs", 6);
     }
 
     @AfterEach
     void stop() throws InterruptedException {
         for (GroupTestSupport.Member m : members) m.close();
-        broker.close();
     }
 
     @Test
     void consumersStartedTogetherShareTheFirstGeneration() {
         for (String name : List.of("x", "y", "z")) {
-            members.add(new GroupTestSupport.Member(name, consumer(broker, "delayed"), List.of("jobs")));
+            members.add(new GroupTestSupport.Member(name, consumer(broker.get(), "delayed"), List.of("jobs")));
         }
         waitUntil("three members share the topic", () -> ownedExactlyOnce(members, GroupTestSupport.partitions("jobs", 6)),
             () -> members);

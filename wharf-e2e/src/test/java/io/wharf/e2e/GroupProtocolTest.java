@@ -3,7 +3,6 @@ package io.wharf.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -47,10 +46,8 @@ import org.apache.kafka.common.requests.OffsetFetchRequest;
 import org.apache.kafka.common.requests.OffsetFetchResponse;
 import org.apache.kafka.common.requests.SyncGroupRequest;
 import org.apache.kafka.common.requests.SyncGroupResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The classic group protocol request by request, with kafka-clients' own request classes over a socket:
@@ -61,20 +58,8 @@ import org.junit.jupiter.api.io.TempDir;
 class GroupProtocolTest {
     private static final String TYPE = "test-protocol";
 
-    @TempDir
-    Path dir;
-
-    private WharfTestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = WharfTestBroker.start(dir, "offsets.topic.num.partitions", "3");
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perTest("offsets.topic.num.partitions", "3");
 
     // ---- requests ---------------------------------------------------------------------------------------
 
@@ -141,7 +126,7 @@ class GroupProtocolTest {
      * the offsets topic), then until the offsets are loaded (ListGroups answers without a loading error).
      */
     private RawKafkaConnection connect() throws Exception {
-        RawKafkaConnection c = new RawKafkaConnection(broker);
+        RawKafkaConnection c = new RawKafkaConnection(broker.get());
         FindCoordinatorResponse found = c.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
             .setCoordinatorKeys(List.of("any")).setKeyType(FindCoordinatorRequest.CoordinatorType.GROUP.id())).build((short) 4));
         assertThat(found.data().coordinators().get(0).errorCode()).isEqualTo(Errors.NONE.code());
@@ -328,7 +313,7 @@ class GroupProtocolTest {
 
     @Test
     void offsetCommitChecksGenerationMemberAndTopic() throws Exception {
-        GroupTestSupport.createTopic(broker, "t", 2);
+        GroupTestSupport.createTopic(broker.get(), "t", 2);
         try (RawKafkaConnection a = connect()) {
             JoinGroupResponseData m = joinDynamic(a, "committers", "p");
             sync(a, "committers", m.generationId(), m.memberId(), null, Map.of());
@@ -371,7 +356,7 @@ class GroupProtocolTest {
 
     @Test
     void offsetFetchAnswersTheSingleGroupAndTheMultiGroupForms() throws Exception {
-        GroupTestSupport.createTopic(broker, "t", 2);
+        GroupTestSupport.createTopic(broker.get(), "t", 2);
         try (RawKafkaConnection c = connect()) {
             assertThat(commit(c, "g1", -1, "", "t", 0)).isEqualTo(Errors.NONE);
             assertThat(commit(c, "g2", -1, "", "t", 1)).isEqualTo(Errors.NONE);

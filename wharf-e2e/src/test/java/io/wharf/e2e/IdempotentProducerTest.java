@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.wharf.log.record.Compression;
 import io.wharf.log.record.RecordBatchBuilder;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +25,8 @@ import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Idempotent producers: the Java producer's default (enable.idempotence=true, acks=all) works end to
@@ -37,32 +34,20 @@ import org.junit.jupiter.api.io.TempDir;
  * once, a sequence gap is OUT_OF_ORDER_SEQUENCE_NUMBER and an old epoch INVALID_PRODUCER_EPOCH.
  */
 class IdempotentProducerTest {
-    @TempDir
-    Path dir;
-
-    private WharfTestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perTest();
 
     @Test
     void theDefaultIdempotentProducerDeliversEveryRecordOnceInOrder() throws Exception {
-        ProduceFetchSupport.createTopic(broker, "idem", 3, Map.of());
+        ProduceFetchSupport.createTopic(broker.get(), "idem", 3, Map.of());
         List<Future<RecordMetadata>> sends = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker,
+        try (KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker.get(),
             "enable.idempotence", "true", "acks", "all", "max.in.flight.requests.per.connection", "5")) {
             for (int i = 0; i < 3000; i++) sends.add(producer.send(new ProducerRecord<>("idem", i % 3, null, "v" + i)));
             producer.flush();
         }
         for (Future<RecordMetadata> f : sends) assertThat(f.get().hasOffset()).isTrue();
-        try (KafkaConsumer<String, String> consumer = ProduceFetchSupport.consumer(broker)) {
+        try (KafkaConsumer<String, String> consumer = ProduceFetchSupport.consumer(broker.get())) {
             List<TopicPartition> partitions = List.of(new TopicPartition("idem", 0), new TopicPartition("idem", 1),
                 new TopicPartition("idem", 2));
             consumer.assign(partitions);
@@ -97,8 +82,8 @@ class IdempotentProducerTest {
 
     @Test
     void aRetriedBatchGetsItsOriginalOffsetAndGapsAndOldEpochsAreRefused() throws Exception {
-        ProduceFetchSupport.createTopic(broker, "raw-idem", 1, Map.of());
-        try (RawKafkaConnection raw = new RawKafkaConnection(broker)) {
+        ProduceFetchSupport.createTopic(broker.get(), "raw-idem", 1, Map.of());
+        try (RawKafkaConnection raw = new RawKafkaConnection(broker.get())) {
             InitProducerIdResponse init = raw.send(new InitProducerIdRequest.Builder(new InitProducerIdRequestData()
                 .setTransactionalId(null).setTransactionTimeoutMs(60_000)).build((short) 4));
             assertThat(init.error()).isEqualTo(Errors.NONE);
@@ -130,12 +115,12 @@ class IdempotentProducerTest {
     @Test
     void producerIdsAreNeverReusedAcrossRestarts() throws Exception {
         long before;
-        try (RawKafkaConnection raw = new RawKafkaConnection(broker)) {
+        try (RawKafkaConnection raw = new RawKafkaConnection(broker.get())) {
             before = ((InitProducerIdResponse) raw.send(new InitProducerIdRequest.Builder(new InitProducerIdRequestData()
                 .setTransactionalId(null).setTransactionTimeoutMs(60_000)).build((short) 4))).data().producerId();
         }
         broker.restart();
-        try (RawKafkaConnection raw = new RawKafkaConnection(broker)) {
+        try (RawKafkaConnection raw = new RawKafkaConnection(broker.get())) {
             long after = ((InitProducerIdResponse) raw.send(new InitProducerIdRequest.Builder(new InitProducerIdRequestData()
                 .setTransactionalId(null).setTransactionTimeoutMs(60_000)).build((short) 4))).data().producerId();
             assertThat(after).isGreaterThan(before);

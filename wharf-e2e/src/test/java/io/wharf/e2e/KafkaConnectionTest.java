@@ -7,7 +7,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
@@ -18,30 +17,16 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ResponseHeader;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Kafka connection layer with raw frames: versions negotiation, and bad input (garbage, truncated,
  * oversized, unknown API key) answered or closed without disturbing other connections.
  */
 class KafkaConnectionTest {
-    @TempDir
-    Path dir;
-
-    private WharfTestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = WharfTestBroker.start(dir, "socket.request.max.bytes", "1048576");
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perTest("socket.request.max.bytes", "1048576");
 
     private Socket connect() throws IOException {
         Socket s = new Socket("127.0.0.1", Integer.parseInt(broker.bootstrapServers().split(":")[1]));
@@ -113,8 +98,8 @@ class KafkaConnectionTest {
 
     @Test
     void garbageUnknownKeysTruncatedAndOversizedFramesCloseOnlyTheirConnection() throws Exception {
-        ProduceFetchSupport.createTopic(broker, "kept", 1, Map.of());
-        try (var producer = ProduceFetchSupport.producer(broker)) {
+        ProduceFetchSupport.createTopic(broker.get(), "kept", 1, Map.of());
+        try (var producer = ProduceFetchSupport.producer(broker.get())) {
             for (int i = 0; i < 100; i++) producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("kept", "v" + i));
             producer.flush();
         }
@@ -171,7 +156,7 @@ class KafkaConnectionTest {
         // Nothing stored changed, and what was stored reads back whole.
         assertThat(partition.logEndOffset()).isEqualTo(endBefore);
         assertThat(partition.log().size()).isEqualTo(sizeBefore);
-        try (var consumer = ProduceFetchSupport.consumer(broker)) {
+        try (var consumer = ProduceFetchSupport.consumer(broker.get())) {
             consumer.assign(java.util.List.of(new org.apache.kafka.common.TopicPartition("kept", 0)));
             var records = ProduceFetchSupport.poll(consumer, 100, java.time.Duration.ofSeconds(20));
             assertThat(records).extracting(r -> r.value()).containsExactlyElementsOf(

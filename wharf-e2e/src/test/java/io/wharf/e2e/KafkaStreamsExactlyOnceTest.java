@@ -3,7 +3,6 @@ package io.wharf.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,7 +42,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A Kafka Streams word count with {@code processing.guarantee=exactly_once_v2}: every commit is a transaction
@@ -64,10 +63,11 @@ class KafkaStreamsExactlyOnceTest {
         "hotel", "india", "juliett", "kilo", "lima");
     private static final Duration WAIT = Duration.ofSeconds(90);
 
-    @TempDir
-    Path dir;
+    // Transactions left open by a dead stream thread are found and aborted quickly.
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perTest(
+        "transaction.abort.timed.out.transaction.cleanup.interval.ms", "500");
 
-    private WharfTestBroker broker;
     private Admin admin;
     /** A Streams thread's fatal error: the waits fail with it at once rather than time out. */
     private final AtomicReference<Throwable> streamsFailure = new AtomicReference<>();
@@ -75,17 +75,14 @@ class KafkaStreamsExactlyOnceTest {
 
     @BeforeEach
     void start() {
-        // Transactions left open by a dead stream thread are found and aborted quickly.
-        broker = WharfTestBroker.start(dir, "transaction.abort.timed.out.transaction.cleanup.interval.ms", "500");
-        ProduceFetchSupport.createTopic(broker, INPUT, 2, Map.of());
-        ProduceFetchSupport.createTopic(broker, OUTPUT, 2, Map.of());
-        admin = GroupTestSupport.admin(broker);
+        ProduceFetchSupport.createTopic(broker.get(), INPUT, 2, Map.of());
+        ProduceFetchSupport.createTopic(broker.get(), OUTPUT, 2, Map.of());
+        admin = GroupTestSupport.admin(broker.get());
     }
 
     @AfterEach
     void stop() {
         if (admin != null) admin.close();
-        broker.close();
     }
 
     // ---- the application --------------------------------------------------------------------------------
@@ -122,7 +119,7 @@ class KafkaStreamsExactlyOnceTest {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("streams-state").toString());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, broker.dir().resolve("streams-state").toString());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
@@ -173,7 +170,7 @@ class KafkaStreamsExactlyOnceTest {
     }
 
     private void send(List<String> lines) throws Exception {
-        try (KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker)) {
+        try (KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker.get())) {
             send(producer, lines);
         }
     }
@@ -269,7 +266,7 @@ class KafkaStreamsExactlyOnceTest {
     void wordCountWithExactlyOnceCountsEveryWordOnce() throws Exception {
         List<String> all = new ArrayList<>();
         try (KafkaStreams streams = startStreams("eos-wordcount");
-             KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker)) {
+             KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker.get())) {
             // Three rounds, each committed before the next is sent: several transactions, each with offsets.
             for (int round = 0; round < 3; round++) {
                 List<String> lines = lines(round, 40);
@@ -324,7 +321,7 @@ class KafkaStreamsExactlyOnceTest {
                      throw new InjectedFailure("the stream thread dies with count updates of its transaction already sent");
                  }
              });
-             KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker)) {
+             KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker.get())) {
             send(producer, first);
             awaitInputCommitted("eos-replaced-thread");
             send(producer, second);
@@ -347,8 +344,8 @@ class KafkaStreamsExactlyOnceTest {
         List<String> aborted = List.of("ghost phantom", "phantom", "ghost alpha", "phantom bravo");
         List<String> second = lines(21, 20);
         try (KafkaStreams streams = startStreams("eos-aborted-input");
-             KafkaProducer<String, String> writer = ProduceFetchSupport.producer(broker, "transactional.id", "ghost-writer");
-             KafkaProducer<String, String> plain = ProduceFetchSupport.producer(broker)) {
+             KafkaProducer<String, String> writer = ProduceFetchSupport.producer(broker.get(), "transactional.id", "ghost-writer");
+             KafkaProducer<String, String> plain = ProduceFetchSupport.producer(broker.get())) {
             writer.initTransactions();
             send(plain, first);
             writer.beginTransaction();

@@ -2,7 +2,6 @@ package io.wharf.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,10 +20,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Produced;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A Kafka Streams application end to end: word count with a repartition topic and a changelog-backed
@@ -32,25 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
  * Streams' own assignor.
  */
 class KafkaStreamsTest {
-    @TempDir
-    Path dir;
-
-    private WharfTestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perTest();
 
     @Test
     void wordCountCountsEveryWord() throws Exception {
-        ProduceFetchSupport.createTopic(broker, "text-lines", 2, Map.of());
-        ProduceFetchSupport.createTopic(broker, "word-counts", 2, Map.of());
+        ProduceFetchSupport.createTopic(broker.get(), "text-lines", 2, Map.of());
+        ProduceFetchSupport.createTopic(broker.get(), "word-counts", 2, Map.of());
         StreamsBuilder builder = new StreamsBuilder();
         builder.<String, String>stream("text-lines")
             .flatMapValues(line -> Arrays.asList(line.toLowerCase().split("\\W+")))
@@ -62,13 +47,13 @@ class KafkaStreamsTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "wordcount-test");
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("streams-state").toString());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, broker.dir().resolve("streams-state").toString());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
         try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
             streams.start();
-            try (KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker)) {
+            try (KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker.get())) {
                 for (String line : List.of("the quick brown fox", "jumps over the lazy dog", "The dog barks",
                     "the end")) {
                     producer.send(new ProducerRecord<>("text-lines", line)).get();

@@ -3,7 +3,6 @@ package io.wharf.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +10,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Apache Kafka's own command-line tools (kafka-tools 4.4.0: kafka-topics, kafka-console-producer,
@@ -22,23 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
  * run them, against a Wharf broker.
  */
 class KafkaToolsTest {
-    @TempDir
-    Path dir;
-
-    private WharfTestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perTest();
 
     private KafkaTool.Result kafka(String mainClass, String stdin, String... args) throws IOException, InterruptedException {
-        return KafkaTool.run(dir, mainClass, stdin, args);
+        return KafkaTool.run(broker.dir(), mainClass, stdin, args);
     }
 
     @Test
@@ -82,8 +67,8 @@ class KafkaToolsTest {
     @Test
     void kafkaTransactionsListsAndDescribesAnOpenTransactionAndItsProducer() throws Exception {
         String bs = broker.bootstrapServers();
-        ProduceFetchSupport.createTopic(broker, "txn-tool", 1, Map.of());
-        try (KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker, "transactional.id", "tool-txn")) {
+        ProduceFetchSupport.createTopic(broker.get(), "txn-tool", 1, Map.of());
+        try (KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker.get(), "transactional.id", "tool-txn")) {
             producer.initTransactions();
             producer.beginTransaction();
             producer.send(new ProducerRecord<>("txn-tool", 0, null, "open"));
@@ -117,17 +102,17 @@ class KafkaToolsTest {
     @Test
     void kafkaTransactionsAbortsAHangingTransaction() throws Exception {
         String bs = broker.bootstrapServers();
-        ProduceFetchSupport.createTopic(broker, "txn-hang", 1, Map.of());
+        ProduceFetchSupport.createTopic(broker.get(), "txn-hang", 1, Map.of());
         TopicPartition tp = new TopicPartition("txn-hang", 0);
-        KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker, "transactional.id", "hanging",
+        KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker.get(), "transactional.id", "hanging",
             "transaction.timeout.ms", "600000");
         producer.initTransactions();
         producer.beginTransaction();
         producer.send(new ProducerRecord<>("txn-hang", 0, null, "stuck"));
         producer.flush();
         producer.close(Duration.ZERO); // gone without ending its transaction
-        try (KafkaProducer<String, String> plain = ProduceFetchSupport.producer(broker);
-             KafkaConsumer<String, String> committed = ProduceFetchSupport.consumer(broker, "isolation.level", "read_committed")) {
+        try (KafkaProducer<String, String> plain = ProduceFetchSupport.producer(broker.get());
+             KafkaConsumer<String, String> committed = ProduceFetchSupport.consumer(broker.get(), "isolation.level", "read_committed")) {
             plain.send(new ProducerRecord<>("txn-hang", 0, null, "after")).get();
             assertThat(committed.endOffsets(List.of(tp))).as("held by the open transaction").containsEntry(tp, 0L);
 

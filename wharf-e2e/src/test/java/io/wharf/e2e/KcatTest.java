@@ -30,12 +30,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -48,26 +47,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KcatTest {
     private static final long TIMEOUT_SECONDS = 60;
 
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static String kcat;
 
     @BeforeAll
-    static void start() {
+    static void findKcat() {
         kcat = findOnPath("kcat").or(() -> findOnPath("kafkacat")).orElse(null);
-        if (kcat != null) broker = WharfTestBroker.start(dir);
     }
 
     /** Per test rather than per class, so that Surefire counts every test as skipped, not as none run. */
     @BeforeEach
     void requireKcat() {
         Assumptions.assumeTrue(kcat != null, "kcat is not installed; .ci/run installs it");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
     }
 
     private static Optional<String> findOnPath(String name) {
@@ -89,9 +82,9 @@ class KcatTest {
     private static Run kcat(String stdin, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(kcat, "-b", broker.bootstrapServers()));
         command.addAll(List.of(args));
-        Path in = Files.createTempFile(dir, "kcat-in", ".txt");
-        Path out = Files.createTempFile(dir, "kcat-out", ".txt");
-        Path err = Files.createTempFile(dir, "kcat-err", ".txt");
+        Path in = Files.createTempFile(broker.dir(), "kcat-in", ".txt");
+        Path out = Files.createTempFile(broker.dir(), "kcat-out", ".txt");
+        Path err = Files.createTempFile(broker.dir(), "kcat-err", ".txt");
         Files.writeString(in, stdin);
         Process process = new ProcessBuilder(command).redirectInput(in.toFile()).redirectOutput(out.toFile())
             .redirectError(err.toFile()).start();
@@ -118,7 +111,7 @@ class KcatTest {
 
     @Test
     void metadataListsTheBrokerAndTheTopic() throws Exception {
-        String topic = createTopic(broker, "kcat-metadata", 3, Map.of());
+        String topic = createTopic(broker.get(), "kcat-metadata", 3, Map.of());
         String out = kcat("", "-L", "-t", topic).succeeded().stdout();
         assertThat(out).containsPattern("1 brokers:\\s+broker \\d+ at " + broker.bootstrapServers().replace(".", "\\.")
             + " \\(controller\\)");
@@ -130,7 +123,7 @@ class KcatTest {
     @ParameterizedTest(name = "-z {0}")
     @ValueSource(strings = {"none", "gzip", "snappy", "lz4", "zstd"})
     void keyedLinesProducedWithEachCodecAreConsumedInOrder(String codec) throws Exception {
-        String topic = createTopic(broker, "kcat-" + codec, 3, Map.of());
+        String topic = createTopic(broker.get(), "kcat-" + codec, 3, Map.of());
         List<String> lines = IntStream.range(0, 200)
             .mapToObj(i -> "key-" + (i % 7) + ":" + codec + " line " + i + " " + "x".repeat(i % 40))
             .toList();
@@ -164,7 +157,7 @@ class KcatTest {
 
     /** The batches in a partition's log files, as librdkafka sent them (Wharf stores batches unchanged). */
     private static List<StoredBatch> storedBatches(String topic, int partition) throws IOException {
-        Path partitionDir = dir.resolve("logs").resolve(topic + "-" + partition);
+        Path partitionDir = broker.dir().resolve("logs").resolve(topic + "-" + partition);
         List<StoredBatch> batches = new ArrayList<>();
         try (var files = Files.list(partitionDir)) {
             for (Path log : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
@@ -178,7 +171,7 @@ class KcatTest {
 
     @Test
     void onePartitionReadsBackExactlyWhatWasTyped() throws Exception {
-        String topic = createTopic(broker, "kcat-exact", 1, Map.of());
+        String topic = createTopic(broker.get(), "kcat-exact", 1, Map.of());
         String typed = "alpha:first\nbeta:second value\nalpha:third:with colon\ngamma:\n";
         kcat(typed, "-P", "-t", topic, "-K:", "-z", "lz4").succeeded();
         kcat("delta:fourth\n", "-P", "-t", topic, "-K:", "-z", "zstd").succeeded();
@@ -189,8 +182,8 @@ class KcatTest {
 
     @Test
     void kcatReadsWhatTheJavaProducerWroteAndTheJavaConsumerReadsWhatKcatWrote() throws Exception {
-        String fromJava = createTopic(broker, "kcat-from-java", 2, Map.of());
-        try (KafkaProducer<String, String> producer = producer(broker, "compression.type", "snappy", "linger.ms", "20")) {
+        String fromJava = createTopic(broker.get(), "kcat-from-java", 2, Map.of());
+        try (KafkaProducer<String, String> producer = producer(broker.get(), "compression.type", "snappy", "linger.ms", "20")) {
             for (int i = 0; i < 50; i++) producer.send(new ProducerRecord<>(fromJava, i % 2, "k" + i, "java " + i));
             producer.flush();
         }
@@ -198,10 +191,10 @@ class KcatTest {
         for (int i = 0; i < 50; i++) expected.computeIfAbsent(i % 2, p -> new ArrayList<>()).add("k" + i + ":java " + i);
         assertThat(consumeByPartition(fromJava)).isEqualTo(expected);
 
-        String fromKcat = createTopic(broker, "kcat-to-java", 1, Map.of());
+        String fromKcat = createTopic(broker.get(), "kcat-to-java", 1, Map.of());
         String typed = IntStream.range(0, 30).mapToObj(i -> "k" + i + ":kcat " + i).collect(Collectors.joining("\n"));
         kcat(typed + "\n", "-P", "-t", fromKcat, "-K:", "-z", "gzip").succeeded();
-        try (KafkaConsumer<String, String> consumer = consumer(broker)) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get())) {
             consumer.assign(List.of(new TopicPartition(fromKcat, 0)));
             List<ConsumerRecord<String, String>> records = poll(consumer, 30, Duration.ofSeconds(20));
             assertThat(records).extracting(r -> r.key() + ":" + r.value()).containsExactlyElementsOf(typed.lines().toList());
@@ -212,7 +205,7 @@ class KcatTest {
 
     @Test
     void aConsumerGroupReadsEverythingOnceAndResumesFromItsCommittedOffsets() throws Exception {
-        String topic = createTopic(broker, "kcat-group", 2, Map.of());
+        String topic = createTopic(broker.get(), "kcat-group", 2, Map.of());
         kcat("a:1\nb:2\nc:3\nd:4\n", "-P", "-t", topic, "-K:").succeeded();
         // Not -o: in -G mode kcat would apply it to every assignment and override the committed offsets.
         String[] group = {"-G", "kcat-readers", topic, "-X", "auto.offset.reset=earliest", "-e", "-q", "-f", "%k:%s\\n"};

@@ -9,7 +9,6 @@ import io.wharf.log.Log;
 import io.wharf.log.record.RecordBatch;
 import io.wharf.log.record.RecordBatchIterator;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +21,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The leader stamps its epoch on every batch it appends (0 while no elections exist; producers send -1), so
@@ -36,20 +34,13 @@ class LeaderEpochTest {
     private static final String TOPIC = "epochs";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
 
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
 
     @BeforeAll
     static void start() throws Exception {
-        broker = WharfTestBroker.start(dir);
-        GroupTestSupport.createTopic(broker, TOPIC, 1);
-        GroupTestSupport.produce(broker, TOPIC, 1, 10);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
+        GroupTestSupport.createTopic(broker.get(), TOPIC, 1);
+        GroupTestSupport.produce(broker.get(), TOPIC, 1, 10);
     }
 
     private static List<ConsumerRecord<String, String>> pollRecords(KafkaConsumer<String, String> consumer, int count) {
@@ -75,7 +66,7 @@ class LeaderEpochTest {
 
     @Test
     void consumedRecordsAndTheOffsetsCommittedForThemCarryLeaderEpochZero() throws Exception {
-        try (KafkaConsumer<String, String> consumer = GroupTestSupport.consumer(broker, "epoch-committer")) {
+        try (KafkaConsumer<String, String> consumer = GroupTestSupport.consumer(broker.get(), "epoch-committer")) {
             consumer.subscribe(List.of(TOPIC));
             List<ConsumerRecord<String, String>> records = pollRecords(consumer, 10);
             assertThat(records).extracting(ConsumerRecord::leaderEpoch).containsOnly(Optional.of(0));
@@ -84,7 +75,7 @@ class LeaderEpochTest {
             assertThat(committed.offset()).isEqualTo(10);
             assertThat(committed.leaderEpoch()).isEqualTo(Optional.of(0));
         }
-        try (Admin admin = GroupTestSupport.admin(broker)) {
+        try (Admin admin = GroupTestSupport.admin(broker.get())) {
             OffsetAndMetadata stored = admin.listConsumerGroupOffsets("epoch-committer").partitionsToOffsetAndMetadata()
                 .get(30, TimeUnit.SECONDS).get(TP);
             assertThat(stored.leaderEpoch()).isEqualTo(Optional.of(0));
@@ -97,14 +88,14 @@ class LeaderEpochTest {
      */
     @Test
     void aPositionWithLeaderEpochZeroIsValidatedAndKept() {
-        try (KafkaConsumer<String, String> consumer = GroupTestSupport.consumer(broker, "epoch-seeker")) {
+        try (KafkaConsumer<String, String> consumer = GroupTestSupport.consumer(broker.get(), "epoch-seeker")) {
             consumer.assign(List.of(TP));
             consumer.seek(TP, new OffsetAndMetadata(6, Optional.of(0), ""));
             List<ConsumerRecord<String, String>> records = pollRecords(consumer, 4);
             assertThat(records).extracting(ConsumerRecord::offset).containsExactly(6L, 7L, 8L, 9L);
             consumer.commitSync(Map.of(TP, new OffsetAndMetadata(8, Optional.of(0), "")));
         }
-        try (KafkaConsumer<String, String> resumed = GroupTestSupport.consumer(broker, "epoch-seeker")) {
+        try (KafkaConsumer<String, String> resumed = GroupTestSupport.consumer(broker.get(), "epoch-seeker")) {
             resumed.subscribe(List.of(TOPIC));
             List<ConsumerRecord<String, String>> records = pollRecords(resumed, 2);
             assertThat(records).extracting(ConsumerRecord::offset).containsExactly(8L, 9L);

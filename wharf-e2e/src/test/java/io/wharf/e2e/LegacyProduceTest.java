@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,10 +29,8 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.RequestHeader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -46,19 +43,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LegacyProduceTest {
     private static final short UNSUPPORTED_VERSION = 35;
 
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
 
     /** One partition of a hand-parsed v0-2 response. */
     private record PartitionAnswer(String topic, int partition, short error, long baseOffset, long logAppendTime) {
@@ -191,7 +177,7 @@ class LegacyProduceTest {
     @ParameterizedTest(name = "Produce v{0}")
     @ValueSource(shorts = {0, 1, 2})
     void everyPartitionIsRefusedWithUnsupportedVersionAndTheConnectionStaysUsable(short version) throws Exception {
-        String topic = createTopic(broker, "legacy-v" + version, 2, Map.of());
+        String topic = createTopic(broker.get(), "legacy-v" + version, 2, Map.of());
         Map<String, int[]> named = new LinkedHashMap<>();
         named.put(topic, new int[] {1, 0});
         named.put("no-such-topic", new int[] {7});
@@ -220,7 +206,7 @@ class LegacyProduceTest {
 
     @Test
     void acksZeroGetsNoResponseAndTheConnectionStaysOpen() throws Exception {
-        String topic = createTopic(broker, "legacy-acks-zero", 1, Map.of());
+        String topic = createTopic(broker.get(), "legacy-acks-zero", 1, Map.of());
         try (Wire wire = new Wire()) {
             wire.writeFrame(legacyRequest((short) 2, 7, (short) 0, Map.of(topic, new int[] {0})));
             wire.writeFrame(legacyRequest((short) 0, 8, (short) 0, Map.of(topic, new int[] {0})));
@@ -234,7 +220,7 @@ class LegacyProduceTest {
 
     @Test
     void responsesStayInRequestOrderAroundALegacyRefusal() throws Exception {
-        String topic = createTopic(broker, "legacy-order", 1, Map.of());
+        String topic = createTopic(broker.get(), "legacy-order", 1, Map.of());
         try (Wire wire = new Wire()) {
             wire.write(current((short) 3, topic, "first"), 1);
             wire.writeFrame(legacyRequest((short) 1, 2, (short) -1, Map.of(topic, new int[] {0})));

@@ -2,7 +2,6 @@ package io.wharf.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,28 +20,25 @@ import org.apache.kafka.common.requests.MetadataResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Metadata field by field, at every version, with raw requests. */
 class MetadataProtocolTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perTest("num.partitions", "2");
 
-    private WharfTestBroker broker;
     private RawKafkaConnection raw;
 
     @BeforeEach
     void start() throws Exception {
-        broker = WharfTestBroker.start(dir, "num.partitions", "2");
         broker.server().broker().topics().createTopic("known", 3, (short) 1, Map.of(), false);
         broker.server().broker().topics().createTopic("__internal", 1, (short) 1, Map.of(), false);
-        raw = new RawKafkaConnection(broker);
+        raw = new RawKafkaConnection(broker.get());
     }
 
     @AfterEach
     void stop() throws Exception {
         raw.close();
-        broker.close();
     }
 
     private MetadataResponse metadata(MetadataRequestData data, short version) throws Exception {

@@ -14,10 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * mosquitto_pub and mosquitto_sub (Debian's {@code mosquitto-clients}, libmosquitto 2.0) against Wharf's MQTT
@@ -31,9 +30,9 @@ class MosquittoClientsTest {
     /** mosquitto_sub's output: topic, QoS, RETAIN, then the payload. */
     private static final String FORMAT = "MSG|%t|%q|%r|%p";
 
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static String pub;
     static String sub;
     static String stdbuf;
@@ -44,12 +43,6 @@ class MosquittoClientsTest {
         sub = tool("mosquitto_sub");
         stdbuf = ClientProcess.onPath("stdbuf").orElseThrow(() -> new AssertionError(
             "MosquittoClientsTest needs stdbuf (coreutils) to read mosquitto_sub's output line by line")).toString();
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
     }
 
     private static String tool(String name) {
@@ -65,7 +58,7 @@ class MosquittoClientsTest {
     }
 
     private static ClientProcess.Run publish(String... args) throws Exception {
-        return ClientProcess.run(dir, RUN_TIMEOUT, command(pub, args)).succeeded();
+        return ClientProcess.run(broker.dir(), RUN_TIMEOUT, command(pub, args)).succeeded();
     }
 
     /** A mosquitto_sub that has its SUBACK (its -d debug lines say so): what is published now reaches it. */
@@ -79,7 +72,7 @@ class MosquittoClientsTest {
     private static RunningClientProcess awaitSubAck(List<String> command) throws Exception {
         List<String> c = new ArrayList<>(List.of(stdbuf, "-oL"));
         c.addAll(command);
-        RunningClientProcess p = RunningClientProcess.start(dir, c);
+        RunningClientProcess p = RunningClientProcess.start(broker.dir(), c);
         p.awaitLine("SUBACK", l -> l.contains("received SUBACK"));
         return p;
     }
@@ -91,7 +84,7 @@ class MosquittoClientsTest {
 
     @Test
     void roundTripsAtQos012ThroughWildcardsToMosquittoSubAndPaho() throws Exception {
-        MqttClient paho = MqttClientSupport.v3(broker, "mosq-paho-qos");
+        MqttClient paho = MqttClientSupport.v3(broker.get(), "mosq-paho-qos");
         Inbox inbox = new Inbox();
         paho.subscribe("mosq/qos/#", 2, inbox);
         try (RunningClientProcess s = subscriber("-V", "mqttv311", "-q", "2", "-t", "mosq/qos/+/t", "-C", "3")) {
@@ -108,10 +101,10 @@ class MosquittoClientsTest {
 
     @Test
     void linesFromStdinArriveInOrderAtTheGrantedQos() throws Exception {
-        Path lines = dir.resolve("lines.txt");
+        Path lines = broker.dir().resolve("lines.txt");
         Files.write(lines, IntStream.range(0, 50).mapToObj(i -> "line " + i).toList());
         try (RunningClientProcess s = subscriber("-q", "1", "-t", "mosq/lines/#", "-C", "50")) {
-            try (RunningClientProcess p = RunningClientProcess.start(dir, command(pub, "-q", "2", "-t", "mosq/lines/x", "-l"),
+            try (RunningClientProcess p = RunningClientProcess.start(broker.dir(), command(pub, "-q", "2", "-t", "mosq/lines/x", "-l"),
                 lines)) {
                 p.awaitExit().succeeded();
             }
@@ -123,7 +116,7 @@ class MosquittoClientsTest {
     @Test
     void retainedWithRAndClearedWithAnEmptyRetainedMessage() throws Exception {
         publish("-q", "1", "-r", "-t", "mosq/retained/status", "-m", "online");
-        ClientProcess.Run first = ClientProcess.run(dir, RUN_TIMEOUT,
+        ClientProcess.Run first = ClientProcess.run(broker.dir(), RUN_TIMEOUT,
             command(sub, "-F", FORMAT, "-q", "1", "-t", "mosq/retained/+", "-C", "1")).succeeded();
         assertThat(messages(first)).containsExactly("MSG|mosq/retained/status|1|1|online");
         publish("-q", "1", "-r", "-t", "mosq/retained/status", "-n");
@@ -135,7 +128,7 @@ class MosquittoClientsTest {
 
     @Test
     void mqtt5PropertiesGivenWithDArriveAtMosquittoSubAndPahoV5() throws Exception {
-        var paho = MqttClientSupport.v5(broker, "mosq-paho-v5");
+        var paho = MqttClientSupport.v5(broker.get(), "mosq-paho-v5");
         Inbox inbox = new Inbox();
         paho.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[] {
             new org.eclipse.paho.mqttv5.common.MqttSubscription("mosq/v5/#", 1)},
@@ -160,7 +153,7 @@ class MosquittoClientsTest {
 
     @Test
     void theWillOfAKilledMosquittoSubIsPublishedAndNotThatOfOneThatExits() throws Exception {
-        MqttClient watcher = MqttClientSupport.v3(broker, "mosq-will-watcher");
+        MqttClient watcher = MqttClientSupport.v3(broker.get(), "mosq-will-watcher");
         Inbox wills = new Inbox();
         watcher.subscribe("mosq/will/#", 1, wills);
         try {
@@ -173,7 +166,7 @@ class MosquittoClientsTest {
             assertThat(will.payload()).isEqualTo("killed is gone");
             assertThat(will.qos()).isEqualTo(1);
             // -E: exits with a DISCONNECT once subscribed.
-            ClientProcess.run(dir, RUN_TIMEOUT, command(sub, "-t", "mosq/idle", "-E", "--will-topic", "mosq/will/polite",
+            ClientProcess.run(broker.dir(), RUN_TIMEOUT, command(sub, "-t", "mosq/idle", "-E", "--will-topic", "mosq/will/polite",
                 "--will-payload", "polite is gone", "--will-qos", "1")).succeeded();
             watcher.publish("mosq/will/marker", utf8("marker"), 1, false);
             assertThat(wills.take().topic()).as("the marker comes next: no will").isEqualTo("mosq/will/marker");
@@ -186,13 +179,13 @@ class MosquittoClientsTest {
     void aWrongPasswordIsRefusedWithTheCodeOfEachVersion() throws Exception {
         List<String> v311 = new ArrayList<>(command(pub, "-t", "mosq/auth", "-m", "x"));
         v311.set(v311.indexOf("-P") + 1, "wrong");
-        ClientProcess.Run refused = ClientProcess.run(dir, RUN_TIMEOUT, v311);
+        ClientProcess.Run refused = ClientProcess.run(broker.dir(), RUN_TIMEOUT, v311);
         // mosquitto_pub exits with the CONNACK's code: 3.1.1 return code 4, v5 reason code 0x86.
         assertThat(refused.exitCode()).as("exit code; %s", refused).isEqualTo(4);
         assertThat(refused.stderr()).contains("Connection Refused: bad user name or password");
         List<String> v5 = new ArrayList<>(v311);
         v5.addAll(List.of("-V", "mqttv5"));
-        ClientProcess.Run refused5 = ClientProcess.run(dir, RUN_TIMEOUT, v5);
+        ClientProcess.Run refused5 = ClientProcess.run(broker.dir(), RUN_TIMEOUT, v5);
         assertThat(refused5.exitCode()).as("exit code; %s", refused5).isEqualTo(0x86);
         assertThat(refused5.stderr()).contains("Connection error: Bad User Name or Password");
         publish("-t", "mosq/auth", "-m", "with the right password");
@@ -200,19 +193,19 @@ class MosquittoClientsTest {
 
     @Test
     void aPersistentSessionWithCAndIGetsWhatWasPublishedWhileItWasAway() throws Exception {
-        ClientProcess.run(dir, RUN_TIMEOUT, command(sub, "-c", "-i", "mosq-session", "-q", "1", "-t", "mosq/session/t", "-E"))
+        ClientProcess.run(broker.dir(), RUN_TIMEOUT, command(sub, "-c", "-i", "mosq-session", "-q", "1", "-t", "mosq/session/t", "-E"))
             .succeeded();
-        Path lines = dir.resolve("session.txt");
+        Path lines = broker.dir().resolve("session.txt");
         Files.write(lines, IntStream.range(0, 10).mapToObj(i -> "queued " + i).toList());
-        try (RunningClientProcess p = RunningClientProcess.start(dir, command(pub, "-q", "1", "-t", "mosq/session/t", "-l"),
+        try (RunningClientProcess p = RunningClientProcess.start(broker.dir(), command(pub, "-q", "1", "-t", "mosq/session/t", "-l"),
             lines)) {
             p.awaitExit().succeeded();
         }
-        ClientProcess.Run back = ClientProcess.run(dir, RUN_TIMEOUT,
+        ClientProcess.Run back = ClientProcess.run(broker.dir(), RUN_TIMEOUT,
             command(sub, "-c", "-i", "mosq-session", "-q", "1", "-t", "mosq/session/t", "-F", FORMAT, "-C", "10")).succeeded();
         assertThat(messages(back))
             .containsExactlyElementsOf(IntStream.range(0, 10).mapToObj(i -> "MSG|mosq/session/t|1|0|queued " + i).toList());
         // Without -c: a clean session, which discards the stored one.
-        ClientProcess.run(dir, RUN_TIMEOUT, command(sub, "-i", "mosq-session", "-t", "mosq/session/t", "-E")).succeeded();
+        ClientProcess.run(broker.dir(), RUN_TIMEOUT, command(sub, "-i", "mosq-session", "-t", "mosq/session/t", "-E")).succeeded();
     }
 }

@@ -25,9 +25,8 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,19 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the next PUBLISH or SUBSCRIBE; cleared ones close the connection.
  */
 class MqttAccessTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
 
     private static AccessControl access() { return broker.server().broker().access(); }
 
@@ -85,10 +73,10 @@ class MqttAccessTest {
     void deletingAUserClosesTheirConnectionsAndV5HearsAdministrativeAction() throws Exception {
         user("leaver");
         CompletableFuture<MqttDisconnectResponse> lost = new CompletableFuture<>();
-        var v5 = v5(broker, "leaver", "leaver-5", lost);
+        var v5 = v5(broker.get(), "leaver", "leaver-5", lost);
         MqttClient v3 = new MqttClient(broker.mqttUri(), "leaver-3", new MemoryPersistence());
         v3.connect(MqttClientSupport.v3Options("leaver", "pw"));
-        MqttClient bystander = MqttClientSupport.v3(broker, "bystander");
+        MqttClient bystander = MqttClientSupport.v3(broker.get(), "bystander");
         try {
             access().deleteUser("leaver");
             MqttDisconnectResponse r = lost.get(10, TimeUnit.SECONDS);

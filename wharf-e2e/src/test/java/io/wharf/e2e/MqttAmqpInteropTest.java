@@ -22,6 +22,7 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,21 +30,19 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code amq.topic} with {@code /} and {@code .} swapped, MQTT subscriptions are bindings on it.
  */
 class MqttAmqpInteropTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static Connection amqp;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = WharfTestBroker.start(dir);
         amqp = broker.amqpFactory().newConnection();
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (amqp != null) amqp.close();
-        if (broker != null) broker.close();
     }
 
     private static String text(byte[] b) { return new String(b, StandardCharsets.UTF_8); }
@@ -53,7 +52,7 @@ class MqttAmqpInteropTest {
         Channel ch = amqp.createChannel();
         String q = ch.queueDeclare().getQueue();
         ch.queueBind(q, "amq.topic", "sensors.*.temp");
-        MqttClient pub = MqttClientSupport.v3(broker, "sensor-k1");
+        MqttClient pub = MqttClientSupport.v3(broker.get(), "sensor-k1");
         // QoS 0 first: the PUBACK of the QoS 1 publishes after it means all three were routed.
         pub.publish("sensors/k2/temp", utf8("19.0"), 0, false);
         pub.publish("sensors/k1/humidity", utf8("40"), 1, false);
@@ -80,7 +79,7 @@ class MqttAmqpInteropTest {
         Channel ch = amqp.createChannel();
         String q = ch.queueDeclare().getQueue();
         ch.queueBind(q, "amq.topic", "v1/2.status");
-        MqttClient pub = MqttClientSupport.v3(broker, "dotted");
+        MqttClient pub = MqttClientSupport.v3(broker.get(), "dotted");
         pub.publish("v1.2/status", utf8("ok"), 1, false);
         GetResponse got = ch.basicGet(q, true);
         assertThat(got.getEnvelope().getRoutingKey()).isEqualTo("v1/2.status");
@@ -91,7 +90,7 @@ class MqttAmqpInteropTest {
 
     @Test
     void amqpPublishesToAmqTopicReachMqttSubscribersWithTheRoutingKeyMappedBack() throws Exception {
-        MqttClient sub = MqttClientSupport.v3(broker, "alarm-panel");
+        MqttClient sub = MqttClientSupport.v3(broker.get(), "alarm-panel");
         Inbox inbox = new Inbox();
         sub.subscribe("alerts/+", 1, inbox);
         Channel ch = amqp.createChannel();
@@ -117,7 +116,7 @@ class MqttAmqpInteropTest {
         Channel ch = amqp.createChannel();
         String q = ch.queueDeclare().getQueue();
         ch.queueBind(q, "amq.topic", "rpc.requests");
-        var v5 = MqttClientSupport.v5(broker, "v5-props");
+        var v5 = MqttClientSupport.v5(broker.get(), "v5-props");
         Inbox inbox = new Inbox();
         v5.subscribe(new MqttSubscription[] {new MqttSubscription("rpc/replies", 1)},
             new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {inbox});

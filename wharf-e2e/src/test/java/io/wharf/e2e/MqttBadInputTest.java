@@ -11,13 +11,12 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.wharf.e2e.MqttClientSupport.Inbox;
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Path;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,17 +25,16 @@ import org.junit.jupiter.params.provider.EnumSource;
  * reason first, a 3.1.1 client only the closed socket — and a Paho client connected throughout carries on.
  */
 class MqttBadInputTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static org.eclipse.paho.mqttv5.client.MqttClient bystander;
     static final Inbox bystanderInbox = new Inbox();
     static int round;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = WharfTestBroker.start(dir);
-        bystander = MqttClientSupport.v5(broker, "bystander");
+        bystander = MqttClientSupport.v5(broker.get(), "bystander");
         bystander.subscribe(new MqttSubscription[] {new MqttSubscription("bystander/#", 1)},
             new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {bystanderInbox});
     }
@@ -44,7 +42,6 @@ class MqttBadInputTest {
     @AfterAll
     static void stop() {
         closeQuietly(bystander);
-        if (broker != null) broker.close();
     }
 
     @AfterEach

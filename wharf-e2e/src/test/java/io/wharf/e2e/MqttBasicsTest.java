@@ -27,28 +27,21 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** What every MQTT user does first, with Paho v3 (MQTT 3.1.1) and v5: log in, publish, subscribe. */
 class MqttBasicsTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
 
     @BeforeAll
     static void start() {
-        broker = WharfTestBroker.start(dir);
         broker.server().broker().access().addUser("nobody", "pw", Set.of()); // no permissions anywhere
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
     }
 
     // ---- connect ----
@@ -102,8 +95,8 @@ class MqttBasicsTest {
     @ParameterizedTest(name = "QoS {0}")
     @ValueSource(ints = {0, 1, 2})
     void v3MessagesArriveInOrderWithTheirContentsAtTheirQos(int qos) throws Exception {
-        MqttClient sub = MqttClientSupport.v3(broker, "v3-sub-" + qos);
-        MqttClient pub = MqttClientSupport.v3(broker, "v3-pub-" + qos);
+        MqttClient sub = MqttClientSupport.v3(broker.get(), "v3-sub-" + qos);
+        MqttClient pub = MqttClientSupport.v3(broker.get(), "v3-pub-" + qos);
         Inbox inbox = new Inbox();
         int[] granted = sub.subscribeWithResponse("orders/" + qos + "/#", 2, inbox).getGrantedQos();
         assertThat(granted).containsExactly(2);
@@ -123,8 +116,8 @@ class MqttBasicsTest {
     @ParameterizedTest(name = "QoS {0}")
     @ValueSource(ints = {0, 1, 2})
     void v5MessagesArriveInOrderWithTheirContentsAtTheirQos(int qos) throws Exception {
-        var sub = MqttClientSupport.v5(broker, "v5-sub-" + qos);
-        var pub = MqttClientSupport.v5(broker, "v5-pub-" + qos);
+        var sub = MqttClientSupport.v5(broker.get(), "v5-sub-" + qos);
+        var pub = MqttClientSupport.v5(broker.get(), "v5-pub-" + qos);
         Inbox inbox = new Inbox();
         IMqttToken t = sub.subscribe(new MqttSubscription[] {new MqttSubscription("v5orders/" + qos + "/+", 2)},
             new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {inbox});
@@ -139,7 +132,7 @@ class MqttBasicsTest {
 
     @Test
     void aQos2PublishResentBeforePubrelIsDeliveredExactlyOnce() throws Exception {
-        MqttClient sub = MqttClientSupport.v3(broker, "once-sub");
+        MqttClient sub = MqttClientSupport.v3(broker.get(), "once-sub");
         Inbox inbox = new Inbox();
         sub.subscribe("once/t", 2, inbox);
         try (RawMqttClient raw = new RawMqttClient(broker.mqttPort())) {
@@ -170,8 +163,8 @@ class MqttBasicsTest {
 
     @Test
     void theDeliveryQosIsTheLowerOfPublishedAndGranted() throws Exception {
-        MqttClient sub = MqttClientSupport.v3(broker, "granted-sub");
-        MqttClient pub = MqttClientSupport.v3(broker, "granted-pub");
+        MqttClient sub = MqttClientSupport.v3(broker.get(), "granted-sub");
+        MqttClient pub = MqttClientSupport.v3(broker.get(), "granted-pub");
         Inbox low = new Inbox();
         Inbox mid = new Inbox();
         sub.subscribe("granted/zero", 0, low);
@@ -187,9 +180,9 @@ class MqttBasicsTest {
 
     @Test
     void wildcardsMatchOneLevelOrEverythingBelow() throws Exception {
-        MqttClient pub = MqttClientSupport.v3(broker, "wild-pub");
-        MqttClient plus = MqttClientSupport.v3(broker, "wild-plus");
-        MqttClient hash = MqttClientSupport.v3(broker, "wild-hash");
+        MqttClient pub = MqttClientSupport.v3(broker.get(), "wild-pub");
+        MqttClient plus = MqttClientSupport.v3(broker.get(), "wild-plus");
+        MqttClient hash = MqttClientSupport.v3(broker.get(), "wild-hash");
         Inbox onePlus = new Inbox();
         Inbox oneHash = new Inbox();
         plus.subscribe("home/+/temp", 1, onePlus);
@@ -210,9 +203,9 @@ class MqttBasicsTest {
 
     @Test
     void dollarTopicsAreNotMatchedByFiltersStartingWithAWildcard() throws Exception {
-        MqttClient pub = MqttClientSupport.v3(broker, "dollar-pub");
-        MqttClient all = MqttClientSupport.v3(broker, "dollar-all");
-        MqttClient sys = MqttClientSupport.v3(broker, "dollar-sys");
+        MqttClient pub = MqttClientSupport.v3(broker.get(), "dollar-pub");
+        MqttClient all = MqttClientSupport.v3(broker.get(), "dollar-all");
+        MqttClient sys = MqttClientSupport.v3(broker.get(), "dollar-sys");
         Inbox everything = new Inbox();
         Inbox dollar = new Inbox();
         all.subscribe(new String[] {"#", "+/status"}, new int[] {1, 1},
@@ -228,8 +221,8 @@ class MqttBasicsTest {
 
     @Test
     void anUnsubscribedFilterReceivesNothingMore() throws Exception {
-        MqttClient pub = MqttClientSupport.v3(broker, "unsub-pub");
-        MqttClient sub = MqttClientSupport.v3(broker, "unsub-sub");
+        MqttClient pub = MqttClientSupport.v3(broker.get(), "unsub-pub");
+        MqttClient sub = MqttClientSupport.v3(broker.get(), "unsub-sub");
         Inbox inbox = new Inbox();
         sub.subscribe(new String[] {"news/#", "marker"}, new int[] {1, 1},
             new org.eclipse.paho.client.mqttv3.IMqttMessageListener[] {inbox, inbox});
@@ -260,7 +253,7 @@ class MqttBasicsTest {
         first.connect(MqttClientSupport.v5Options("guest", "guest"));
         first.subscribe("takeover/t", 1);
 
-        var second = MqttClientSupport.v5(broker, "device-1");
+        var second = MqttClientSupport.v5(broker.get(), "device-1");
 
         assertThat(lost.get(10, TimeUnit.SECONDS).getReturnCode()).as("Session taken over").isEqualTo(0x8E);
         Inbox inbox = new Inbox();
@@ -283,7 +276,7 @@ class MqttBasicsTest {
             @Override public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken t) { }
         });
         first.connect(MqttClientSupport.v3Options("guest", "guest"));
-        MqttClient second = MqttClientSupport.v3(broker, "device-2");
+        MqttClient second = MqttClientSupport.v3(broker.get(), "device-2");
         assertThat(lost.get(10, TimeUnit.SECONDS)).isNotNull();
         assertThat(second.isConnected()).isTrue();
         closeQuietly(second, first);
@@ -309,7 +302,7 @@ class MqttBasicsTest {
 
     @Test
     void disconnectEndsTheCleanSessionAndDeletesItsQueue() throws Exception {
-        MqttClient c = MqttClientSupport.v3(broker, "short-lived");
+        MqttClient c = MqttClientSupport.v3(broker.get(), "short-lived");
         c.subscribe("short/t", 1);
         var vhost = broker.server().broker().vhosts().get("/").orElseThrow();
         assertThat(vhost.queue("mqtt-subscription-short-lived")).isNotNull();

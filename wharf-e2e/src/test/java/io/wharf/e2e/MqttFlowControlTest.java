@@ -15,18 +15,15 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.wharf.broker.alarm.ResourceMonitor;
 import io.wharf.e2e.MqttClientSupport.Inbox;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Memory and disk alarms, as MQTT clients meet them (RabbitMQ's behaviour): MQTT has no "blocked" packet, so
@@ -36,19 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * running broker, as {@link AmqpFlowControlTest} does.
  */
 class MqttFlowControlTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
 
     @AfterEach
     void limitsBack() {
@@ -75,7 +61,7 @@ class MqttFlowControlTest {
         var options = MqttClientSupport.v3Options("guest", "guest");
         options.setMaxInflight(100); // Paho's default, 10, would refuse the publishes below before the broker sees them
         publisher.connect(options).waitForCompletion(10_000);
-        MqttClient subscriber = MqttClientSupport.v3(broker, "sub-" + topic);
+        MqttClient subscriber = MqttClientSupport.v3(broker.get(), "sub-" + topic);
         try {
             Inbox inbox = new Inbox();
             subscriber.subscribe(topic + "/#", 1, inbox);

@@ -2,14 +2,12 @@ package io.wharf.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * mqtt.js 5, the Node.js and browser MQTT client, against Wharf's MQTT listener over TCP and WebSocket:
@@ -25,20 +23,15 @@ class MqttJsTest {
     private static final List<String> SCENARIOS = List.of("connect-v311", "connect-v5", "qos-round-trip", "retained",
         "persistent-session", "last-will", "v5-properties", "shared-subscription", "websocket");
 
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass(
+        "mqtt.listeners", "MQTT://127.0.0.1:0,WS://127.0.0.1:0");
+
     static NodeProject project;
 
     @BeforeAll
     static void start() throws Exception {
         project = NodeProject.install("mqttjs", "MqttJsTest", List.of("scenarios.js"));
-        broker = WharfTestBroker.start(dir, "mqtt.listeners", "MQTT://127.0.0.1:0,WS://127.0.0.1:0");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
     }
 
     private static ClientProcess.Run scenarios(int mqttPort, int wsPort, String... names) throws Exception {

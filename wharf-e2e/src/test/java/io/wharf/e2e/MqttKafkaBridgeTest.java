@@ -45,9 +45,9 @@ import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -55,15 +55,13 @@ import org.junit.jupiter.api.io.TempDir;
  * consumer and producer on one side and Paho on the other.
  */
 class MqttKafkaBridgeTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass(
+        "mqtt.kafka.export", "sensors/#>readings, factory/+/alarm>alarms, factory/#>alarms, small/#>small",
+        "mqtt.kafka.import", "commands, txn-commands");
 
     @BeforeAll
     static void start() throws Exception {
-        broker = WharfTestBroker.start(dir,
-            "mqtt.kafka.export", "sensors/#>readings, factory/+/alarm>alarms, factory/#>alarms, small/#>small",
-            "mqtt.kafka.import", "commands, txn-commands");
         try (Admin admin = Admin.create(broker.clientProperties())) {
             // The bridge created "small" at start; its records may be 1 KiB at most.
             admin.incrementalAlterConfigs(Map.of(
@@ -74,16 +72,11 @@ class MqttKafkaBridgeTest {
         }
     }
 
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
-
     // ---- MQTT to Kafka ----
 
     @Test
     void mqttPublishesUnderAnExportedFilterBecomeKafkaRecordsKeyedByTopicWithTheV5PropertiesAsHeaders() throws Exception {
-        var pub = MqttClientSupport.v5(broker, "export-props");
+        var pub = MqttClientSupport.v5(broker.get(), "export-props");
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             long from = endOffset(consumer, "readings", 0);
             var m = new org.eclipse.paho.mqttv5.common.MqttMessage(utf8("21.5"));
@@ -119,7 +112,7 @@ class MqttKafkaBridgeTest {
 
     @Test
     void aTopicMatchedByTwoFiltersOfOneKafkaTopicIsAppendedOnceAndOneMqttTopicKeepsItsOrderInOnePartition() throws Exception {
-        MqttClient pub = MqttClientSupport.v3(broker, "export-order");
+        MqttClient pub = MqttClientSupport.v3(broker.get(), "export-order");
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             long from = endOffset(consumer, "alarms", 0);
             for (int i = 0; i < 50; i++) pub.publish("factory/line1/alarm", utf8("a" + i), i % 3, false);
@@ -139,7 +132,7 @@ class MqttKafkaBridgeTest {
 
     @Test
     void thousandsOfQos1PublishesWithNoKafkaConsumerAreAllThereWhenOneComes() throws Exception {
-        MqttClient pub = MqttClientSupport.v3(broker, "export-backlog");
+        MqttClient pub = MqttClientSupport.v3(broker.get(), "export-backlog");
         int n = 3000;
         long from;
         try (KafkaConsumer<byte[], byte[]> probe = consumer()) {
@@ -186,7 +179,7 @@ class MqttKafkaBridgeTest {
     @Test
     void kafkaRecordsReachMqttSubscribersUnderTheirKeyWithTheirHeadersAsProperties() throws Exception {
         Inbox inbox = new Inbox();
-        var sub = MqttClientSupport.v5(broker, "import-sub");
+        var sub = MqttClientSupport.v5(broker.get(), "import-sub");
         Connection amqp = broker.amqpFactory().newConnection();
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             sub.subscribe(new MqttSubscription[] {new MqttSubscription("devices/+/cmd", 1)},
@@ -229,7 +222,7 @@ class MqttKafkaBridgeTest {
     @Test
     void recordsOfAbortedTransactionsNeverReachMqttAndCommittedOnesDo() throws Exception {
         Inbox inbox = new Inbox();
-        MqttClient sub = MqttClientSupport.v3(broker, "import-txn");
+        MqttClient sub = MqttClientSupport.v3(broker.get(), "import-txn");
         Properties p = broker.clientProperties();
         p.put("transactional.id", "bridge-txn");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -318,7 +311,7 @@ class MqttKafkaBridgeTest {
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {
-        return producer(broker);
+        return producer(broker.get());
     }
 
     private static KafkaProducer<byte[], byte[]> producer(WharfTestBroker b) {

@@ -19,13 +19,10 @@ import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.wharf.e2e.MqttClientSupport.Inbox;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The MQTT 5 limits each side sets the other in CONNECT and CONNACK: topic aliases both ways, the client's
@@ -33,19 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * on its own (it sends topic aliases whenever the CONNACK allows them).
  */
 class MqttLimitsTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
 
     private static MqttProperties props(MqttPropertyType type, int value) {
         MqttProperties p = new MqttProperties();
@@ -83,7 +69,7 @@ class MqttLimitsTest {
 
     @Test
     void theConnAckAdvertisesTopicAliasesAndAPublishMayNameItsTopicByAlias() throws Exception {
-        MqttClient watcher = MqttClientSupport.v3(broker, "alias-watcher");
+        MqttClient watcher = MqttClientSupport.v3(broker.get(), "alias-watcher");
         MqttConnAckMessage[] ack = new MqttConnAckMessage[1];
         try (RawMqttClient raw = connect("alias-in", MqttProperties.NO_PROPERTIES, ack)) {
             assertThat(ack[0].variableHeader().properties().getProperty(MqttPropertyType.TOPIC_ALIAS_MAXIMUM.value())
@@ -119,8 +105,8 @@ class MqttLimitsTest {
 
     @Test
     void aPahoV5PublisherUsingAliasesOnItsOwnIsUnderstood() throws Exception {
-        var publisher = MqttClientSupport.v5(broker, "paho-aliases");
-        MqttClient watcher = MqttClientSupport.v3(broker, "paho-alias-watcher");
+        var publisher = MqttClientSupport.v5(broker.get(), "paho-aliases");
+        MqttClient watcher = MqttClientSupport.v3(broker.get(), "paho-alias-watcher");
         try {
             Inbox inbox = new Inbox();
             watcher.subscribe("paho/alias/#", 1, inbox);
@@ -136,7 +122,7 @@ class MqttLimitsTest {
 
     @Test
     void aClientThatAllowsAliasesGetsThemUpToItsMaximum() throws Exception {
-        MqttClient publisher = MqttClientSupport.v3(broker, "alias-out-pub");
+        MqttClient publisher = MqttClientSupport.v3(broker.get(), "alias-out-pub");
         MqttConnAckMessage[] ack = new MqttConnAckMessage[1];
         try (RawMqttClient raw = connect("alias-out", props(MqttPropertyType.TOPIC_ALIAS_MAXIMUM, 2), ack)) {
             subscribe(raw, "alias/out/#", 0);
@@ -157,7 +143,7 @@ class MqttLimitsTest {
 
     @Test
     void aMessageOverTheClientsMaximumPacketSizeIsNotSentAndCountsAsDelivered() throws Exception {
-        MqttClient publisher = MqttClientSupport.v3(broker, "size-pub");
+        MqttClient publisher = MqttClientSupport.v3(broker.get(), "size-pub");
         MqttConnAckMessage[] ack = new MqttConnAckMessage[1];
         try (RawMqttClient raw = connect("size-sub", props(MqttPropertyType.MAXIMUM_PACKET_SIZE, 200), ack)) {
             subscribe(raw, "size/#", 1);

@@ -7,7 +7,6 @@ import io.wharf.broker.queue.MessageQueue;
 import io.wharf.e2e.MqttClientSupport.Got;
 import io.wharf.e2e.MqttClientSupport.Inbox;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -17,10 +16,8 @@ import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Flow control from subscribers back to publishers ({@code mqtt.flow.backlog.messages}): a publisher faster than
@@ -40,19 +37,9 @@ class MqttPublisherFlowTest {
     private static final int OVERSHOOT = 128;
     private static final int PAYLOAD = 1024;
 
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir, "mqtt.flow.backlog.messages", Integer.toString(BOUND));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass(
+        "mqtt.flow.backlog.messages", Integer.toString(BOUND));
 
     private static MessageQueue sessionQueue(String clientId) {
         return broker.server().broker().vhosts().get("/").orElseThrow().queue("mqtt-subscription-" + clientId).queue();
@@ -98,8 +85,8 @@ class MqttPublisherFlowTest {
         int n = 3000;
         CountDownLatch gate = new CountDownLatch(1);
         Inbox slowInbox = new Inbox();
-        MqttClient slow = MqttClientSupport.v3(broker, "flow-slow-sub");
-        MqttClient fast = MqttClientSupport.v3(broker, "flow-fast-sub");
+        MqttClient slow = MqttClientSupport.v3(broker.get(), "flow-slow-sub");
+        MqttClient fast = MqttClientSupport.v3(broker.get(), "flow-fast-sub");
         MqttAsyncClient slowPublisher = publisher("flow-slow-pub", n);
         MqttAsyncClient fastPublisher = publisher("flow-fast-pub", 1000);
         try {

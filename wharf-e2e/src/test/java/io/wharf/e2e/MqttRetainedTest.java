@@ -13,9 +13,8 @@ import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,19 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * plain marker message after what it expects and checks the marker comes next.
  */
 class MqttRetainedTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir, "mqtt.sys.interval.seconds", "0");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass("mqtt.sys.interval.seconds", "0");
 
     private static void retain(MqttClient c, String topic, String payload, int qos) throws Exception {
         c.publish(topic, utf8(payload), qos, true);
@@ -51,7 +39,7 @@ class MqttRetainedTest {
     }
 
     private static org.eclipse.paho.mqttv5.client.MqttClient v5(String id) throws Exception {
-        return MqttClientSupport.v5(broker, id);
+        return MqttClientSupport.v5(broker.get(), id);
     }
 
     private static void subscribe(org.eclipse.paho.mqttv5.client.MqttClient c, MqttSubscription s, Inbox inbox)
@@ -75,9 +63,9 @@ class MqttRetainedTest {
 
     @Test
     void aNewSubscriberGetsTheRetainedMessageWithRetainSetAtTheLowerOfBothQos() throws Exception {
-        MqttClient pub = MqttClientSupport.v3(broker, "ret-pub-1");
-        MqttClient low = MqttClientSupport.v3(broker, "ret-sub-1a");
-        MqttClient high = MqttClientSupport.v3(broker, "ret-sub-1b");
+        MqttClient pub = MqttClientSupport.v3(broker.get(), "ret-pub-1");
+        MqttClient low = MqttClientSupport.v3(broker.get(), "ret-sub-1a");
+        MqttClient high = MqttClientSupport.v3(broker.get(), "ret-sub-1b");
         try {
             retain(pub, "r1/kitchen/temp", "21.5", 1);
             Inbox atQos0 = new Inbox();
@@ -98,9 +86,9 @@ class MqttRetainedTest {
 
     @Test
     void aRetainedPublishReplacesTheLastAndAnEmptyOneClearsItButStillReachesSubscribers() throws Exception {
-        MqttClient pub = MqttClientSupport.v3(broker, "ret-pub-2");
-        MqttClient live = MqttClientSupport.v3(broker, "ret-live-2");
-        MqttClient late = MqttClientSupport.v3(broker, "ret-late-2");
+        MqttClient pub = MqttClientSupport.v3(broker.get(), "ret-pub-2");
+        MqttClient live = MqttClientSupport.v3(broker.get(), "ret-live-2");
+        MqttClient late = MqttClientSupport.v3(broker.get(), "ret-late-2");
         try {
             retain(pub, "r2/door", "open", 1);
             retain(pub, "r2/door", "closed", 1);
@@ -127,9 +115,9 @@ class MqttRetainedTest {
 
     @Test
     void eachMatchingFilterOfASubscribeGetsTheRetainedMessageAndDollarTopicsOnlyLiteralOnes() throws Exception {
-        MqttClient pub = MqttClientSupport.v3(broker, "ret-pub-3");
-        MqttClient sub = MqttClientSupport.v3(broker, "ret-sub-3");
-        MqttClient wild = MqttClientSupport.v3(broker, "ret-wild-3");
+        MqttClient pub = MqttClientSupport.v3(broker.get(), "ret-pub-3");
+        MqttClient sub = MqttClientSupport.v3(broker.get(), "ret-sub-3");
+        MqttClient wild = MqttClientSupport.v3(broker.get(), "ret-wild-3");
         try {
             retain(pub, "r3a/x", "x", 1);
             // Through the client callback: Paho hands a message to every listener whose filter matches it.
@@ -252,8 +240,8 @@ class MqttRetainedTest {
         MqttClient device = new MqttClient(broker.mqttUri(), "ret-will-7",
             new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
         device.connect(o);
-        MqttClient pub = MqttClientSupport.v3(broker, "ret-pub-7");
-        MqttClient late = MqttClientSupport.v3(broker, "ret-late-7");
+        MqttClient pub = MqttClientSupport.v3(broker.get(), "ret-pub-7");
+        MqttClient late = MqttClientSupport.v3(broker.get(), "ret-late-7");
         try {
             retain(pub, "r7/device/status", "online", 1);
             device.disconnectForcibly(0, 0, false); // the socket goes without DISCONNECT: the will is published

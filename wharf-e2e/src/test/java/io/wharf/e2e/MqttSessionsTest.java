@@ -18,7 +18,6 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.wharf.broker.vhost.VirtualHost;
 import io.wharf.e2e.MqttClientSupport.Got;
 import io.wharf.e2e.MqttClientSupport.Inbox;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -32,10 +31,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Persistent sessions, as a device on a bad network uses them: subscriptions and QoS 1 and 2 messages kept
@@ -43,19 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * resumed, session expiry and clean start.
  */
 class MqttSessionsTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
 
     private static VirtualHost vhost() { return broker.server().broker().vhosts().get("/").orElseThrow(); }
 
@@ -120,7 +106,7 @@ class MqttSessionsTest {
         sub.disconnect();
         sub.close();
 
-        MqttClient pub = MqttClientSupport.v3(broker, "offline-v3-pub");
+        MqttClient pub = MqttClientSupport.v3(broker.get(), "offline-v3-pub");
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             sent.add("m" + i);
@@ -135,7 +121,7 @@ class MqttSessionsTest {
         assertThat(byQos(got, 1)).containsExactlyElementsOf(sent.stream().filter(m -> number(m) % 2 == 0).toList());
         assertThat(byQos(got, 2)).containsExactlyElementsOf(sent.stream().filter(m -> number(m) % 2 == 1).toList());
         // The subscription came back with the session: new messages flow without a SUBSCRIBE.
-        MqttClient pub2 = MqttClientSupport.v3(broker, "offline-v3-pub");
+        MqttClient pub2 = MqttClientSupport.v3(broker.get(), "offline-v3-pub");
         pub2.publish("offline/v3/x", utf8("live"), 1, false);
         assertThat(inbox.take().payload()).isEqualTo("live");
         inbox.assertEmpty();
@@ -154,7 +140,7 @@ class MqttSessionsTest {
         c.close();
         assertThat(vhost().queue("mqtt-subscription-offline-v5").definition().durable()).isTrue();
 
-        var pub = MqttClientSupport.v5(broker, "offline-v5-pub");
+        var pub = MqttClientSupport.v5(broker.get(), "offline-v5-pub");
         for (int i = 0; i < 5; i++) pub.publish("offline/v5/a", utf8("v5-" + i), 1, false);
         closeQuietly(pub);
 
@@ -176,7 +162,7 @@ class MqttSessionsTest {
             accepted(raw, connect(MqttVersion.MQTT_3_1_1, "redeliver", false, 60, -1).build());
             raw.send(MqttSessionPackets.subscribe(1, "redeliver/t", MqttQoS.AT_LEAST_ONCE));
             expect(raw, MqttMessageType.SUBACK);
-            MqttClient pub = MqttClientSupport.v3(broker, "redeliver-pub");
+            MqttClient pub = MqttClientSupport.v3(broker.get(), "redeliver-pub");
             for (int i = 0; i < 3; i++) pub.publish("redeliver/t", utf8("r" + i), 1, false);
             closeQuietly(pub);
             for (int i = 0; i < 3; i++) {
@@ -205,7 +191,7 @@ class MqttSessionsTest {
         // Everything is acknowledged now: a third connection gets only what comes next.
         try (RawMqttClient raw = new RawMqttClient(broker.mqttPort())) {
             accepted(raw, connect(MqttVersion.MQTT_3_1_1, "redeliver", false, 60, -1).build());
-            MqttClient pub = MqttClientSupport.v3(broker, "redeliver-pub");
+            MqttClient pub = MqttClientSupport.v3(broker.get(), "redeliver-pub");
             pub.publish("redeliver/t", utf8("after"), 1, false);
             closeQuietly(pub);
             MqttPublishMessage m = (MqttPublishMessage) expect(raw, MqttMessageType.PUBLISH);
@@ -221,7 +207,7 @@ class MqttSessionsTest {
             accepted(raw, connect(MqttVersion.MQTT_5, "pubrel-again", false, 60, 300).build());
             raw.send(MqttSessionPackets.subscribe(1, "pubrel/t", MqttQoS.EXACTLY_ONCE));
             expect(raw, MqttMessageType.SUBACK);
-            MqttClient pub = MqttClientSupport.v3(broker, "pubrel-pub");
+            MqttClient pub = MqttClientSupport.v3(broker.get(), "pubrel-pub");
             pub.publish("pubrel/t", utf8("q2"), 2, false);
             closeQuietly(pub);
             MqttPublishMessage m = (MqttPublishMessage) expect(raw, MqttMessageType.PUBLISH);
@@ -236,7 +222,7 @@ class MqttSessionsTest {
             assertThat(packetId(expect(raw, MqttMessageType.PUBREL))).as("PUBREL re-sent").isEqualTo(id);
             raw.send(reply(MqttMessageType.PUBCOMP, id));
             // The message itself is not sent again: the client owns it since its PUBREC.
-            MqttClient pub = MqttClientSupport.v3(broker, "pubrel-pub");
+            MqttClient pub = MqttClientSupport.v3(broker.get(), "pubrel-pub");
             pub.publish("pubrel/t", utf8("next"), 2, false);
             closeQuietly(pub);
             MqttPublishMessage m = (MqttPublishMessage) expect(raw, MqttMessageType.PUBLISH);
@@ -247,7 +233,7 @@ class MqttSessionsTest {
 
     @Test
     void anInboundQos2IdentifierAwaitingPubrelIsKeptAcrossReconnectAndReleasedOnce() throws Exception {
-        MqttClient sub = MqttClientSupport.v3(broker, "inbound-q2-sub");
+        MqttClient sub = MqttClientSupport.v3(broker.get(), "inbound-q2-sub");
         Inbox inbox = new Inbox();
         sub.subscribe("inbound/q2", 2, inbox);
         try (RawMqttClient raw = new RawMqttClient(broker.mqttPort())) {
@@ -287,7 +273,7 @@ class MqttSessionsTest {
         sub.subscribe(new String[] {"restart/a/+", "restart/b/#"}, new int[] {1, 2});
         sub.disconnect();
         sub.close();
-        MqttClient pub = MqttClientSupport.v3(broker, "restart-pub");
+        MqttClient pub = MqttClientSupport.v3(broker.get(), "restart-pub");
         for (int i = 0; i < 10; i++) pub.publish(i % 2 == 0 ? "restart/a/x" : "restart/b/y/z", utf8("s" + i), 2, false);
         closeQuietly(pub);
 
@@ -299,7 +285,7 @@ class MqttSessionsTest {
         // The granted QoS were rebuilt from the bindings: restart/a/+ at 1, restart/b/# at 2.
         assertThat(byQos(got, 1)).containsExactly("s0", "s2", "s4", "s6", "s8");
         assertThat(byQos(got, 2)).containsExactly("s1", "s3", "s5", "s7", "s9");
-        MqttClient pub2 = MqttClientSupport.v3(broker, "restart-pub");
+        MqttClient pub2 = MqttClientSupport.v3(broker.get(), "restart-pub");
         pub2.publish("restart/b/new", utf8("live"), 2, false);
         assertThat(inbox.take().payload()).isEqualTo("live");
         closeQuietly(pub2, back);
@@ -350,7 +336,7 @@ class MqttSessionsTest {
         c.subscribe(new MqttSubscription[] {new MqttSubscription("discarded/t", 1)});
         c.disconnect();
         c.close();
-        var pub = MqttClientSupport.v5(broker, "discarded-pub");
+        var pub = MqttClientSupport.v5(broker.get(), "discarded-pub");
         pub.publish("discarded/t", utf8("stale"), 1, false);
 
         // A clean start (with an expiry: the new session outlives its connection too) gets none of the old one.

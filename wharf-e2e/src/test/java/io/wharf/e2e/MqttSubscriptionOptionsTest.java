@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wharf.e2e.MqttClientSupport.Got;
 import io.wharf.e2e.MqttClientSupport.Inbox;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,29 +21,16 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** MQTT 5 subscription options and shared subscriptions with Paho: No Local, Subscription Identifiers, $share. */
 class MqttSubscriptionOptionsTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir, "mqtt.sys.interval.seconds", "0");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass("mqtt.sys.interval.seconds", "0");
 
     private static org.eclipse.paho.mqttv5.client.MqttClient v5(String id) throws Exception {
-        return MqttClientSupport.v5(broker, id);
+        return MqttClientSupport.v5(broker.get(), id);
     }
 
     private static void subscribe(org.eclipse.paho.mqttv5.client.MqttClient c, MqttSubscription s, Inbox inbox)
@@ -169,7 +155,7 @@ class MqttSubscriptionOptionsTest {
         var pub = v5("share-pub");
         List<org.eclipse.paho.mqttv5.client.MqttClient> members = new ArrayList<>();
         List<Inbox> inboxes = new ArrayList<>();
-        MqttClient everything = MqttClientSupport.v3(broker, "share-all");
+        MqttClient everything = MqttClientSupport.v3(broker.get(), "share-all");
         try {
             for (int i = 0; i < 3; i++) {
                 var m = v5("share-member-" + i);
@@ -208,8 +194,8 @@ class MqttSubscriptionOptionsTest {
     @Test
     void membersGetTheirOwnGrantedQosAndV3ClientsShareToo() throws Exception {
         var pub = v5("share2-pub");
-        MqttClient a = MqttClientSupport.v3(broker, "share2-a");
-        MqttClient b = MqttClientSupport.v3(broker, "share2-b");
+        MqttClient a = MqttClientSupport.v3(broker.get(), "share2-a");
+        MqttClient b = MqttClientSupport.v3(broker.get(), "share2-b");
         try {
             Inbox atQos0 = callbackInbox(a);
             Inbox atQos2 = callbackInbox(b);

@@ -11,33 +11,20 @@ import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.wharf.e2e.MqttClientSupport.Inbox;
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Path;
 import java.util.Arrays;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * MQTT over WebSocket, as a browser client uses it: {@code ws://host:port/mqtt} with the subprotocol "mqtt",
  * MQTT packets in binary frames however the frames cut them, and the same broker behind it as over TCP.
  */
 class MqttWebSocketTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir, "mqtt.listeners", "MQTT://127.0.0.1:0,WS://127.0.0.1:0");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass(
+        "mqtt.listeners", "MQTT://127.0.0.1:0,WS://127.0.0.1:0");
 
     private static int wsPort() { return broker.server().boundPort("WS"); }
 
@@ -47,7 +34,7 @@ class MqttWebSocketTest {
     void aPahoV3ClientOverWebSocketPublishesToATcpSubscriberAndSubscribesItself() throws Exception {
         MqttClient ws = new MqttClient(wsUri(), "ws-v3", new MemoryPersistence());
         ws.connect(MqttClientSupport.v3Options("guest", "guest"));
-        MqttClient tcp = MqttClientSupport.v3(broker, "tcp-v3");
+        MqttClient tcp = MqttClientSupport.v3(broker.get(), "tcp-v3");
         try {
             Inbox overTcp = new Inbox();
             Inbox overWs = new Inbox();

@@ -15,7 +15,6 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.wharf.e2e.MqttClientSupport.Got;
 import io.wharf.e2e.MqttClientSupport.Inbox;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -29,7 +28,7 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Last Will and Testament: published when a client vanishes — socket lost, keep-alive over, a protocol error,
@@ -37,31 +36,29 @@ import org.junit.jupiter.api.io.TempDir;
  * "Nothing arrives" is shown by a marker published after it, in the same subscription's order.
  */
 class MqttWillTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static MqttClient watcher;
     static Inbox wills = new Inbox();
 
     @BeforeAll
     static void start() throws Exception {
-        broker = WharfTestBroker.start(dir);
         broker.server().broker().access().addUser("reader", "pw", Set.of());
         // May connect and subscribe, but not publish to amq.topic.
         broker.server().broker().access().setPermissions("/", "reader", ".*", "^mqtt-subscription-.*", ".*");
-        watcher = MqttClientSupport.v3(broker, "will-watcher");
+        watcher = MqttClientSupport.v3(broker.get(), "will-watcher");
         watcher.subscribe("wills/#", 2, wills);
     }
 
     @AfterAll
     static void stop() {
         closeQuietly(watcher);
-        if (broker != null) broker.close();
     }
 
     /** Publishes a marker to the wills topic and returns what arrived before it, the marker taken. */
     private static List<Got> upToMarker(String marker) throws Exception {
-        MqttClient m = MqttClientSupport.v3(broker, "will-marker");
+        MqttClient m = MqttClientSupport.v3(broker.get(), "will-marker");
         m.publish("wills/marker", utf8(marker), 2, false);
         closeQuietly(m);
         List<Got> before = new java.util.ArrayList<>();
@@ -111,7 +108,7 @@ class MqttWillTest {
         MqttConnectOptions o = MqttClientSupport.v3Options("guest", "guest");
         o.setWill("wills/taken", utf8("first went"), 1, false);
         first.connect(o);
-        MqttClient second = MqttClientSupport.v3(broker, "taken");
+        MqttClient second = MqttClientSupport.v3(broker.get(), "taken");
         Got g = wills.take();
         assertThat(g.topic()).isEqualTo("wills/taken");
         assertThat(g.payload()).isEqualTo("first went");
@@ -151,7 +148,7 @@ class MqttWillTest {
         var c = new org.eclipse.paho.mqttv5.client.MqttClient(broker.mqttUri(), "will-props",
             new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
         var v5wills = new Inbox();
-        var watcher5 = MqttClientSupport.v5(broker, "will-watcher-5");
+        var watcher5 = MqttClientSupport.v5(broker.get(), "will-watcher-5");
         watcher5.subscribe(new MqttSubscription[] {new MqttSubscription("wills5/#", 1)},
             new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {v5wills});
         MqttConnectionOptions o = MqttClientSupport.v5Options("guest", "guest");

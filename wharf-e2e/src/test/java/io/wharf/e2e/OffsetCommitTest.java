@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wharf.broker.topic.PartitionId;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,10 +25,9 @@ import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Committed offsets with the real consumer: commitSync, commitAsync and auto-commit; a new member of the
@@ -42,21 +40,13 @@ class OffsetCommitTest {
     private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
     private static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
 
-    @TempDir
-    Path dir;
-
-    private WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perTest();
 
     @BeforeEach
     void start() throws Exception {
-        broker = WharfTestBroker.start(dir);
-        GroupTestSupport.createTopic(broker, TOPIC, 2);
-        GroupTestSupport.produce(broker, TOPIC, 2, 10);
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
+        GroupTestSupport.createTopic(broker.get(), TOPIC, 2);
+        GroupTestSupport.produce(broker.get(), TOPIC, 2, 10);
     }
 
     /** Polls until {@code count} records arrived; fails after the wait. */
@@ -88,7 +78,7 @@ class OffsetCommitTest {
 
     @Test
     void aNewMemberResumesAtTheOffsetsCommittedWithCommitSync() {
-        try (KafkaConsumer<String, String> first = consumer(broker, "resume")) {
+        try (KafkaConsumer<String, String> first = consumer(broker.get(), "resume")) {
             first.subscribe(List.of(TOPIC));
             assertThat(pollRecords(first, 20)).hasSize(20);
             first.commitSync(Map.of(P0, new OffsetAndMetadata(4, "half-way"), P1, new OffsetAndMetadata(7)));
@@ -103,7 +93,7 @@ class OffsetCommitTest {
             if (p == expected) assertThat(end).as("partition " + p).isGreaterThanOrEqualTo(2);
             else assertThat(end).as("partition " + p).isZero();
         }
-        try (KafkaConsumer<String, String> second = consumer(broker, "resume")) {
+        try (KafkaConsumer<String, String> second = consumer(broker.get(), "resume")) {
             second.subscribe(List.of(TOPIC));
             List<ConsumerRecord<String, String>> records = pollRecords(second, 9); // 6 from p0, 3 from p1
             assertThat(records).hasSize(9);
@@ -113,7 +103,7 @@ class OffsetCommitTest {
 
     @Test
     void commitAsyncReportsToItsCallbackAndAutoCommitStoresPositions() throws Exception {
-        try (KafkaConsumer<String, String> consumer = consumer(broker, "async")) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get(), "async")) {
             consumer.subscribe(List.of(TOPIC));
             pollRecords(consumer, 20);
             AtomicReference<Object> outcome = new AtomicReference<>();
@@ -127,8 +117,8 @@ class OffsetCommitTest {
             assertThat(offsets(consumer.committed(Set.of(P0, P1)))).isEqualTo(Map.of(P0, 10L, P1, 10L));
         }
 
-        try (Admin admin = GroupTestSupport.admin(broker);
-             KafkaConsumer<String, String> auto = consumer(broker, "auto",
+        try (Admin admin = GroupTestSupport.admin(broker.get());
+             KafkaConsumer<String, String> auto = consumer(broker.get(), "auto",
                  ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "true", ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, "100")) {
             auto.subscribe(List.of(TOPIC));
             pollRecords(auto, 20);
@@ -142,7 +132,7 @@ class OffsetCommitTest {
                 }
             }, () -> "not yet");
         }
-        try (KafkaConsumer<String, String> next = consumer(broker, "auto")) {
+        try (KafkaConsumer<String, String> next = consumer(broker.get(), "auto")) {
             next.subscribe(List.of(TOPIC));
             waitUntil("the next member is assigned both partitions", () -> {
                 assertThat(next.poll(Duration.ofMillis(100))).isEmpty(); // nothing left after the committed offsets
@@ -155,21 +145,21 @@ class OffsetCommitTest {
 
     @Test
     void committedOffsetsSurviveARestart() throws Exception {
-        try (KafkaConsumer<String, String> consumer = consumer(broker, "durable")) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get(), "durable")) {
             consumer.subscribe(List.of(TOPIC));
             pollRecords(consumer, 20);
             consumer.commitSync(Map.of(P0, new OffsetAndMetadata(3, "three"), P1, new OffsetAndMetadata(5)));
             consumer.commitSync(Map.of(P0, new OffsetAndMetadata(6, "six"))); // the later commit wins
         }
         broker.restart();
-        try (Admin admin = GroupTestSupport.admin(broker)) {
+        try (Admin admin = GroupTestSupport.admin(broker.get())) {
             assertThat(groupOffsets(admin, "durable")).containsEntry(P0, new OffsetAndMetadata(6, "six"))
                 .containsEntry(P1, new OffsetAndMetadata(5, "")).hasSize(2);
             // After a restart the group exists, with no members, through its offsets.
             assertThat(admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS))
                 .extracting(ConsumerGroupListing::groupId).contains("durable");
         }
-        try (KafkaConsumer<String, String> consumer = consumer(broker, "durable")) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get(), "durable")) {
             consumer.subscribe(List.of(TOPIC));
             List<ConsumerRecord<String, String>> records = pollRecords(consumer, 9); // 4 from p0, 5 from p1
             assertThat(firstOffsets(records)).containsEntry(P0, 6L).containsEntry(P1, 5L);
@@ -179,13 +169,13 @@ class OffsetCommitTest {
 
     @Test
     void aConsumerWithoutGroupManagementCommitsAndTheGroupIsEmpty() throws Exception {
-        try (KafkaConsumer<String, String> simple = consumer(broker, "simple")) {
+        try (KafkaConsumer<String, String> simple = consumer(broker.get(), "simple")) {
             simple.assign(List.of(P0, P1));
             pollRecords(simple, 20);
             simple.commitSync();
             assertThat(offsets(simple.committed(Set.of(P0, P1)))).isEqualTo(Map.of(P0, 10L, P1, 10L));
         }
-        try (Admin admin = GroupTestSupport.admin(broker)) {
+        try (Admin admin = GroupTestSupport.admin(broker.get())) {
             ConsumerGroupListing listing = admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS).stream()
                 .filter(g -> g.groupId().equals("simple")).findFirst().orElseThrow();
             assertThat(listing.groupState()).contains(GroupState.EMPTY);
@@ -195,19 +185,19 @@ class OffsetCommitTest {
 
     @Test
     void aDeletedGroupsOffsetsStayDeletedAfterARestart() throws Exception {
-        try (KafkaConsumer<String, String> consumer = consumer(broker, "doomed")) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get(), "doomed")) {
             consumer.assign(List.of(P0));
             consumer.commitSync(Map.of(P0, new OffsetAndMetadata(8)));
         }
-        try (KafkaConsumer<String, String> consumer = consumer(broker, "kept")) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get(), "kept")) {
             consumer.assign(List.of(P0));
             consumer.commitSync(Map.of(P0, new OffsetAndMetadata(2)));
         }
-        try (Admin admin = GroupTestSupport.admin(broker)) {
+        try (Admin admin = GroupTestSupport.admin(broker.get())) {
             admin.deleteConsumerGroups(List.of("doomed")).all().get(30, TimeUnit.SECONDS);
         }
         broker.restart();
-        try (Admin admin = GroupTestSupport.admin(broker)) {
+        try (Admin admin = GroupTestSupport.admin(broker.get())) {
             assertThat(groupOffsets(admin, "doomed")).isEmpty();
             assertThat(groupOffsets(admin, "kept")).containsEntry(P0, new OffsetAndMetadata(2));
             assertThatThrownBy(() -> admin.deleteConsumerGroups(List.of("doomed")).all().get(30, TimeUnit.SECONDS))
@@ -217,13 +207,13 @@ class OffsetCommitTest {
 
     @Test
     void deletingATopicRemovesItsCommittedOffsets() throws Exception {
-        GroupTestSupport.createTopic(broker, "short-lived", 1);
+        GroupTestSupport.createTopic(broker.get(), "short-lived", 1);
         TopicPartition gone = new TopicPartition("short-lived", 0);
-        try (KafkaConsumer<String, String> consumer = consumer(broker, "watcher")) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get(), "watcher")) {
             consumer.assign(List.of(P0, gone));
             consumer.commitSync(Map.of(P0, new OffsetAndMetadata(3), gone, new OffsetAndMetadata(1)));
         }
-        try (Admin admin = GroupTestSupport.admin(broker)) {
+        try (Admin admin = GroupTestSupport.admin(broker.get())) {
             assertThat(groupOffsets(admin, "watcher")).containsOnlyKeys(P0, gone);
             admin.deleteTopics(List.of("short-lived")).all().get(30, TimeUnit.SECONDS);
             waitUntil("the deleted topic's offsets are removed", () -> {
@@ -236,7 +226,7 @@ class OffsetCommitTest {
             assertThat(groupOffsets(admin, "watcher")).containsOnlyKeys(P0);
         }
         broker.restart();
-        try (Admin admin = GroupTestSupport.admin(broker)) {
+        try (Admin admin = GroupTestSupport.admin(broker.get())) {
             assertThat(groupOffsets(admin, "watcher")).as("after a restart").containsOnlyKeys(P0);
         }
     }

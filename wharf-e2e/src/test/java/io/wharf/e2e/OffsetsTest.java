@@ -7,7 +7,6 @@ import static io.wharf.e2e.ProduceFetchSupport.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -30,10 +29,8 @@ import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -47,24 +44,13 @@ class OffsetsTest {
     private static final long[] TIMESTAMPS = {1_000, 2_000, 5_000, 3_000, 4_000};
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
 
     /** One record per timestamp of {@link #TIMESTAMPS}, in one batch or one batch each. */
     private static TopicPartition timestampedTopic(String name, boolean oneBatch) throws Exception {
-        createTopic(broker, name, 1, Map.of());
-        try (KafkaProducer<String, String> producer = producer(broker, "linger.ms", oneBatch ? "1000" : "0")) {
+        createTopic(broker.get(), name, 1, Map.of());
+        try (KafkaProducer<String, String> producer = producer(broker.get(), "linger.ms", oneBatch ? "1000" : "0")) {
             for (int i = 0; i < TIMESTAMPS.length; i++) {
                 var sent = producer.send(new ProducerRecord<>(name, 0, TIMESTAMPS[i], "k" + i, "v" + i));
                 if (!oneBatch) sent.get();
@@ -75,8 +61,8 @@ class OffsetsTest {
     }
 
     private static TopicPartition topicWithRecords(String name, int count, Map<String, String> configs) throws Exception {
-        createTopic(broker, name, 1, configs);
-        try (KafkaProducer<String, String> producer = producer(broker)) {
+        createTopic(broker.get(), name, 1, configs);
+        try (KafkaProducer<String, String> producer = producer(broker.get())) {
             for (int i = 0; i < count; i++) producer.send(new ProducerRecord<>(name, 0, "k" + i, "v" + i)).get();
         }
         return new TopicPartition(name, 0);
@@ -84,12 +70,12 @@ class OffsetsTest {
 
     @Test
     void beginningAndEndOffsetsFollowTheLog() throws Exception {
-        createTopic(broker, "begin-end", 1, Map.of());
+        createTopic(broker.get(), "begin-end", 1, Map.of());
         TopicPartition tp = new TopicPartition("begin-end", 0);
-        try (KafkaConsumer<String, String> consumer = consumer(broker)) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get())) {
             assertThat(consumer.beginningOffsets(List.of(tp))).containsEntry(tp, 0L);
             assertThat(consumer.endOffsets(List.of(tp))).containsEntry(tp, 0L);
-            try (KafkaProducer<String, String> producer = producer(broker)) {
+            try (KafkaProducer<String, String> producer = producer(broker.get())) {
                 for (int i = 0; i < 7; i++) producer.send(new ProducerRecord<>(tp.topic(), 0, "k", "v" + i)).get();
             }
             assertThat(consumer.beginningOffsets(List.of(tp))).containsEntry(tp, 0L);
@@ -101,7 +87,7 @@ class OffsetsTest {
     @ValueSource(booleans = {true, false})
     void offsetsForTimesFindsTheFirstRecordAtOrAfterATime(boolean oneBatch) throws Exception {
         TopicPartition tp = timestampedTopic("by-time-" + oneBatch, oneBatch);
-        try (KafkaConsumer<String, String> consumer = consumer(broker)) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get())) {
             Map<Long, OffsetAndTimestamp> found = new HashMap<>();
             for (long t : new long[] {0, 1_000, 1_500, 2_500, 5_000}) {
                 found.put(t, consumer.offsetsForTimes(Map.of(tp, t)).get(tp));
@@ -145,7 +131,7 @@ class OffsetsTest {
     void deleteRecordsMovesTheBeginningOfThePartition() throws Exception {
         TopicPartition tp = topicWithRecords("delete-records", 10, Map.of());
         try (Admin admin = Admin.create(broker.clientProperties());
-             KafkaConsumer<String, String> consumer = consumer(broker)) {
+             KafkaConsumer<String, String> consumer = consumer(broker.get())) {
             assertThat(admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(6))).lowWatermarks().get(tp).get()
                 .lowWatermark()).isEqualTo(6);
             assertThat(consumer.beginningOffsets(List.of(tp))).containsEntry(tp, 6L);
@@ -176,7 +162,7 @@ class OffsetsTest {
                 .get(compacted).get()).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(PolicyViolationException.class);
         }
-        try (KafkaConsumer<String, String> consumer = consumer(broker)) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get())) {
             assertThat(consumer.beginningOffsets(List.of(tp, compacted))).containsEntry(tp, 0L).containsEntry(compacted, 0L);
         }
     }
@@ -192,7 +178,7 @@ class OffsetsTest {
         topics.add(new OffsetForLeaderEpochRequestData.OffsetForLeaderTopic().setTopic("no-such-topic").setPartitions(List.of(
             new OffsetForLeaderEpochRequestData.OffsetForLeaderPartition().setPartition(0).setLeaderEpoch(0))));
         OffsetsForLeaderEpochResponse response;
-        try (RawKafkaConnection connection = new RawKafkaConnection(broker)) {
+        try (RawKafkaConnection connection = new RawKafkaConnection(broker.get())) {
             response = connection.send(OffsetsForLeaderEpochRequest.Builder.forConsumer(topics).build());
         }
         List<OffsetForLeaderEpochResponseData.EpochEndOffset> ours = response.data().topics().find(tp.topic()).partitions();

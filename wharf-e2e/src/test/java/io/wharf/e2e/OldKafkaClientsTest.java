@@ -12,11 +12,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Applications are not all upgraded at once: kafka-clients 3.9 and 4.0 (each in a JVM of its own, from the jars
@@ -27,19 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OldKafkaClientsTest {
     private static final int COUNT = 20;
 
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
 
     @ParameterizedTest
     @ValueSource(strings = {"3.9.1", "4.0.1"})
@@ -56,7 +43,7 @@ class OldKafkaClientsTest {
             assertThat(slf4j).exists();
             Path source = ClientProcess.moduleDir().resolve("src/test/old-kafka-client/OldClient.java");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ClientProcess.Run run = ClientProcess.run(dir, Duration.ofSeconds(90), List.of(java, "-cp",
+            ClientProcess.Run run = ClientProcess.run(broker.dir(), Duration.ofSeconds(90), List.of(java, "-cp",
                 client + File.pathSeparator + slf4j, source.toString(), broker.bootstrapServers(), topic, group,
                 Integer.toString(COUNT))).succeeded();
 

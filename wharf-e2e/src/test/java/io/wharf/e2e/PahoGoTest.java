@@ -7,10 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Eclipse Paho Go ({@code github.com/eclipse/paho.mqtt.golang}, MQTT 3.1.1) against Wharf's MQTT listener:
@@ -29,20 +28,15 @@ class PahoGoTest {
     private static final List<String> SCENARIOS = List.of("connect-credentials", "qos-round-trip",
         "persistent-session", "retained", "last-will", "auto-reconnect", "websocket");
 
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass(
+        "mqtt.listeners", "MQTT://127.0.0.1:0,WS://127.0.0.1:0");
+
     static Path program;
 
     @BeforeAll
     static void start() throws Exception {
         program = build();
-        broker = WharfTestBroker.start(dir, "mqtt.listeners", "MQTT://127.0.0.1:0,WS://127.0.0.1:0");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
     }
 
     /** {@code go build} in GOPATH mode, offline: the imports come from Debian's Go sources only. */
@@ -67,7 +61,7 @@ class PahoGoTest {
         List<String> command = new ArrayList<>(List.of(program.toString(), Integer.toString(mqttPort),
             Integer.toString(wsPort)));
         command.addAll(List.of(names));
-        return ClientProcess.run(dir, RUN_TIMEOUT, command);
+        return ClientProcess.run(broker.dir(), RUN_TIMEOUT, command);
     }
 
     @Test

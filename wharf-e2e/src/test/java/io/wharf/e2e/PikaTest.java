@@ -9,10 +9,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * pika, Python's AMQP 0-9-1 client (BlockingConnection), against Wharf: {@code src/test/python/pika_scenarios.py}
@@ -31,9 +30,9 @@ class PikaTest {
         "nack-requeue", "confirm-delivery", "exchange-types", "rpc-reply-queue", "properties",
         "large-message-small-frames", "consumer-cancel-notify", "channel-errors");
 
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static String python;
     static Path script;
 
@@ -41,12 +40,6 @@ class PikaTest {
     static void start() throws Exception {
         script = ClientProcess.moduleDir().resolve("src/test/python/pika_scenarios.py");
         python = pythonWithPika();
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
     }
 
     private static String pythonWithPika() throws Exception {
@@ -60,7 +53,7 @@ class PikaTest {
                 tried.add(candidate + " (not found)");
                 continue;
             }
-            ClientProcess.Run probe = ClientProcess.run(dir, Duration.ofSeconds(30),
+            ClientProcess.Run probe = ClientProcess.run(broker.dir(), Duration.ofSeconds(30),
                 List.of(candidate, "-c", "import pika; print(pika.__version__)"));
             if (probe.exitCode() == 0) return candidate;
             tried.add(candidate + " (no pika)");
@@ -72,7 +65,7 @@ class PikaTest {
     private static ClientProcess.Run scenarios(int port, String... names) throws Exception {
         List<String> command = new ArrayList<>(List.of(python, script.toString(), Integer.toString(port)));
         command.addAll(List.of(names));
-        return ClientProcess.run(dir, RUN_TIMEOUT, command);
+        return ClientProcess.run(broker.dir(), RUN_TIMEOUT, command);
     }
 
     @Test

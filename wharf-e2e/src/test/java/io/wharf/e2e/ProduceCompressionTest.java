@@ -7,7 +7,6 @@ import static io.wharf.e2e.ProduceFetchSupport.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +21,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,19 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ProduceCompressionTest {
     private static final int RECORDS = 500;
 
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
 
     private static String key(int i) { return i % 7 == 0 ? null : "key-" + (i % 13); }
 
@@ -71,10 +57,10 @@ class ProduceCompressionTest {
     @ParameterizedTest(name = "compression.type={0}")
     @ValueSource(strings = {"none", "gzip", "snappy", "lz4", "zstd"})
     void recordsRoundTripWithEveryCompressionCodec(String codec) throws Exception {
-        String topic = createTopic(broker, "compressed-" + codec, 1, Map.of());
+        String topic = createTopic(broker.get(), "compressed-" + codec, 1, Map.of());
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         // Lingering batches many records into each compressed batch.
-        try (KafkaProducer<String, String> producer = producer(broker, "compression.type", codec, "linger.ms", "50",
+        try (KafkaProducer<String, String> producer = producer(broker.get(), "compression.type", codec, "linger.ms", "50",
             "batch.size", "65536")) {
             for (int i = 0; i < RECORDS; i++) {
                 sent.add(producer.send(new ProducerRecord<>(topic, 0, 1_000_000L + i, key(i), value(i),
@@ -85,7 +71,7 @@ class ProduceCompressionTest {
         for (int i = 0; i < RECORDS; i++) assertThat(sent.get(i).get().offset()).isEqualTo(i);
 
         List<ConsumerRecord<String, String>> records;
-        try (KafkaConsumer<String, String> consumer = consumer(broker)) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get())) {
             TopicPartition tp = new TopicPartition(topic, 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));

@@ -7,7 +7,6 @@ import io.wharf.broker.topic.Partition;
 import io.wharf.broker.topic.PartitionId;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.Uuid;
@@ -23,10 +22,8 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Produce at the protocol level: the oldest version Kafka 4 accepts (v3, topics by name) and the newest
@@ -34,19 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the refused data is stored.
  */
 class ProduceProtocolTest {
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
 
     private static Partition partition(String topic) {
         return broker.server().broker().topics().partition(new PartitionId(topic, 0)).orElseThrow();
@@ -86,8 +72,8 @@ class ProduceProtocolTest {
 
     @Test
     void v3NamesTopicsAndTheLatestVersionUsesTopicIds() throws Exception {
-        String topic = createTopic(broker, "versions", 1, Map.of());
-        try (RawKafkaConnection connection = new RawKafkaConnection(broker)) {
+        String topic = createTopic(broker.get(), "versions", 1, Map.of());
+        try (RawKafkaConnection connection = new RawKafkaConnection(broker.get())) {
             ProduceResponse v3 = connection.send(request(3, (short) 1, byName(topic, 0, records("a", "b"))));
             ProduceResponse latest = connection.send(request(ApiKeys.PRODUCE.latestVersion(), (short) -1,
                 byId(topicId(topic), records("c"))));
@@ -104,8 +90,8 @@ class ProduceProtocolTest {
 
     @Test
     void unknownTopicsAndPartitionsAreRefusedPerPartition() throws Exception {
-        String topic = createTopic(broker, "known", 1, Map.of());
-        try (RawKafkaConnection connection = new RawKafkaConnection(broker)) {
+        String topic = createTopic(broker.get(), "known", 1, Map.of());
+        try (RawKafkaConnection connection = new RawKafkaConnection(broker.get())) {
             ProduceResponse byName = connection.send(request(12, (short) 1, byName("unknown-topic", 0, records("a")),
                 byName(topic, 9, records("b"))));
             ProduceResponse byId = connection.send(request(13, (short) 1, byId(Uuid.randomUuid(), records("c"))));
@@ -119,7 +105,7 @@ class ProduceProtocolTest {
 
     @Test
     void invalidBatchesAreRefusedWithTheirOwnErrorAndNothingIsStored() throws Exception {
-        String topic = createTopic(broker, "invalid", 1, Map.of());
+        String topic = createTopic(broker.get(), "invalid", 1, Map.of());
         MemoryRecords corrupt = records("will be corrupted");
         ByteBuffer bytes = corrupt.buffer();
         bytes.put(bytes.limit() - 1, (byte) (bytes.get(bytes.limit() - 1) ^ 0x5a)); // breaks the CRC
@@ -131,7 +117,7 @@ class ProduceProtocolTest {
             Compression.NONE, TimestampType.CREATE_TIME, 0L);
         v1.append(1L, null, "old format".getBytes(StandardCharsets.UTF_8));
 
-        try (RawKafkaConnection connection = new RawKafkaConnection(broker)) {
+        try (RawKafkaConnection connection = new RawKafkaConnection(broker.get())) {
             assertThat(only(connection.send(request(12, (short) 1, byName(topic, 0, corrupt)))).errorCode())
                 .isEqualTo(Errors.CORRUPT_MESSAGE.code());
             assertThat(only(connection.send(request(12, (short) 1, byName(topic, 0, MemoryRecords.readableRecords(twoBatches)))))
@@ -146,8 +132,8 @@ class ProduceProtocolTest {
 
     @Test
     void acksZeroGetsNoResponseAndTheNextRequestIsAnsweredInTurn() throws Exception {
-        String topic = createTopic(broker, "acks-zero", 1, Map.of());
-        try (RawKafkaConnection connection = new RawKafkaConnection(broker)) {
+        String topic = createTopic(broker.get(), "acks-zero", 1, Map.of());
+        try (RawKafkaConnection connection = new RawKafkaConnection(broker.get())) {
             connection.sendWithoutResponse(request(12, (short) 0, byName(topic, 0, records("fire", "and", "forget"))));
             // Parsing checks the correlation id: this is the answer to this request, not to the ones above.
             ProduceResponse acked = connection.send(request(12, (short) 1, byName(topic, 0, records("acked"))));

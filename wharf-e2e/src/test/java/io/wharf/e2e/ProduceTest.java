@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,10 +27,8 @@ import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,22 +39,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ProduceTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
 
     private static List<ConsumerRecord<String, String>> readAll(TopicPartition tp, int count) {
-        try (KafkaConsumer<String, String> consumer = consumer(broker)) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get())) {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
             return poll(consumer, count, TIMEOUT);
@@ -66,9 +52,9 @@ class ProduceTest {
 
     @Test
     void recordsSentToAnExplicitPartitionAreReadBackFromItInOrder() throws Exception {
-        String topic = createTopic(broker, "explicit-partition", 3, Map.of());
+        String topic = createTopic(broker.get(), "explicit-partition", 3, Map.of());
         List<RecordMetadata> sent = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = producer(broker)) {
+        try (KafkaProducer<String, String> producer = producer(broker.get())) {
             for (int i = 0; i < 10; i++) sent.add(producer.send(new ProducerRecord<>(topic, 2, "k" + i, "v" + i)).get());
         }
         assertThat(sent).extracting(RecordMetadata::partition).containsOnly(2);
@@ -79,7 +65,7 @@ class ProduceTest {
             "v7", "v8", "v9");
         assertThat(records).extracting(ConsumerRecord::key).startsWith("k0", "k1");
         assertThat(records).extracting(ConsumerRecord::offset).containsExactlyElementsOf(LongStream.range(0, 10).boxed().toList());
-        try (KafkaConsumer<String, String> consumer = consumer(broker)) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get())) {
             Map<TopicPartition, Long> ends = consumer.endOffsets(List.of(new TopicPartition(topic, 0),
                 new TopicPartition(topic, 1), new TopicPartition(topic, 2)));
             assertThat(ends).containsEntry(new TopicPartition(topic, 0), 0L).containsEntry(new TopicPartition(topic, 1), 0L)
@@ -90,10 +76,10 @@ class ProduceTest {
     @Test
     void aKeyAlwaysLandsOnThePartitionItsHashPicks() throws Exception {
         int partitions = 4;
-        String topic = createTopic(broker, "keyed", partitions, Map.of());
+        String topic = createTopic(broker.get(), "keyed", partitions, Map.of());
         Map<String, Set<Integer>> partitionsByKey = new HashMap<>();
         Map<String, Integer> countByKey = new HashMap<>();
-        try (KafkaProducer<String, String> producer = producer(broker)) {
+        try (KafkaProducer<String, String> producer = producer(broker.get())) {
             for (int round = 0; round < 5; round++) {
                 for (int k = 0; k < 8; k++) {
                     String key = "key-" + k;
@@ -127,11 +113,11 @@ class ProduceTest {
 
     @Test
     void recordsWithoutKeysAreSpreadOverAllPartitions() throws Exception {
-        String topic = createTopic(broker, "keyless", 3, Map.of());
+        String topic = createTopic(broker.get(), "keyless", 3, Map.of());
         int total = 300;
         Map<Integer, Integer> perPartition = new HashMap<>();
         // A tiny batch.size makes the sticky partitioner move on after every batch.
-        try (KafkaProducer<String, String> producer = producer(broker, "batch.size", "64", "linger.ms", "0")) {
+        try (KafkaProducer<String, String> producer = producer(broker.get(), "batch.size", "64", "linger.ms", "0")) {
             for (int i = 0; i < total; i++) {
                 RecordMetadata md = producer.send(new ProducerRecord<>(topic, null, "value-" + i)).get();
                 perPartition.merge(md.partition(), 1, Integer::sum);
@@ -150,9 +136,9 @@ class ProduceTest {
     @ParameterizedTest(name = "acks={0}")
     @ValueSource(strings = {"0", "1", "all"})
     void everyAcksModeStoresTheRecordsInOrder(String acks) throws Exception {
-        String topic = createTopic(broker, "acks-" + acks, 1, Map.of());
+        String topic = createTopic(broker.get(), "acks-" + acks, 1, Map.of());
         List<RecordMetadata> sent = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = producer(broker, "acks", acks, "enable.idempotence", "false")) {
+        try (KafkaProducer<String, String> producer = producer(broker.get(), "acks", acks, "enable.idempotence", "false")) {
             for (int i = 0; i < 50; i++) sent.add(producer.send(new ProducerRecord<>(topic, 0, "k" + i, "v" + i)).get());
         }
         if (acks.equals("0")) {
@@ -169,15 +155,15 @@ class ProduceTest {
 
     @Test
     void acksAllIsRefusedWhileFewerReplicasThanMinInsyncAreInSync() throws Exception {
-        String topic = createTopic(broker, "min-isr-2", 1, Map.of("min.insync.replicas", "2"));
-        try (KafkaProducer<String, String> producer = producer(broker, "acks", "all", "retries", "0",
+        String topic = createTopic(broker.get(), "min-isr-2", 1, Map.of("min.insync.replicas", "2"));
+        try (KafkaProducer<String, String> producer = producer(broker.get(), "acks", "all", "retries", "0",
             "enable.idempotence", "false")) {
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, "k", "v")).get())
                 .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(NotEnoughReplicasException.class);
         }
         // acks=1 does not need the ISR, and the refused record was never written.
-        try (KafkaProducer<String, String> producer = producer(broker, "acks", "1")) {
+        try (KafkaProducer<String, String> producer = producer(broker.get(), "acks", "1")) {
             assertThat(producer.send(new ProducerRecord<>(topic, "k", "accepted")).get().offset()).isZero();
         }
         assertThat(readAll(new TopicPartition(topic, 0), 1)).extracting(ConsumerRecord::value).containsExactly("accepted");
@@ -185,8 +171,8 @@ class ProduceTest {
 
     @Test
     void aRecordAboveMaxMessageBytesIsRefusedAndNothingIsStored() throws Exception {
-        String topic = createTopic(broker, "small-messages", 1, Map.of("max.message.bytes", "1024"));
-        try (KafkaProducer<String, String> producer = producer(broker)) {
+        String topic = createTopic(broker.get(), "small-messages", 1, Map.of("max.message.bytes", "1024"));
+        try (KafkaProducer<String, String> producer = producer(broker.get())) {
             String big = "x".repeat(4000); // far below the producer's own max.request.size: the broker refuses it
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, "big", big)).get())
                 .isInstanceOf(ExecutionException.class)
@@ -199,10 +185,10 @@ class ProduceTest {
 
     @Test
     void logAppendTimeTopicsStampRecordsWithTheBrokersClock() throws Exception {
-        String topic = createTopic(broker, "append-time", 1, Map.of("message.timestamp.type", "LogAppendTime"));
+        String topic = createTopic(broker.get(), "append-time", 1, Map.of("message.timestamp.type", "LogAppendTime"));
         long before = System.currentTimeMillis();
         RecordMetadata md;
-        try (KafkaProducer<String, String> producer = producer(broker)) {
+        try (KafkaProducer<String, String> producer = producer(broker.get())) {
             md = producer.send(new ProducerRecord<>(topic, 0, 1_000L, "k", "v")).get();
         }
         long after = System.currentTimeMillis();
@@ -214,8 +200,8 @@ class ProduceTest {
 
     @Test
     void createTimeTopicsKeepTheProducersTimestamp() throws Exception {
-        String topic = createTopic(broker, "create-time", 1, Map.of());
-        try (KafkaProducer<String, String> producer = producer(broker)) {
+        String topic = createTopic(broker.get(), "create-time", 1, Map.of());
+        try (KafkaProducer<String, String> producer = producer(broker.get())) {
             RecordMetadata md = producer.send(new ProducerRecord<>(topic, 0, 123_456L, "k", "v")).get();
             assertThat(md.timestamp()).isEqualTo(123_456L);
         }

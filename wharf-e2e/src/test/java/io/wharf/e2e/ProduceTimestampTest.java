@@ -7,7 +7,6 @@ import static io.wharf.e2e.ProduceFetchSupport.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +23,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.record.TimestampType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Record timestamps against a CreateTime topic's window, {@code message.timestamp.before.max.ms} and
@@ -38,19 +35,8 @@ class ProduceTimestampTest {
     private static final long HOUR = 3_600_000L;
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
 
     private static void send(KafkaProducer<String, String> producer, String topic, long timestamp, String value)
         throws Exception {
@@ -65,7 +51,7 @@ class ProduceTimestampTest {
     }
 
     private static List<ConsumerRecord<String, String>> readAll(String topic, int count) {
-        try (KafkaConsumer<String, String> consumer = consumer(broker)) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get())) {
             TopicPartition tp = new TopicPartition(topic, 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
@@ -77,8 +63,8 @@ class ProduceTimestampTest {
 
     @Test
     void byDefaultARecordMoreThanAnHourAheadIsRefused() throws Exception {
-        String topic = createTopic(broker, "future-timestamps", 1, Map.of());
-        try (KafkaProducer<String, String> producer = producer(broker)) {
+        String topic = createTopic(broker.get(), "future-timestamps", 1, Map.of());
+        try (KafkaProducer<String, String> producer = producer(broker.get())) {
             long now = System.currentTimeMillis();
             send(producer, topic, now, "now");
             send(producer, topic, 1L, "1970");
@@ -90,9 +76,9 @@ class ProduceTimestampTest {
 
     @Test
     void beforeMaxMsRefusesARecordOlderThanTheWindow() throws Exception {
-        String topic = createTopic(broker, "past-timestamps", 1,
+        String topic = createTopic(broker.get(), "past-timestamps", 1,
             Map.of("message.timestamp.before.max.ms", Long.toString(HOUR)));
-        try (KafkaProducer<String, String> producer = producer(broker, "compression.type", "lz4")) {
+        try (KafkaProducer<String, String> producer = producer(broker.get(), "compression.type", "lz4")) {
             long now = System.currentTimeMillis();
             send(producer, topic, now - HOUR / 2, "half an hour old");
             assertRefused(producer, topic, now - 2 * HOUR);
@@ -103,9 +89,9 @@ class ProduceTimestampTest {
 
     @Test
     void narrowingTheWindowWithTheAdminClientTakesEffectAtOnce() throws Exception {
-        String topic = createTopic(broker, "narrowed-window", 1, Map.of());
+        String topic = createTopic(broker.get(), "narrowed-window", 1, Map.of());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
-             KafkaProducer<String, String> producer = producer(broker)) {
+             KafkaProducer<String, String> producer = producer(broker.get())) {
             long now = System.currentTimeMillis();
             send(producer, topic, now + 10 * 60_000, "ten minutes ahead");
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
@@ -119,10 +105,10 @@ class ProduceTimestampTest {
 
     @Test
     void aLogAppendTimeTopicTakesAnyTimestampAndStampsItsOwn() throws Exception {
-        String topic = createTopic(broker, "append-time", 1, Map.of("message.timestamp.type", "LogAppendTime",
+        String topic = createTopic(broker.get(), "append-time", 1, Map.of("message.timestamp.type", "LogAppendTime",
             "message.timestamp.after.max.ms", "0", "message.timestamp.before.max.ms", "0"));
         long before = System.currentTimeMillis();
-        try (KafkaProducer<String, String> producer = producer(broker)) {
+        try (KafkaProducer<String, String> producer = producer(broker.get())) {
             send(producer, topic, before + 10 * HOUR, "far future");
             send(producer, topic, 1L, "far past");
         }

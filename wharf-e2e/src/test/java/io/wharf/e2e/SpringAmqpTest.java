@@ -3,7 +3,6 @@ package io.wharf.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -18,7 +17,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.amqp.AmqpRejectAndDontRequeueException;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.BindingBuilder;
@@ -60,9 +59,9 @@ class SpringAmqpTest {
     static final String EVENTS = "spring.events";
     static final String RPC = "spring.rpc";
 
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
+
     static AnnotationConfigApplicationContext app;
     static RabbitTemplate template;
     static RabbitAdmin admin;
@@ -121,9 +120,8 @@ class SpringAmqpTest {
 
     @BeforeAll
     static void start() {
-        broker = WharfTestBroker.start(dir);
         app = new AnnotationConfigApplicationContext();
-        app.getBeanFactory().registerSingleton("broker", broker);
+        app.getBeanFactory().registerSingleton("broker", broker.get());
         app.register(App.class);
         app.refresh();
         template = app.getBean(RabbitTemplate.class);
@@ -133,7 +131,6 @@ class SpringAmqpTest {
     @AfterAll
     static void stop() {
         if (app != null) app.close();
-        if (broker != null) broker.close();
     }
 
     private static void await(String what, BooleanSupplier condition) {
@@ -196,7 +193,7 @@ class SpringAmqpTest {
         int n = 500;
         for (int i = 0; i < n; i++) template.convertAndSend(q, "m" + i);
         List<String> got = new CopyOnWriteArrayList<>();
-        CachingConnectionFactory cf = factory(broker);
+        CachingConnectionFactory cf = factory(broker.get());
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(cf);
         container.setQueueNames(q);
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
@@ -226,7 +223,7 @@ class SpringAmqpTest {
         for (int i = 0; i < n; i++) template.convertAndSend(q, "p" + i);
         List<Message> held = new CopyOnWriteArrayList<>();
         List<com.rabbitmq.client.Channel> channels = new CopyOnWriteArrayList<>();
-        CachingConnectionFactory cf = factory(broker);
+        CachingConnectionFactory cf = factory(broker.get());
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(cf);
         container.setQueueNames(q);
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
@@ -262,7 +259,7 @@ class SpringAmqpTest {
         String q = "spring.with-dlx";
         admin.declareQueue(QueueBuilder.nonDurable(q).deadLetterExchange("").deadLetterRoutingKey(dlq).build());
         List<String> attempts = new CopyOnWriteArrayList<>();
-        CachingConnectionFactory cf = factory(broker);
+        CachingConnectionFactory cf = factory(broker.get());
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(cf);
         container.setQueueNames(q);
         container.setReceiveTimeout(100);
@@ -290,7 +287,7 @@ class SpringAmqpTest {
 
     @Test
     void publisherConfirmsAckEveryMessageAndNackOneARejectPublishQueueRefuses() throws Exception {
-        CachingConnectionFactory cf = factory(broker);
+        CachingConnectionFactory cf = factory(broker.get());
         cf.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
         RabbitTemplate confirming = new RabbitTemplate(cf);
         try {
@@ -321,7 +318,7 @@ class SpringAmqpTest {
 
     @Test
     void aMandatoryUnroutableMessageIsReturnedAndThenConfirmed() throws Exception {
-        CachingConnectionFactory cf = factory(broker);
+        CachingConnectionFactory cf = factory(broker.get());
         cf.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
         cf.setPublisherReturns(true);
         RabbitTemplate returning = new RabbitTemplate(cf);

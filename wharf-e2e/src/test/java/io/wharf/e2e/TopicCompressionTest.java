@@ -14,7 +14,6 @@ import io.wharf.log.record.RecordBatch;
 import io.wharf.log.record.RecordBatchIterator;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,10 +41,8 @@ import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A topic's {@code compression.type}: batches that arrive in another codec are stored in the topic's, and
@@ -54,19 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TopicCompressionTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass();
 
     private static Log log(String topic) {
         return broker.server().broker().topics().partition(new PartitionId(topic, 0)).orElseThrow().log();
@@ -95,7 +81,7 @@ class TopicCompressionTest {
     /** Sends records {@code from} to {@code to} (exclusive) with the producer's {@code codec}, lingering into big batches. */
     private static void produce(String topic, String codec, int from, int to, long timestampBase) throws Exception {
         List<Future<RecordMetadata>> sent = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = producer(broker, "compression.type", codec, "linger.ms", "50",
+        try (KafkaProducer<String, String> producer = producer(broker.get(), "compression.type", codec, "linger.ms", "50",
                 "batch.size", "65536")) {
             for (int i = from; i < to; i++) {
                 sent.add(producer.send(new ProducerRecord<>(topic, 0, timestampBase + i, key(i), value(i),
@@ -108,13 +94,13 @@ class TopicCompressionTest {
 
     @Test
     void aGzipTopicStoresLz4AndUncompressedBatchesAsGzipAndConsumersReadThemBack() throws Exception {
-        String topic = createTopic(broker, "stored-as-gzip", 1, Map.of("compression.type", "gzip"));
+        String topic = createTopic(broker.get(), "stored-as-gzip", 1, Map.of("compression.type", "gzip"));
         long base = System.currentTimeMillis() - 10_000;
         produce(topic, "lz4", 0, 300, base);
         produce(topic, "none", 300, 600, base);
 
         List<ConsumerRecord<String, String>> records;
-        try (KafkaConsumer<String, String> consumer = consumer(broker)) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get())) {
             TopicPartition tp = new TopicPartition(topic, 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
@@ -157,8 +143,8 @@ class TopicCompressionTest {
 
     @Test
     void anIdempotentProducersRetryIsStillADuplicateAfterRecompression() throws Exception {
-        String topic = createTopic(broker, "recompressed-retries", 1, Map.of("compression.type", "gzip"));
-        try (RawKafkaConnection raw = new RawKafkaConnection(broker)) {
+        String topic = createTopic(broker.get(), "recompressed-retries", 1, Map.of("compression.type", "gzip"));
+        try (RawKafkaConnection raw = new RawKafkaConnection(broker.get())) {
             InitProducerIdResponse init = raw.send(new InitProducerIdRequest.Builder(new InitProducerIdRequestData()
                 .setTransactionalId(null).setTransactionTimeoutMs(60_000)).build((short) 4));
             long pid = init.data().producerId();
@@ -181,15 +167,15 @@ class TopicCompressionTest {
         });
 
         // The real idempotent producer, lz4 into the gzip topic: every record once, in order.
-        String idem = createTopic(broker, "recompressed-idempotent", 1, Map.of("compression.type", "gzip"));
+        String idem = createTopic(broker.get(), "recompressed-idempotent", 1, Map.of("compression.type", "gzip"));
         List<Future<RecordMetadata>> sends = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = producer(broker, "enable.idempotence", "true", "acks", "all",
+        try (KafkaProducer<String, String> producer = producer(broker.get(), "enable.idempotence", "true", "acks", "all",
                 "compression.type", "lz4", "max.in.flight.requests.per.connection", "5", "linger.ms", "5")) {
             for (int i = 0; i < 2000; i++) sends.add(producer.send(new ProducerRecord<>(idem, 0, null, "v" + i)));
             producer.flush();
         }
         for (Future<RecordMetadata> f : sends) assertThat(f.get().hasOffset()).isTrue();
-        try (KafkaConsumer<String, String> consumer = consumer(broker)) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.get())) {
             consumer.assign(List.of(new TopicPartition(idem, 0)));
             List<ConsumerRecord<String, String>> records = poll(consumer, 2000, TIMEOUT);
             List<String> expected = new ArrayList<>();

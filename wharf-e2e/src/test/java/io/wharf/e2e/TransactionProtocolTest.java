@@ -61,9 +61,8 @@ import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.TxnOffsetCommitRequest;
 import org.apache.kafka.common.requests.TxnOffsetCommitResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -83,21 +82,11 @@ class TransactionProtocolTest {
     private static final int TIMEOUT_MS = 30_000;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
-
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir, "transaction.max.timeout.ms", String.valueOf(MAX_TIMEOUT_MS),
-            "transaction.state.log.num.partitions", "5", "offsets.topic.num.partitions", "5",
-            "transaction.abort.timed.out.transaction.cleanup.interval.ms", "200");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass(
+        "transaction.max.timeout.ms", String.valueOf(MAX_TIMEOUT_MS),
+        "transaction.state.log.num.partitions", "5", "offsets.topic.num.partitions", "5",
+        "transaction.abort.timed.out.transaction.cleanup.interval.ms", "200");
 
     // ---- requests ---------------------------------------------------------------------------------------
 
@@ -108,7 +97,7 @@ class TransactionProtocolTest {
     private static int port() { return Integer.parseInt(broker.bootstrapServers().split(":")[1]); }
 
     private static Partition partition(String topic, int index) {
-        return partition(broker, topic, index);
+        return partition(broker.get(), topic, index);
     }
 
     private static Partition partition(WharfTestBroker b, String topic, int index) {
@@ -145,7 +134,7 @@ class TransactionProtocolTest {
 
     /** A connection on which transactional ids (and groups, if {@code groups}) are served. */
     private static RawKafkaConnection connect(boolean groups) throws Exception {
-        return connect(broker, groups);
+        return connect(broker.get(), groups);
     }
 
     private static RawKafkaConnection connect(WharfTestBroker b, boolean groups) throws Exception {
@@ -311,7 +300,7 @@ class TransactionProtocolTest {
 
     /** Every value in {@code tp} a consumer with {@code isolation} reads up to its end offset. */
     private static List<String> consume(TopicPartition tp, String isolation) {
-        return consume(broker, tp, isolation);
+        return consume(broker.get(), tp, isolation);
     }
 
     private static List<String> consume(WharfTestBroker b, TopicPartition tp, String isolation) {
@@ -330,7 +319,7 @@ class TransactionProtocolTest {
     }
 
     private static long endOffset(TopicPartition tp, String isolation) {
-        try (KafkaConsumer<String, String> consumer = ProduceFetchSupport.consumer(broker, "isolation.level", isolation)) {
+        try (KafkaConsumer<String, String> consumer = ProduceFetchSupport.consumer(broker.get(), "isolation.level", isolation)) {
             return consumer.endOffsets(List.of(tp)).get(tp);
         }
     }
@@ -339,7 +328,7 @@ class TransactionProtocolTest {
 
     @Test
     void findCoordinatorForATransactionalIdNamesThisBroker() throws Exception {
-        try (RawKafkaConnection c = new RawKafkaConnection(broker)) {
+        try (RawKafkaConnection c = new RawKafkaConnection(broker.get())) {
             FindCoordinatorResponseData.Coordinator batched = awaitCoordinator(c,
                 FindCoordinatorRequest.CoordinatorType.TRANSACTION, "find-me");
             assertThat(batched.key()).isEqualTo("find-me");
@@ -395,7 +384,7 @@ class TransactionProtocolTest {
 
     @Test
     void addPartitionsToTxnRefusesUnknownIdsFencedEpochsAndUnknownTopics() throws Exception {
-        String topic = createTopic(broker, "add-partitions", 2, Map.of());
+        String topic = createTopic(broker.get(), "add-partitions", 2, Map.of());
         TopicPartition p0 = new TopicPartition(topic, 0);
         TopicPartition p1 = new TopicPartition(topic, 1);
         try (RawKafkaConnection c = connect(false)) {
@@ -428,7 +417,7 @@ class TransactionProtocolTest {
 
     @Test
     void endTxnNeedsAnOngoingTransactionAndARetriedEndTxnGetsTheSameAnswer() throws Exception {
-        String topic = createTopic(broker, "end-txn", 1, Map.of());
+        String topic = createTopic(broker.get(), "end-txn", 1, Map.of());
         TopicPartition tp = new TopicPartition(topic, 0);
         try (RawKafkaConnection c = connect(false)) {
             ProducerSession s = init(c, "end-txn-txn");
@@ -457,8 +446,8 @@ class TransactionProtocolTest {
 
     @Test
     void transactionalRecordsAreAppendedOnlyToPartitionsOfTheTransactionAndReadAfterTheCommit() throws Exception {
-        String topic = createTopic(broker, "txn-produce", 1, Map.of());
-        String other = createTopic(broker, "txn-produce-other", 1, Map.of());
+        String topic = createTopic(broker.get(), "txn-produce", 1, Map.of());
+        String other = createTopic(broker.get(), "txn-produce-other", 1, Map.of());
         TopicPartition tp = new TopicPartition(topic, 0);
         try (RawKafkaConnection c = connect(false)) {
             ProducerSession s = init(c, "produce-txn");
@@ -498,7 +487,7 @@ class TransactionProtocolTest {
 
     @Test
     void transactionalRecordsInAProduceRequestWithoutATransactionalIdAreRefused() throws Exception {
-        String topic = createTopic(broker, "txn-no-id", 1, Map.of());
+        String topic = createTopic(broker.get(), "txn-no-id", 1, Map.of());
         TopicPartition tp = new TopicPartition(topic, 0);
         try (RawKafkaConnection c = connect(false)) {
             ProducerSession s = init(c, "no-id-txn");
@@ -513,7 +502,7 @@ class TransactionProtocolTest {
 
     @Test
     void anAbortedTransactionIsListedInReadCommittedFetchesAndSkippedByReadCommittedConsumers() throws Exception {
-        String topic = createTopic(broker, "txn-abort", 1, Map.of());
+        String topic = createTopic(broker.get(), "txn-abort", 1, Map.of());
         TopicPartition tp = new TopicPartition(topic, 0);
         try (RawKafkaConnection c = connect(false)) {
             ProducerSession s = init(c, "abort-txn");
@@ -546,7 +535,7 @@ class TransactionProtocolTest {
 
     @Test
     void txnOffsetCommitNeedsTheGroupsOffsetsPartitionInTheTransaction() throws Exception {
-        String topic = createTopic(broker, "txn-offsets", 1, Map.of());
+        String topic = createTopic(broker.get(), "txn-offsets", 1, Map.of());
         TopicPartition tp = new TopicPartition(topic, 0);
         try (RawKafkaConnection c = connect(true)) {
             ProducerSession s = init(c, "offsets-txn");
@@ -576,8 +565,8 @@ class TransactionProtocolTest {
 
     @Test
     void produceV11OutsideTheTransactionIsToldTheTransactionIsAbortable() throws Exception {
-        String topic = createTopic(broker, "txn-abortable", 1, Map.of());
-        String other = createTopic(broker, "txn-abortable-other", 1, Map.of());
+        String topic = createTopic(broker.get(), "txn-abortable", 1, Map.of());
+        String other = createTopic(broker.get(), "txn-abortable-other", 1, Map.of());
         TopicPartition tp = new TopicPartition(topic, 0);
         try (RawKafkaConnection c = connect(false)) {
             ProducerSession s = init(c, "abortable-produce-txn");
@@ -592,7 +581,7 @@ class TransactionProtocolTest {
 
     @Test
     void txnOffsetCommitV4WithoutAddOffsetsToTxnIsToldTheTransactionIsAbortable() throws Exception {
-        String topic = createTopic(broker, "txn-abortable-offsets", 1, Map.of());
+        String topic = createTopic(broker.get(), "txn-abortable-offsets", 1, Map.of());
         TopicPartition tp = new TopicPartition(topic, 0);
         try (RawKafkaConnection c = connect(true)) {
             ProducerSession s = init(c, "abortable-offsets-txn");
@@ -606,7 +595,7 @@ class TransactionProtocolTest {
 
     @Test
     void reInitialisingFencesTheOldEpochAndAbortsItsOpenTransaction() throws Exception {
-        String topic = createTopic(broker, "txn-fence", 1, Map.of());
+        String topic = createTopic(broker.get(), "txn-fence", 1, Map.of());
         TopicPartition tp = new TopicPartition(topic, 0);
         try (RawKafkaConnection c = connect(false)) {
             ProducerSession old = init(c, "fence-txn");
@@ -616,7 +605,7 @@ class TransactionProtocolTest {
             ProducerSession next = initRetrying(c, "fence-txn");
             assertThat(next.producerId()).isEqualTo(old.producerId());
             assertThat(next.epoch()).isGreaterThan(old.epoch());
-            awaitStable(broker, tp, 2); // the record and the ABORT marker
+            awaitStable(broker.get(), tp, 2); // the record and the ABORT marker
 
             assertThat(endTxn(c, "fence-txn", old, true)).isEqualTo(Errors.PRODUCER_FENCED);
             assertThat(addPartitions(c, "fence-txn", old, tp)).isEqualTo(Map.of(tp, Errors.PRODUCER_FENCED));
@@ -630,7 +619,7 @@ class TransactionProtocolTest {
 
     @Test
     void aTransactionOlderThanItsTimeoutIsAbortedAndItsProducerFenced() throws Exception {
-        String topic = createTopic(broker, "txn-timeout", 1, Map.of());
+        String topic = createTopic(broker.get(), "txn-timeout", 1, Map.of());
         TopicPartition tp = new TopicPartition(topic, 0);
         try (RawKafkaConnection c = connect(false)) {
             InitProducerIdResponseData data = initProducerId(c, "timeout-txn", 1_000);
@@ -640,7 +629,7 @@ class TransactionProtocolTest {
             assertThat(Errors.forCode(produce(c, 10, "timeout-txn", tp, batch(s, 0, "too slow")).errorCode())).isEqualTo(Errors.NONE);
 
             // The coordinator aborts it (every 200 ms it looks for transactions older than their timeout).
-            awaitStable(broker, tp, 2);
+            awaitStable(broker.get(), tp, 2);
             // Kafka fences the producer of a timed-out transaction with an epoch bump: its commit comes too late.
             assertThat(endTxn(c, "timeout-txn", s, true)).isEqualTo(Errors.PRODUCER_FENCED);
             assertThat(init(c, "timeout-txn")).isEqualTo(new ProducerSession(s.producerId(), (short) (s.epoch() + 2)));
@@ -674,7 +663,7 @@ class TransactionProtocolTest {
 
     @Test
     void apiVersionsAdvertisesTransactionProtocolTwoAndTheApisOfBoth() throws Exception {
-        try (RawKafkaConnection c = new RawKafkaConnection(broker)) {
+        try (RawKafkaConnection c = new RawKafkaConnection(broker.get())) {
             ApiVersionsResponse response = c.send(new ApiVersionsRequest.Builder().build((short) 3));
             assertThat(Errors.forCode(response.data().errorCode())).isEqualTo(Errors.NONE);
             Map<ApiKeys, int[]> expected = Map.of(
@@ -715,7 +704,7 @@ class TransactionProtocolTest {
 
     @Test
     void aV2WriteAddsItsPartitionAndEveryEndTxnBumpsTheEpochSoALateWriteIsFenced() throws Exception {
-        String topic = createTopic(broker, "tv2-implicit", 1, Map.of());
+        String topic = createTopic(broker.get(), "tv2-implicit", 1, Map.of());
         TopicPartition tp = new TopicPartition(topic, 0);
         try (RawKafkaConnection c = connect(false)) {
             ProducerSession s = init(c, "tv2-txn");
@@ -734,7 +723,7 @@ class TransactionProtocolTest {
             assertThat(retried.producerEpoch()).isEqualTo(committed.producerEpoch());
             assertThat(Errors.forCode(endTxnV5(c, "tv2-txn", s, false).errorCode())).as("not what was decided")
                 .isEqualTo(Errors.INVALID_TXN_STATE);
-            awaitStable(broker, tp, 3);
+            awaitStable(broker.get(), tp, 3);
 
             // A write of the finished transaction arriving late cannot open a hanging transaction.
             ProduceResponseData.PartitionProduceResponse late = produce(c, 12, "tv2-txn", tp, batch(s, 2, "late"));
@@ -748,14 +737,14 @@ class TransactionProtocolTest {
             EndTxnResponseData aborted = endTxnV5(c, "tv2-txn", next, false);
             assertThat(Errors.forCode(aborted.errorCode())).isEqualTo(Errors.NONE);
             assertThat(aborted.producerEpoch()).isEqualTo((short) (next.epoch() + 1));
-            awaitStable(broker, tp, 5);
+            awaitStable(broker.get(), tp, 5);
             assertThat(consume(tp, "read_committed")).containsExactly("one", "two");
         }
     }
 
     @Test
     void aV2TxnOffsetCommitAddsTheGroupsOffsetsPartition() throws Exception {
-        String topic = createTopic(broker, "tv2-offsets", 1, Map.of());
+        String topic = createTopic(broker.get(), "tv2-offsets", 1, Map.of());
         TopicPartition tp = new TopicPartition(topic, 0);
         try (RawKafkaConnection c = connect(true)) {
             ProducerSession s = init(c, "tv2-offsets-txn");
@@ -778,7 +767,7 @@ class TransactionProtocolTest {
                 new ProducerSession(s.producerId(), aborted.producerEpoch()), true).errorCode()))
                 .as("nothing to commit").isEqualTo(Errors.INVALID_TXN_STATE);
 
-            String topic = createTopic(broker, "tv1-epoch", 1, Map.of());
+            String topic = createTopic(broker.get(), "tv1-epoch", 1, Map.of());
             TopicPartition tp = new TopicPartition(topic, 0);
             ProducerSession v1 = init(c, "tv1-keeps-epoch");
             assertThat(addPartitions(c, "tv1-keeps-epoch", v1, tp)).isEqualTo(Map.of(tp, Errors.NONE));

@@ -3,7 +3,6 @@ package io.wharf.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +20,8 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Transactions with the real Java producer and consumer: committed records reach read_committed consumers,
@@ -36,32 +33,21 @@ import org.junit.jupiter.api.io.TempDir;
 class TransactionsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    @TempDir
-    Path dir;
-
-    private WharfTestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = WharfTestBroker.start(dir, "transaction.abort.timed.out.transaction.cleanup.interval.ms", "200",
-            "group.initial.rebalance.delay.ms", "0");
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perTest(
+        "transaction.abort.timed.out.transaction.cleanup.interval.ms", "200",
+        "group.initial.rebalance.delay.ms", "0");
 
     private KafkaProducer<String, String> transactionalProducer(String transactionalId, Object... overrides) {
         List<Object> settings = new ArrayList<>(List.of("transactional.id", transactionalId));
         settings.addAll(List.of(overrides));
-        KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker, settings.toArray());
+        KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker.get(), settings.toArray());
         producer.initTransactions();
         return producer;
     }
 
     private KafkaConsumer<String, String> consumer(String isolation) {
-        return ProduceFetchSupport.consumer(broker, "isolation.level", isolation);
+        return ProduceFetchSupport.consumer(broker.get(), "isolation.level", isolation);
     }
 
     private static List<String> values(List<ConsumerRecord<String, String>> records) {
@@ -84,9 +70,9 @@ class TransactionsTest {
 
     @Test
     void committedRecordsAreVisibleAndAbortedOnesAreNotToReadCommittedConsumers() {
-        TopicPartition tp = new TopicPartition(ProduceFetchSupport.createTopic(broker, "txn", 1, Map.of()), 0);
+        TopicPartition tp = new TopicPartition(ProduceFetchSupport.createTopic(broker.get(), "txn", 1, Map.of()), 0);
         try (KafkaProducer<String, String> producer = transactionalProducer("tx-visibility");
-             KafkaProducer<String, String> plain = ProduceFetchSupport.producer(broker)) {
+             KafkaProducer<String, String> plain = ProduceFetchSupport.producer(broker.get())) {
             producer.beginTransaction();
             producer.send(new ProducerRecord<>("txn", 0, "k", "committed-1"));
             producer.send(new ProducerRecord<>("txn", 0, "k", "committed-2"));
@@ -115,8 +101,8 @@ class TransactionsTest {
 
     @Test
     void anOpenTransactionHoldsReadCommittedConsumersAtItsFirstOffset() {
-        TopicPartition tp = new TopicPartition(ProduceFetchSupport.createTopic(broker, "lso", 1, Map.of()), 0);
-        try (KafkaProducer<String, String> plain = ProduceFetchSupport.producer(broker);
+        TopicPartition tp = new TopicPartition(ProduceFetchSupport.createTopic(broker.get(), "lso", 1, Map.of()), 0);
+        try (KafkaProducer<String, String> plain = ProduceFetchSupport.producer(broker.get());
              KafkaProducer<String, String> producer = transactionalProducer("tx-lso");
              KafkaConsumer<String, String> committed = consumer("read_committed");
              KafkaConsumer<String, String> uncommitted = consumer("read_uncommitted")) {
@@ -142,7 +128,7 @@ class TransactionsTest {
 
     @Test
     void aNewInstanceWithTheSameTransactionalIdFencesTheOldOneAndAbortsItsTransaction() {
-        TopicPartition tp = new TopicPartition(ProduceFetchSupport.createTopic(broker, "fence", 1, Map.of()), 0);
+        TopicPartition tp = new TopicPartition(ProduceFetchSupport.createTopic(broker.get(), "fence", 1, Map.of()), 0);
         try (KafkaProducer<String, String> old = transactionalProducer("tx-fence")) {
             old.beginTransaction();
             old.send(new ProducerRecord<>("fence", 0, null, "zombie"));
@@ -161,15 +147,15 @@ class TransactionsTest {
 
     @Test
     void offsetsSentWithATransactionAreCommittedOnlyWhenItCommits() throws Exception {
-        ProduceFetchSupport.createTopic(broker, "in", 1, Map.of());
-        ProduceFetchSupport.createTopic(broker, "out", 1, Map.of());
+        ProduceFetchSupport.createTopic(broker.get(), "in", 1, Map.of());
+        ProduceFetchSupport.createTopic(broker.get(), "out", 1, Map.of());
         TopicPartition in = new TopicPartition("in", 0);
-        try (KafkaProducer<String, String> plain = ProduceFetchSupport.producer(broker)) {
+        try (KafkaProducer<String, String> plain = ProduceFetchSupport.producer(broker.get())) {
             for (int i = 0; i < 10; i++) plain.send(new ProducerRecord<>("in", 0, null, "m" + i));
         }
         String group = "copier";
         try (KafkaProducer<String, String> producer = transactionalProducer("tx-copier");
-             KafkaConsumer<String, String> source = ProduceFetchSupport.consumer(broker, "group.id", group,
+             KafkaConsumer<String, String> source = ProduceFetchSupport.consumer(broker.get(), "group.id", group,
                  "isolation.level", "read_committed");
              Admin admin = Admin.create(broker.clientProperties())) {
             source.subscribe(List.of("in"));
@@ -215,9 +201,9 @@ class TransactionsTest {
 
     @Test
     void aTransactionPastItsTimeoutIsAbortedAndItsProducerFenced() {
-        TopicPartition tp = new TopicPartition(ProduceFetchSupport.createTopic(broker, "slow", 1, Map.of()), 0);
+        TopicPartition tp = new TopicPartition(ProduceFetchSupport.createTopic(broker.get(), "slow", 1, Map.of()), 0);
         try (KafkaProducer<String, String> producer = transactionalProducer("tx-slow", "transaction.timeout.ms", "1000");
-             KafkaProducer<String, String> plain = ProduceFetchSupport.producer(broker);
+             KafkaProducer<String, String> plain = ProduceFetchSupport.producer(broker.get());
              KafkaConsumer<String, String> committed = consumer("read_committed")) {
             producer.beginTransaction();
             producer.send(new ProducerRecord<>("slow", 0, null, "too-late"));
@@ -234,7 +220,7 @@ class TransactionsTest {
 
     @Test
     void transactionsSurviveARestart() {
-        TopicPartition tp = new TopicPartition(ProduceFetchSupport.createTopic(broker, "durable", 1, Map.of()), 0);
+        TopicPartition tp = new TopicPartition(ProduceFetchSupport.createTopic(broker.get(), "durable", 1, Map.of()), 0);
         try (KafkaProducer<String, String> producer = transactionalProducer("tx-durable")) {
             producer.beginTransaction();
             producer.send(new ProducerRecord<>("durable", 0, null, "kept"));
@@ -260,14 +246,14 @@ class TransactionsTest {
 
     @Test
     void aTransactionOpenAtRestartStillHoldsTheLastStableOffsetUntilItIsAborted() {
-        TopicPartition tp = new TopicPartition(ProduceFetchSupport.createTopic(broker, "open", 1, Map.of()), 0);
+        TopicPartition tp = new TopicPartition(ProduceFetchSupport.createTopic(broker.get(), "open", 1, Map.of()), 0);
         KafkaProducer<String, String> producer = transactionalProducer("tx-open", "transaction.timeout.ms", "3000");
         producer.beginTransaction();
         producer.send(new ProducerRecord<>("open", 0, null, "undecided"));
         producer.flush();
         producer.close(Duration.ZERO); // leaves the transaction open
         broker.restart();
-        try (KafkaProducer<String, String> plain = ProduceFetchSupport.producer(broker);
+        try (KafkaProducer<String, String> plain = ProduceFetchSupport.producer(broker.get());
              KafkaConsumer<String, String> committed = consumer("read_committed")) {
             assertThat(committed.endOffsets(List.of(tp))).containsEntry(tp, 0L);
             plain.send(new ProducerRecord<>("open", 0, null, "plain"));
