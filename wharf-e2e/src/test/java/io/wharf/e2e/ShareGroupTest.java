@@ -41,9 +41,8 @@ import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -55,35 +54,24 @@ import org.junit.jupiter.api.io.TempDir;
 class ShareGroupTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass("group.share.auto.offset.reset", "earliest");
 
-    @BeforeAll
-    static void start() {
-        broker = WharfTestBroker.start(dir, "group.share.auto.offset.reset", "earliest");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
-    }
-
-    static KafkaShareConsumer<String, String> shareConsumer(WharfTestBroker broker, String group, String... overrides) {
-        Properties p = broker.clientProperties();
+    static KafkaShareConsumer<String, String> shareConsumer(WharfTestBroker target, String group, String... overrides) {
+        Properties p = target.clientProperties();
         p.put("group.id", group);
         for (int i = 0; i + 1 < overrides.length; i += 2) p.put(overrides[i], overrides[i + 1]);
         return new KafkaShareConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     }
 
-    static void createTopic(WharfTestBroker broker, String topic, int partitions) throws Exception {
-        try (Admin admin = Admin.create(broker.clientProperties())) {
+    static void createTopic(WharfTestBroker target, String topic, int partitions) throws Exception {
+        try (Admin admin = Admin.create(target.clientProperties())) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
         }
     }
 
-    static void produce(WharfTestBroker broker, String topic, int from, int count) throws Exception {
-        try (KafkaProducer<String, String> producer = producer(broker)) {
+    static void produce(WharfTestBroker target, String topic, int from, int count) throws Exception {
+        try (KafkaProducer<String, String> producer = producer(target)) {
             for (int i = from; i < from + count; i++) producer.send(new ProducerRecord<>(topic, 0, "k" + i, "v" + i)).get();
         }
     }
@@ -119,9 +107,9 @@ class ShareGroupTest {
         return description == null ? 0 : description.members().size();
     }
 
-    static Map<TopicPartition, SharePartitionOffsetInfo> offsets(WharfTestBroker broker, String group, String topic)
+    static Map<TopicPartition, SharePartitionOffsetInfo> offsets(WharfTestBroker target, String group, String topic)
         throws Exception {
-        try (Admin admin = Admin.create(broker.clientProperties())) {
+        try (Admin admin = Admin.create(target.clientProperties())) {
             return admin.listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec()
                 .topicPartitions(List.of(new TopicPartition(topic, 0))))).partitionsToOffsetInfo(group).get();
         }
@@ -129,9 +117,9 @@ class ShareGroupTest {
 
     @Test
     void implicitAcknowledgementDeliversEveryRecordOnceInOrder() throws Exception {
-        createTopic(broker, "share-implicit", 1);
-        produce(broker, "share-implicit", 0, 10);
-        try (KafkaShareConsumer<String, String> consumer = shareConsumer(broker, "g-implicit")) {
+        createTopic(broker.get(), "share-implicit", 1);
+        produce(broker.get(), "share-implicit", 0, 10);
+        try (KafkaShareConsumer<String, String> consumer = shareConsumer(broker.get(), "g-implicit")) {
             consumer.subscribe(List.of("share-implicit"));
             List<ConsumerRecord<String, String>> got = pollUntil(consumer, 10);
             List<String> expected = new ArrayList<>();
@@ -141,13 +129,13 @@ class ShareGroupTest {
             // The acknowledgements of the last batch go with the next poll (or the close).
             consumer.poll(Duration.ofMillis(200));
         }
-        SharePartitionOffsetInfo info = offsets(broker, "g-implicit", "share-implicit").get(new TopicPartition("share-implicit", 0));
+        SharePartitionOffsetInfo info = offsets(broker.get(), "g-implicit", "share-implicit").get(new TopicPartition("share-implicit", 0));
         assertEquals(10, info.startOffset());
         assertEquals(Optional.of(0L), info.lag());
 
         // Accepted records are not delivered to the group again; new ones are.
-        produce(broker, "share-implicit", 10, 2);
-        try (KafkaShareConsumer<String, String> consumer = shareConsumer(broker, "g-implicit")) {
+        produce(broker.get(), "share-implicit", 10, 2);
+        try (KafkaShareConsumer<String, String> consumer = shareConsumer(broker.get(), "g-implicit")) {
             consumer.subscribe(List.of("share-implicit"));
             assertEquals(List.of("v10", "v11"), values(pollUntil(consumer, 2)));
         }
@@ -155,7 +143,7 @@ class ShareGroupTest {
 
     @Test
     void twoConsumersShareOnePartitionWithoutDuplicates() throws Exception {
-        createTopic(broker, "share-two", 1);
+        createTopic(broker.get(), "share-two", 1);
         int total = 400;
         Map<String, String> receivedBy = new ConcurrentHashMap<>();
         List<String> duplicates = Collections.synchronizedList(new ArrayList<>());
@@ -166,7 +154,7 @@ class ShareGroupTest {
             List<Future<?>> runs = new ArrayList<>();
             for (String name : List.of("a", "b")) {
                 runs.add(pool.submit(() -> {
-                    try (KafkaShareConsumer<String, String> consumer = shareConsumer(broker, "g-two",
+                    try (KafkaShareConsumer<String, String> consumer = shareConsumer(broker.get(), "g-two",
                         "max.poll.records", "20")) {
                         consumer.subscribe(List.of("share-two"));
                         while (!stop.get()) {
@@ -192,7 +180,7 @@ class ShareGroupTest {
                     Thread.onSpinWait();
                 }
             }
-            produce(broker, "share-two", 0, total);
+            produce(broker.get(), "share-two", 0, total);
             for (Future<?> run : runs) run.get(60, TimeUnit.SECONDS);
         } finally {
             stop.set(true);
@@ -206,9 +194,9 @@ class ShareGroupTest {
 
     @Test
     void releasedRecordIsDeliveredAgainAndRejectedOneNever() throws Exception {
-        createTopic(broker, "share-explicit", 1);
-        produce(broker, "share-explicit", 0, 3);
-        try (KafkaShareConsumer<String, String> consumer = shareConsumer(broker, "g-explicit",
+        createTopic(broker.get(), "share-explicit", 1);
+        produce(broker.get(), "share-explicit", 0, 3);
+        try (KafkaShareConsumer<String, String> consumer = shareConsumer(broker.get(), "g-explicit",
             "share.acknowledgement.mode", "explicit")) {
             consumer.subscribe(List.of("share-explicit"));
             List<ConsumerRecord<String, String>> first = pollUntil(consumer, 3);
@@ -226,14 +214,14 @@ class ShareGroupTest {
             consumer.acknowledge(again.get(0), AcknowledgeType.ACCEPT);
             consumer.commitSync();
         }
-        SharePartitionOffsetInfo info = offsets(broker, "g-explicit", "share-explicit").get(new TopicPartition("share-explicit", 0));
+        SharePartitionOffsetInfo info = offsets(broker.get(), "g-explicit", "share-explicit").get(new TopicPartition("share-explicit", 0));
         assertEquals(3, info.startOffset());
     }
 
     @Test
     void adminAndToolsSeeTheShareGroup() throws Exception {
-        createTopic(broker, "share-admin", 2);
-        try (KafkaShareConsumer<String, String> consumer = shareConsumer(broker, "g-admin");
+        createTopic(broker.get(), "share-admin", 2);
+        try (KafkaShareConsumer<String, String> consumer = shareConsumer(broker.get(), "g-admin");
              Admin admin = Admin.create(broker.clientProperties())) {
             consumer.subscribe(List.of("share-admin"));
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
@@ -254,27 +242,27 @@ class ShareGroupTest {
             }
             assertTrue(shareGroups.contains("g-admin"), "share groups listed: " + shareGroups);
 
-            KafkaTool.Result list = KafkaTool.run(dir, "org.apache.kafka.tools.consumer.group.ShareGroupCommand", null,
+            KafkaTool.Result list = KafkaTool.run(broker.dir(), "org.apache.kafka.tools.consumer.group.ShareGroupCommand", null,
                 "--bootstrap-server", broker.bootstrapServers(), "--list");
             assertEquals(0, list.exit(), list.out());
             assertTrue(list.out().lines().anyMatch("g-admin"::equals), list.out());
-            KafkaTool.Result members = KafkaTool.run(dir, "org.apache.kafka.tools.consumer.group.ShareGroupCommand", null,
+            KafkaTool.Result members = KafkaTool.run(broker.dir(), "org.apache.kafka.tools.consumer.group.ShareGroupCommand", null,
                 "--bootstrap-server", broker.bootstrapServers(), "--describe", "--group", "g-admin", "--members");
             assertEquals(0, members.exit(), members.out());
             assertTrue(members.out().contains("share-admin:0,1"), members.out());
-            KafkaTool.Result offsets = KafkaTool.run(dir, "org.apache.kafka.tools.consumer.group.ShareGroupCommand", null,
+            KafkaTool.Result offsets = KafkaTool.run(broker.dir(), "org.apache.kafka.tools.consumer.group.ShareGroupCommand", null,
                 "--bootstrap-server", broker.bootstrapServers(), "--describe", "--group", "g-admin");
             assertEquals(0, offsets.exit(), offsets.out());
             assertTrue(offsets.out().lines().anyMatch(l -> l.matches("g-admin\\s+share-admin\\s+0\\s+0\\s+.*")), offsets.out());
         }
         // Resetting offsets is not built: the tool fails with the broker's unsupported-version answer.
-        KafkaTool.Result reset = KafkaTool.run(dir, "org.apache.kafka.tools.consumer.group.ShareGroupCommand", null,
+        KafkaTool.Result reset = KafkaTool.run(broker.dir(), "org.apache.kafka.tools.consumer.group.ShareGroupCommand", null,
             "--bootstrap-server", broker.bootstrapServers(), "--reset-offsets", "--to-earliest", "--execute",
             "--group", "g-admin", "--topic", "share-admin");
         assertTrue(reset.exit() != 0 || reset.out().contains("UnsupportedVersion"), reset.out());
         assertTrue(reset.out().contains("UnsupportedVersion") || reset.out().contains("does not support"), reset.out());
         // Empty now: the tool deletes it, and it is gone.
-        KafkaTool.Result delete = KafkaTool.run(dir, "org.apache.kafka.tools.consumer.group.ShareGroupCommand", null,
+        KafkaTool.Result delete = KafkaTool.run(broker.dir(), "org.apache.kafka.tools.consumer.group.ShareGroupCommand", null,
             "--bootstrap-server", broker.bootstrapServers(), "--delete", "--group", "g-admin");
         assertEquals(0, delete.exit(), delete.out());
         try (Admin admin = Admin.create(broker.clientProperties())) {

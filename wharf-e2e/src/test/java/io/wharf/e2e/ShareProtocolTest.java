@@ -2,7 +2,6 @@ package io.wharf.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -20,10 +19,9 @@ import org.apache.kafka.common.requests.ShareFetchRequest;
 import org.apache.kafka.common.requests.ShareFetchResponse;
 import org.apache.kafka.common.requests.ShareGroupHeartbeatRequest;
 import org.apache.kafka.common.requests.ShareGroupHeartbeatResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Share group requests field by field, where the real consumer never goes: malformed heartbeats, fetches
@@ -33,26 +31,20 @@ import org.junit.jupiter.api.io.TempDir;
 class ShareProtocolTest {
     private static final String TOPIC = "share-raw";
 
-    @TempDir
-    static Path dir;
-    static WharfTestBroker broker;
+    @RegisterExtension
+    static final WharfBrokerExtension broker = WharfBrokerExtension.perClass("group.share.auto.offset.reset", "earliest");
+
     static Uuid topicId;
 
     @BeforeAll
-    static void start() throws Exception {
-        broker = WharfTestBroker.start(dir, "group.share.auto.offset.reset", "earliest");
+    static void createTopic() throws Exception {
         try (Admin admin = Admin.create(broker.clientProperties())) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
         }
-        try (KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker)) {
+        try (KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker.get())) {
             for (int i = 0; i < 5; i++) producer.send(new ProducerRecord<>(TOPIC, 0, "k" + i, "v" + i)).get();
         }
         topicId = Uuid.fromString(broker.server().broker().topics().topic(TOPIC).orElseThrow().topicId());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
     }
 
     private static ShareGroupHeartbeatResponse heartbeat(RawKafkaConnection c, String group, String member, int epoch,
@@ -85,7 +77,7 @@ class ShareProtocolTest {
 
     @Test
     void heartbeatsThatBreakTheRulesAreRefused() throws Exception {
-        try (RawKafkaConnection c = new RawKafkaConnection(broker)) {
+        try (RawKafkaConnection c = new RawKafkaConnection(broker.get())) {
             assertThat(heartbeat(c, "g-bad", "", 0, List.of(TOPIC)).data().errorCode())
                 .isEqualTo(Errors.INVALID_REQUEST.code());
             assertThat(heartbeat(c, "g-bad", Uuid.randomUuid().toString(), 0, null).data().errorCode())
@@ -105,7 +97,7 @@ class ShareProtocolTest {
 
     @Test
     void fetchesOutsideTheGroupOrTheSessionOrderAreRefused() throws Exception {
-        try (RawKafkaConnection c = new RawKafkaConnection(broker)) {
+        try (RawKafkaConnection c = new RawKafkaConnection(broker.get())) {
             String member = Uuid.randomUuid().toString();
             assertThat(fetch(c, "g-session", member, 0).error()).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
             assertThat(heartbeat(c, "g-session", member, 0, List.of(TOPIC)).data().errorCode()).isEqualTo(Errors.NONE.code());
@@ -127,7 +119,7 @@ class ShareProtocolTest {
 
     @Test
     void acknowledgementsOfRecordsNotHeldOrOfUnknownTypesFail() throws Exception {
-        try (RawKafkaConnection c = new RawKafkaConnection(broker)) {
+        try (RawKafkaConnection c = new RawKafkaConnection(broker.get())) {
             String member = Uuid.randomUuid().toString();
             heartbeat(c, "g-ack", member, 0, List.of(TOPIC));
             ShareFetchResponse opened = fetch(c, "g-ack", member, 0);
