@@ -1,5 +1,8 @@
 package io.wharf.kafka.api;
 
+import io.wharf.broker.metadata.TopicMetadata;
+import io.wharf.broker.topic.TopicManager;
+import java.util.Optional;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -18,6 +21,11 @@ public final class TopicIdCodec {
         } catch (IllegalArgumentException e) {
             return Uuid.ZERO_UUID; // written by hand into ZooKeeper; clients then address the topic by name
         }
+    }
+
+    /** The protocol id of a topic by name; empty if the topic does not exist (it may just have been deleted). */
+    public static Optional<Uuid> idOf(TopicManager topics, String topic) {
+        return topics.topic(topic).map(TopicMetadata::topicId).map(TopicIdCodec::toUuid);
     }
 
     /** The id as the broker core keeps it. */

@@ -1,6 +1,5 @@
 package io.wharf.kafka.group;
 
-import io.wharf.broker.metadata.TopicMetadata;
 import io.wharf.broker.topic.TopicManager;
 import io.wharf.kafka.api.RequestContext;
 import io.wharf.kafka.api.TopicIdCodec;
@@ -9,11 +8,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
@@ -64,7 +61,7 @@ final class ConsumerGroupHandlers {
             .setHeartbeatIntervalMs(r.heartbeatIntervalMs());
         if (r.assignment() != null) {
             List<ConsumerGroupHeartbeatResponseData.TopicPartitions> assigned = new ArrayList<>();
-            r.assignment().byTopic().forEach((topic, ps) -> topicId(topic).ifPresent(id -> assigned.add(
+            r.assignment().byTopic().forEach((topic, ps) -> TopicIdCodec.idOf(topics, topic).ifPresent(id -> assigned.add(
                 new ConsumerGroupHeartbeatResponseData.TopicPartitions().setTopicId(id).setPartitions(List.copyOf(ps)))));
             data.setAssignment(new ConsumerGroupHeartbeatResponseData.Assignment().setTopicPartitions(assigned));
         }
@@ -112,13 +109,9 @@ final class ConsumerGroupHandlers {
 
     private ConsumerGroupDescribeResponseData.Assignment described(Assignment assignment) {
         List<ConsumerGroupDescribeResponseData.TopicPartitions> out = new ArrayList<>();
-        assignment.byTopic().forEach((topic, ps) -> topicId(topic).ifPresent(id -> out.add(
+        assignment.byTopic().forEach((topic, ps) -> TopicIdCodec.idOf(topics, topic).ifPresent(id -> out.add(
             new ConsumerGroupDescribeResponseData.TopicPartitions().setTopicId(id).setTopicName(topic)
                 .setPartitions(List.copyOf(ps)))));
         return new ConsumerGroupDescribeResponseData.Assignment().setTopicPartitions(out);
-    }
-
-    private Optional<Uuid> topicId(String topic) {
-        return topics.topic(topic).map(TopicMetadata::topicId).map(TopicIdCodec::toUuid);
     }
 }

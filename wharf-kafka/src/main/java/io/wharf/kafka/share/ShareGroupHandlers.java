@@ -1,6 +1,5 @@
 package io.wharf.kafka.share;
 
-import io.wharf.broker.metadata.TopicMetadata;
 import io.wharf.broker.share.SharePartition;
 import io.wharf.broker.share.SharePartitions;
 import io.wharf.broker.topic.Partition;
@@ -12,7 +11,6 @@ import io.wharf.kafka.api.TopicIdCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -66,7 +64,7 @@ final class ShareGroupHandlers {
             .setHeartbeatIntervalMs(r.heartbeatIntervalMs());
         if (r.assignment() != null) {
             List<ShareGroupHeartbeatResponseData.TopicPartitions> assigned = new ArrayList<>();
-            r.assignment().forEach((topic, ps) -> topicId(topic).ifPresent(id -> assigned.add(
+            r.assignment().forEach((topic, ps) -> TopicIdCodec.idOf(topics, topic).ifPresent(id -> assigned.add(
                 new ShareGroupHeartbeatResponseData.TopicPartitions().setTopicId(id).setPartitions(List.copyOf(ps)))));
             data.setAssignment(new ShareGroupHeartbeatResponseData.Assignment().setTopicPartitions(assigned));
         }
@@ -85,7 +83,7 @@ final class ShareGroupHandlers {
                 List<ShareGroupDescribeResponseData.Member> members = new ArrayList<>();
                 for (ShareGroupCoordinator.MemberView m : g.members()) {
                     List<ShareGroupDescribeResponseData.TopicPartitions> assigned = new ArrayList<>();
-                    m.assignment().forEach((topic, ps) -> topicId(topic).ifPresent(id -> assigned.add(
+                    m.assignment().forEach((topic, ps) -> TopicIdCodec.idOf(topics, topic).ifPresent(id -> assigned.add(
                         new ShareGroupDescribeResponseData.TopicPartitions().setTopicId(id).setTopicName(topic)
                             .setPartitions(List.copyOf(ps)))));
                     members.add(new ShareGroupDescribeResponseData.Member()
@@ -141,7 +139,7 @@ final class ShareGroupHandlers {
                 List<DescribeShareGroupOffsetsResponseData.DescribeShareGroupOffsetsResponsePartition> outPartitions = new ArrayList<>();
                 for (int p : ps) outPartitions.add(offsetOf(g.groupId(), topic, p));
                 outTopics.add(new DescribeShareGroupOffsetsResponseData.DescribeShareGroupOffsetsResponseTopic()
-                    .setTopicName(topic).setTopicId(topicId(topic).orElse(Uuid.ZERO_UUID)).setPartitions(outPartitions));
+                    .setTopicName(topic).setTopicId(TopicIdCodec.idOf(topics, topic).orElse(Uuid.ZERO_UUID)).setPartitions(outPartitions));
             });
             groups.add(out.setTopics(outTopics));
         }
@@ -165,9 +163,5 @@ final class ShareGroupHandlers {
             out.setErrorCode(error.code()).setErrorMessage(error.message());
         }
         return out;
-    }
-
-    private Optional<Uuid> topicId(String topic) {
-        return topics.topic(topic).map(TopicMetadata::topicId).map(TopicIdCodec::toUuid);
     }
 }
