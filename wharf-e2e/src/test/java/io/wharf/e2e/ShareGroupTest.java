@@ -2,8 +2,10 @@ package io.wharf.e2e;
 
 import static io.wharf.e2e.ProduceFetchSupport.producer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -31,6 +33,7 @@ import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ShareGroupDescription;
 import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -254,13 +257,32 @@ class ShareGroupTest {
                 "--bootstrap-server", broker.bootstrapServers(), "--describe", "--group", "g-admin");
             assertEquals(0, offsets.exit(), offsets.out());
             assertTrue(offsets.out().lines().anyMatch(l -> l.matches("g-admin\\s+share-admin\\s+0\\s+0\\s+.*")), offsets.out());
+            // With a member, its offsets stay as they are.
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> admin.alterShareGroupOffsets("g-admin",
+                Map.of(new TopicPartition("share-admin", 0), 0L)).all().get());
+            assertInstanceOf(GroupNotEmptyException.class, refused.getCause(), refused.toString());
         }
-        // Resetting offsets is not built: the tool fails with the broker's unsupported-version answer.
+        // Empty now: its offsets can be reset (to the earliest record, so the group reads partition 0 again) ...
+        produce(broker.get(), "share-admin", 0, 3);
         KafkaTool.Result reset = KafkaTool.run(broker.dir(), "org.apache.kafka.tools.consumer.group.ShareGroupCommand", null,
-            "--bootstrap-server", broker.bootstrapServers(), "--reset-offsets", "--to-earliest", "--execute",
+            "--bootstrap-server", broker.bootstrapServers(), "--reset-offsets", "--to-latest", "--execute",
             "--group", "g-admin", "--topic", "share-admin");
-        assertTrue(reset.exit() != 0 || reset.out().contains("UnsupportedVersion"), reset.out());
-        assertTrue(reset.out().contains("UnsupportedVersion") || reset.out().contains("does not support"), reset.out());
+        assertEquals(0, reset.exit(), reset.out());
+        SharePartitionOffsetInfo latest = offsets(broker.get(), "g-admin", "share-admin").get(new TopicPartition("share-admin", 0));
+        assertEquals(3, latest.startOffset());
+        assertEquals(Optional.of(0L), latest.lag());
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            admin.alterShareGroupOffsets("g-admin", Map.of(new TopicPartition("share-admin", 0), 1L)).all().get();
+        }
+        SharePartitionOffsetInfo altered = offsets(broker.get(), "g-admin", "share-admin").get(new TopicPartition("share-admin", 0));
+        assertEquals(1, altered.startOffset());
+        assertEquals(Optional.of(2L), altered.lag());
+        // ... and deleted, after which the group has no offsets for the topic.
+        KafkaTool.Result deleteOffsets = KafkaTool.run(broker.dir(), "org.apache.kafka.tools.consumer.group.ShareGroupCommand", null,
+            "--bootstrap-server", broker.bootstrapServers(), "--delete-offsets", "--group", "g-admin", "--topic", "share-admin");
+        assertEquals(0, deleteOffsets.exit(), deleteOffsets.out());
+        SharePartitionOffsetInfo deleted = offsets(broker.get(), "g-admin", "share-admin").get(new TopicPartition("share-admin", 0));
+        assertNull(deleted, "offsets left after --delete-offsets: " + deleted);
         // Empty now: the tool deletes it, and it is gone.
         KafkaTool.Result delete = KafkaTool.run(broker.dir(), "org.apache.kafka.tools.consumer.group.ShareGroupCommand", null,
             "--bootstrap-server", broker.bootstrapServers(), "--delete", "--group", "g-admin");
@@ -326,13 +348,43 @@ class ShareGroupTest {
                 consumer.commitSync();
             }
             restarting.restart();
+            // Before any member is back, the group exists (Empty) with the start offset it had.
+            try (Admin admin = Admin.create(restarting.clientProperties())) {
+                assertEquals(Set.of("g-restart"), shareGroupIds(admin));
+                assertEquals("Empty", describeIfExists(admin, "g-restart").groupState().toString());
+            }
+            assertEquals(1, offsets(restarting, "g-restart", "share-restart").get(new TopicPartition("share-restart", 0))
+                .startOffset());
             try (KafkaShareConsumer<String, String> consumer = shareConsumer(restarting, "g-restart")) {
                 consumer.subscribe(List.of("share-restart"));
                 List<ConsumerRecord<String, String>> again = pollUntil(consumer, 5);
                 assertEquals(List.of("v1", "v3", "v5", "v7", "v9"), values(again));
+                // Their second delivery: the count survived the restart.
+                assertEquals(List.of(Optional.of((short) 2)), again.stream().map(ConsumerRecord::deliveryCount).distinct().toList());
                 // Nothing else comes: the accepted ones stay accepted.
                 assertEquals(0, consumer.poll(Duration.ofSeconds(1)).count());
             }
+            // Deleted after another restart, before its state was opened again: all of it goes, and the
+            // same group id starts afresh from the earliest record.
+            restarting.restart();
+            try (Admin admin = Admin.create(restarting.clientProperties())) {
+                admin.deleteShareGroups(List.of("g-restart")).all().get();
+                assertEquals(Set.of(), shareGroupIds(admin));
+            }
+            try (KafkaShareConsumer<String, String> consumer = shareConsumer(restarting, "g-restart")) {
+                consumer.subscribe(List.of("share-restart"));
+                List<ConsumerRecord<String, String>> fresh = pollUntil(consumer, 10);
+                assertEquals("v0", fresh.get(0).value());
+                assertEquals(Optional.of((short) 1), fresh.get(0).deliveryCount());
+            }
         }
+    }
+
+    static Set<String> shareGroupIds(Admin admin) throws Exception {
+        Set<String> ids = new TreeSet<>();
+        for (GroupListing g : admin.listGroups(new ListGroupsOptions().withTypes(Set.of(GroupType.SHARE))).all().get()) {
+            ids.add(g.groupId());
+        }
+        return ids;
     }
 }

@@ -11,6 +11,11 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.TreeSet;
 
@@ -23,7 +28,11 @@ import java.util.TreeSet;
  * <ul>
  *   <li>{@code s}: settled offsets — a count, then each offset as a zig-zag varlong delta from the previous
  *       one (the first from 0);
- *   <li>{@code c}: a checkpoint — the floor, then the settled offsets above it, in the same encoding.
+ *   <li>{@code d}: deliveries, for cursors whose delivery counts must survive a restart (Kafka share
+ *       partitions) — a count, then per range of offsets its first offset as a zig-zag varlong delta from
+ *       the previous range's first (the first from 0), its length less one and its delivery count as varints;
+ *   <li>{@code c}: a checkpoint — the floor, then the settled offsets above it, in the {@code s} encoding,
+ *       then (if any) the delivery counts of unsettled offsets, in the {@code d} encoding.
  *       Everything before a checkpoint is superseded by it, and the journal drops it.
  * </ul>
  * A checkpoint is written once enough settlements accumulated; the log start then moves to it.
@@ -33,6 +42,7 @@ import java.util.TreeSet;
 public final class CursorJournal {
     private static final byte[] SETTLED = {'s'};
     private static final byte[] CHECKPOINT = {'c'};
+    private static final byte[] DELIVERED = {'d'};
     /** Settlements between two checkpoints. */
     private static final int CHECKPOINT_EVERY = 50_000;
 
@@ -43,15 +53,24 @@ public final class CursorJournal {
         this.log = log;
     }
 
-    /** The floor and settled offsets the journal holds (a fresh cursor at {@code defaultFloor} if it is empty). */
+    /**
+     * The floor, settled offsets and delivery counts the journal holds (a fresh cursor at {@code defaultFloor}
+     * if it is empty).
+     */
     public QueueCursor load(long defaultFloor) {
         long[] floor = {defaultFloor};
         NavigableSet<Long> settled = new TreeSet<>();
+        Map<Long, Integer> deliveryCounts = new HashMap<>();
         InternalTopic.replay(log, batch -> RecordDecoder.forEach(batch, record -> {
             ByteBuffer value = record.value();
             byte kind = record.key().get(0);
+            if (kind == 'd') {
+                readDeliveries(value, deliveryCounts);
+                return;
+            }
             if (kind == 'c') {
                 settled.clear();
+                deliveryCounts.clear();
                 floor[0] = Varint.readVarlong(value);
             }
             int n = Varint.readVarint(value);
@@ -60,8 +79,9 @@ public final class CursorJournal {
                 previous += Varint.readVarlong(value);
                 settled.add(previous);
             }
+            if (kind == 'c' && value.hasRemaining()) readDeliveries(value, deliveryCounts);
         }));
-        return QueueCursor.restore(Math.max(floor[0], defaultFloor), settled);
+        return QueueCursor.restore(Math.max(floor[0], defaultFloor), settled, deliveryCounts);
     }
 
     /** Whether nothing was ever journalled (the cursor is new). */
@@ -74,6 +94,15 @@ public final class CursorJournal {
         writeOffsets(new DataOutputStream(bytes), offsets, count);
         append(SETTLED, bytes.toByteArray());
         sinceCheckpoint += count;
+    }
+
+    /** Appends deliveries whose counts must survive a restart; call before handing them out. */
+    public void delivered(List<DeliveredRange> ranges) {
+        if (ranges.isEmpty()) return;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(4 + ranges.size() * 8);
+        writeDeliveries(new DataOutputStream(bytes), ranges);
+        append(DELIVERED, bytes.toByteArray());
+        for (DeliveredRange r : ranges) sinceCheckpoint += (int) Math.min(CHECKPOINT_EVERY, r.lastOffset() - r.firstOffset() + 1);
     }
 
     /** Whether enough settlements accumulated to write a checkpoint. */
@@ -90,6 +119,8 @@ public final class CursorJournal {
             throw new UncheckedIOException(e);
         }
         writeOffsets(out, settled, settled.length);
+        List<DeliveredRange> counts = ranges(cursor.deliveryCounts());
+        if (!counts.isEmpty()) writeDeliveries(out, counts);
         long offset = append(CHECKPOINT, bytes.toByteArray());
         log.deleteRecordsBefore(offset);
         sinceCheckpoint = 0;
@@ -101,6 +132,52 @@ public final class CursorJournal {
         long offset = log.append(batch).firstOffset();
         log.highWatermarkToLogEnd();
         return offset;
+    }
+
+    /** Consecutive offsets with equal counts as one range each. */
+    private static List<DeliveredRange> ranges(NavigableMap<Long, Integer> counts) {
+        List<DeliveredRange> ranges = new ArrayList<>();
+        long first = -1;
+        long last = -1;
+        int count = 0;
+        for (Map.Entry<Long, Integer> e : counts.entrySet()) {
+            if (first >= 0 && e.getKey() == last + 1 && e.getValue() == count) {
+                last = e.getKey();
+                continue;
+            }
+            if (first >= 0) ranges.add(new DeliveredRange(first, last, count));
+            first = e.getKey();
+            last = first;
+            count = e.getValue();
+        }
+        if (first >= 0) ranges.add(new DeliveredRange(first, last, count));
+        return ranges;
+    }
+
+    private static void writeDeliveries(DataOutputStream out, List<DeliveredRange> ranges) {
+        try {
+            Varint.writeVarint(ranges.size(), out);
+            long previous = 0;
+            for (DeliveredRange r : ranges) {
+                Varint.writeVarlong(r.firstOffset() - previous, out);
+                Varint.writeVarint((int) (r.lastOffset() - r.firstOffset()), out);
+                Varint.writeVarint(r.deliveryCount(), out);
+                previous = r.firstOffset();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+    }
+
+    private static void readDeliveries(ByteBuffer value, Map<Long, Integer> counts) {
+        int n = Varint.readVarint(value);
+        long first = 0;
+        for (int i = 0; i < n; i++) {
+            first += Varint.readVarlong(value);
+            long last = first + Varint.readVarint(value);
+            int count = Varint.readVarint(value);
+            for (long offset = first; offset <= last; offset++) counts.put(offset, count);
+        }
     }
 
     private static void writeOffsets(DataOutputStream out, long[] offsets, int count) {

@@ -2,7 +2,9 @@ package io.wharf.broker.queue;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.NavigableSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.LongConsumer;
 
@@ -39,6 +41,11 @@ public final class QueueCursor {
     private final Map<Long, InFlight> inFlight = new HashMap<>();
     /** Delivery counts of requeued offsets, so that a redelivery knows it is one. */
     private final Map<Long, Integer> requeuedCounts = new HashMap<>();
+    /**
+     * Delivery counts of offsets delivered before a restart and not settled then (restored from a journal
+     * that records deliveries): their next delivery continues the count.
+     */
+    private final Map<Long, Integer> priorCounts = new HashMap<>();
 
     /** One message out with an owner. */
     private record InFlight(long owner, int deliveryCount) {
@@ -52,12 +59,23 @@ public final class QueueCursor {
 
     /** Restores a cursor from its journal: the floor and the offsets settled above it. */
     public static QueueCursor restore(long floor, Iterable<Long> settledAbove) {
+        return restore(floor, settledAbove, Map.of());
+    }
+
+    /**
+     * Restores a cursor from its journal: the floor, the offsets settled above it, and how often unsettled
+     * offsets had been delivered before.
+     */
+    public static QueueCursor restore(long floor, Iterable<Long> settledAbove, Map<Long, Integer> deliveryCounts) {
         QueueCursor cursor = new QueueCursor(floor);
         for (long offset : settledAbove) {
             if (offset >= floor) cursor.settled.add(offset);
         }
         cursor.advanceFloor();
         cursor.readOffset = cursor.floor;
+        deliveryCounts.forEach((offset, count) -> {
+            if (offset >= cursor.floor && count > 0 && !cursor.settled.contains(offset)) cursor.priorCounts.put(offset, count);
+        });
         return cursor;
     }
 
@@ -96,7 +114,8 @@ public final class QueueCursor {
             if (offset < readOffset) throw new IllegalStateException("Offset " + offset + " was delivered already");
             // Everything skipped on the way is settled (it was dropped without being delivered).
             readOffset = offset + 1;
-            count = 1;
+            Integer before = priorCounts.isEmpty() ? null : priorCounts.remove(offset);
+            count = (before == null ? 0 : before) + 1;
         }
         inFlight.put(offset, new InFlight(owner, count));
         return count;
@@ -117,11 +136,21 @@ public final class QueueCursor {
         return f != null && f.owner() == owner;
     }
 
-    /** How often {@code offset} has been delivered: while in flight or requeued; 0 otherwise. */
+    /** How often {@code offset} has been delivered: while in flight or requeued, or before a restart; 0 otherwise. */
     public int deliveryCount(long offset) {
         InFlight f = inFlight.get(offset);
         if (f != null) return f.deliveryCount();
-        return requeuedCounts.getOrDefault(offset, 0);
+        Integer requeuedCount = requeuedCounts.get(offset);
+        if (requeuedCount != null) return requeuedCount;
+        return priorCounts.getOrDefault(offset, 0);
+    }
+
+    /** The delivery count of every unsettled offset delivered at least once (for a journal's checkpoint), by offset. */
+    public NavigableMap<Long, Integer> deliveryCounts() {
+        NavigableMap<Long, Integer> counts = new TreeMap<>(priorCounts);
+        counts.putAll(requeuedCounts);
+        inFlight.forEach((offset, f) -> counts.put(offset, f.deliveryCount()));
+        return counts;
     }
 
     /**
@@ -132,6 +161,7 @@ public final class QueueCursor {
         if (offset < floor || settled.contains(offset)) return false;
         inFlight.remove(offset);
         if (requeued.remove(offset)) requeuedCounts.remove(offset);
+        if (!priorCounts.isEmpty()) priorCounts.remove(offset);
         if (offset == floor) {
             floor++;
             advanceFloor();
@@ -150,6 +180,7 @@ public final class QueueCursor {
         inFlight.keySet().removeIf(o -> o < offset);
         requeued.headSet(offset, false).forEach(requeuedCounts::remove);
         requeued.headSet(offset, false).clear();
+        priorCounts.keySet().removeIf(o -> o < offset);
         settled.headSet(offset, false).clear();
         if (offset > floor) floor = offset;
         advanceFloor();

@@ -1,6 +1,7 @@
 package io.wharf.broker.share;
 
 import io.wharf.broker.queue.CursorJournal;
+import io.wharf.broker.queue.DeliveredRange;
 import io.wharf.broker.queue.QueueCursor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,9 +14,10 @@ import java.util.Map;
  * whose records go to whichever member asks, each under a time-limited lock. The per-record state is a
  * {@link QueueCursor} — the same one an AMQP queue uses: the share-partition start offset is its floor,
  * acquired records are its in-flight deliveries, released ones its requeued offsets, and accepted,
- * rejected and archived records are settled. Settlements go to a {@link CursorJournal} first, so a restart
- * delivers nothing that was accepted or rejected; records acquired when the broker stopped are delivered
- * again. Delivery counts are not journalled: after a restart they start again from 0.
+ * rejected and archived records are settled. Settlements and acquisitions go to a {@link CursorJournal}
+ * first, so a restart delivers nothing that was accepted or rejected, and records acquired when the broker
+ * stopped are delivered again with their delivery count going on from where it was — a record that had
+ * reached the delivery count limit (it may be what brought the broker or its consumers down) is archived.
  *
  * <p>A record whose lock expires, or that its member releases, goes back to be delivered again — unless it
  * has been delivered {@code deliveryCountLimit} times, in which case it is archived (settled, never
@@ -34,10 +36,6 @@ public final class SharePartition {
         REJECT,
         /** Still working on it: the lock starts over. */
         RENEW
-    }
-
-    /** Consecutive offsets acquired together, with the delivery count they share. */
-    public record AcquiredRange(long firstOffset, long lastOffset, int deliveryCount) {
     }
 
     private final ShareSettings settings;
@@ -60,7 +58,15 @@ public final class SharePartition {
             journal.checkpoint(cursor);
         } else {
             cursor = journal.load(logStartOffset);
+            archiveExhausted();
         }
+    }
+
+    /** Settles the records restored with a delivery count at the limit: they may not be delivered again. */
+    private void archiveExhausted() {
+        long[] exhausted = cursor.deliveryCounts().entrySet().stream()
+            .filter(e -> e.getValue() >= settings.deliveryCountLimit()).mapToLong(Map.Entry::getKey).toArray();
+        settle(exhausted, exhausted.length);
     }
 
     /** The share-partition start offset: every record below it is settled. */
@@ -89,8 +95,8 @@ public final class SharePartition {
      * batches a read returned — at most {@code maxRecords} of them, in offset order, each locked for
      * the record lock duration. Returns the acquired offsets as ranges.
      */
-    public synchronized List<AcquiredRange> acquire(long owner, long first, long end, int maxRecords, long nowMs) {
-        List<AcquiredRange> ranges = new ArrayList<>();
+    public synchronized List<DeliveredRange> acquire(long owner, long first, long end, int maxRecords, long nowMs) {
+        List<DeliveredRange> ranges = new ArrayList<>();
         int room = Math.min(maxRecords, settings.maxRecordLocks() - cursor.inFlightCount());
         long deadline = nowMs + settings.recordLockDurationMs();
         long rangeStart = -1;
@@ -104,13 +110,15 @@ public final class SharePartition {
             if (rangeStart >= 0 && offset == rangeEnd + 1 && count == rangeCount) {
                 rangeEnd = offset;
             } else {
-                if (rangeStart >= 0) ranges.add(new AcquiredRange(rangeStart, rangeEnd, rangeCount));
+                if (rangeStart >= 0) ranges.add(new DeliveredRange(rangeStart, rangeEnd, rangeCount));
                 rangeStart = offset;
                 rangeEnd = offset;
                 rangeCount = count;
             }
         }
-        if (rangeStart >= 0) ranges.add(new AcquiredRange(rangeStart, rangeEnd, rangeCount));
+        if (rangeStart >= 0) ranges.add(new DeliveredRange(rangeStart, rangeEnd, rangeCount));
+        journal.delivered(ranges);
+        if (journal.checkpointDue()) journal.checkpoint(cursor);
         return ranges;
     }
 

@@ -7,8 +7,11 @@ import io.wharf.log.LogConfig;
 import io.wharf.log.LogId;
 import io.wharf.log.LogManager;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -16,7 +19,8 @@ import java.util.function.LongSupplier;
  * The share partitions of every share group on this broker, each with its journal: partition {@code p} of
  * the log {@code s~<group, readable>~<hash of group and topic>}. The {@code '~'} keeps these logs apart from
  * Kafka topics (which cannot contain it) and from queues ({@code q~}). A partition's state is opened on
- * first use, from its journal if it has one.
+ * first use, from its journal if it has one. A {@link ShareStateIndex} remembers which groups read which
+ * topics, so that state not opened since a restart is still found, listed and deleted.
  *
  * <p>Thread-safety: thread-safe.
  */
@@ -32,6 +36,7 @@ public final class SharePartitions {
     private final LogConfig journalConfig;
     private final ShareSettings settings;
     private final Map<Key, SharePartition> open = new ConcurrentHashMap<>();
+    private final ShareStateIndex index;
 
     public SharePartitions(LogManager logs, LogConfig defaults, ShareSettings settings) {
         this.logs = logs;
@@ -39,6 +44,7 @@ public final class SharePartitions {
             .cleanupPolicy(LogConfig.CleanupPolicy.DELETE).maxMessageBytes(Integer.MAX_VALUE)
             .segmentBytes(4 * 1024 * 1024).maxIndexSize(64 * 1024).build();
         this.settings = settings;
+        this.index = new ShareStateIndex(logs, journalConfig, e -> !journalsOf(e).isEmpty());
     }
 
     public ShareSettings settings() { return settings; }
@@ -49,6 +55,7 @@ public final class SharePartitions {
      */
     public SharePartition open(Key key, LongSupplier initialOffset, long logStartOffset) {
         return open.computeIfAbsent(key, k -> {
+            index.add(new ShareStateIndex.Entry(k.group(), k.topic()));
             Log journal = logs.getOrCreateLog(journalId(k), journalConfig);
             CursorJournal cursorJournal = new CursorJournal(journal);
             long initial = cursorJournal.isEmpty() ? initialOffset.getAsLong() : 0;
@@ -71,6 +78,21 @@ public final class SharePartitions {
         return result;
     }
 
+    /** Every share partition of {@code group} that has state, open or not, in topic and partition order. */
+    public List<Key> keysOf(String group) {
+        List<Key> keys = new ArrayList<>();
+        for (ShareStateIndex.Entry e : index.entries()) if (e.group().equals(group)) keys.addAll(journalsOf(e));
+        keys.sort(Comparator.comparing(Key::topic).thenComparingInt(Key::partition));
+        return keys;
+    }
+
+    /** The share groups that have state on this broker. */
+    public Set<String> groups() {
+        Set<String> groups = new TreeSet<>();
+        for (ShareStateIndex.Entry e : index.entries()) groups.add(e.group());
+        return groups;
+    }
+
     /** Every open share partition (for the lock sweep). */
     public Iterable<SharePartition> all() { return open.values(); }
 
@@ -78,11 +100,25 @@ public final class SharePartitions {
     public void delete(Key key) {
         open.remove(key);
         logs.deleteLog(journalId(key));
+        ShareStateIndex.Entry entry = new ShareStateIndex.Entry(key.group(), key.topic());
+        if (journalsOf(entry).isEmpty()) index.remove(entry);
     }
 
-    /** Forgets and deletes the state of every partition of {@code topic} that was open. */
+    /** Forgets and deletes the state of every share group's partitions of {@code topic}. */
     public void deleteTopic(String topic) {
-        for (Key key : List.copyOf(open.keySet())) if (key.topic().equals(topic)) delete(key);
+        for (ShareStateIndex.Entry e : index.entries()) {
+            if (e.topic().equals(topic)) for (Key key : journalsOf(e)) delete(key);
+        }
+    }
+
+    /** The partitions of {@code entry} that have a journal. */
+    private List<Key> journalsOf(ShareStateIndex.Entry entry) {
+        String name = journalId(new Key(entry.group(), entry.topic(), 0)).name();
+        List<Key> keys = new ArrayList<>();
+        for (LogId id : logs.allLogs().keySet()) {
+            if (id.name().equals(name)) keys.add(new Key(entry.group(), entry.topic(), id.partition()));
+        }
+        return keys;
     }
 
     static LogId journalId(Key key) {

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Registers the Kafka APIs of share groups (KIP-932, queues on a topic): ShareGroupHeartbeat,
- * ShareGroupDescribe, ShareFetch, ShareAcknowledge and DescribeShareGroupOffsets. Expired record locks are
+ * ShareGroupDescribe, ShareFetch, ShareAcknowledge, and Describe-, Alter- and DeleteShareGroupOffsets. Expired record locks are
  * released by a sweep every {@value #LOCK_SWEEP_MS} ms.
  */
 public final class ShareApis {
@@ -39,7 +39,8 @@ public final class ShareApis {
             context.scheduler(), sessions, otherGroupExists);
         SharePartitionReader reader = new SharePartitionReader(
             new PartitionLeaders(context.broker().topics(), context.broker().settings()), partitions, config);
-        ShareGroupHandlers groups = new ShareGroupHandlers(coordinator, partitions, reader, context.broker().topics());
+        ShareGroupHandlers groups = new ShareGroupHandlers(coordinator, context.broker().topics());
+        ShareOffsetHandlers offsets = new ShareOffsetHandlers(coordinator, partitions, reader, context.broker().topics());
         ShareFetchHandler fetch = new ShareFetchHandler(coordinator, sessions, reader, context.broker().topics(), config,
             context.scheduler());
         ShareAcknowledgeHandler acknowledge = new ShareAcknowledgeHandler(coordinator, sessions, reader,
@@ -49,7 +50,9 @@ public final class ShareApis {
         registry.register(ApiKeys.SHARE_GROUP_DESCRIBE, 1, groups::describe);
         registry.register(ApiKeys.SHARE_FETCH, 1, fetch::handle);
         registry.register(ApiKeys.SHARE_ACKNOWLEDGE, 1, acknowledge::handle);
-        registry.register(ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS, 0, groups::describeOffsets);
+        registry.register(ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS, 0, offsets::describe);
+        registry.register(ApiKeys.ALTER_SHARE_GROUP_OFFSETS, 0, offsets::alter);
+        registry.register(ApiKeys.DELETE_SHARE_GROUP_OFFSETS, 0, offsets::delete);
 
         context.scheduler().scheduleWithFixedDelay(() -> {
             try {

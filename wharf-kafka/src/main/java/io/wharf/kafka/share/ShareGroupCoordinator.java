@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A group id belongs to one kind of group: an id in use by a classic or consumer group gets
  * GROUP_ID_NOT_FOUND ("not a share group"), as in Kafka. Membership is not persisted (members rejoin after a
- * restart); the share partitions' delivery state is.
+ * restart); the share partitions' delivery state is, and a group that has such state exists (Empty) after a
+ * restart until it is deleted.
  *
  * <p>Threading: each group is guarded by its own monitor, taken by heartbeats and by the session timers.
  */
@@ -204,12 +205,33 @@ final class ShareGroupCoordinator {
         }
     }
 
-    /** Whether {@code groupId} is a share group this broker knows. */
-    boolean exists(String groupId) { return groups.containsKey(groupId); }
+    /**
+     * Runs {@code change} on the share-partition state of {@code groupId} while the group has no members,
+     * holding the group's monitor so that none joins meanwhile (Kafka's AlterShareGroupOffsets and
+     * DeleteShareGroupOffsets). Returns NON_EMPTY_GROUP if it has members, GROUP_ID_NOT_FOUND if another
+     * kind of group uses the id or ({@code create} false) the group does not exist; NONE once changed.
+     */
+    Errors whileEmpty(String groupId, boolean create, Runnable change) {
+        if (otherGroupExists.test(groupId)) return Errors.GROUP_ID_NOT_FOUND;
+        if (!create && !exists(groupId)) return Errors.GROUP_ID_NOT_FOUND;
+        ShareGroup group = groups.computeIfAbsent(groupId, ShareGroup::new);
+        synchronized (group) {
+            if (groups.get(groupId) != group) return Errors.COORDINATOR_NOT_AVAILABLE;
+            if (group.size() > 0) return Errors.NON_EMPTY_GROUP;
+            change.run();
+            return Errors.NONE;
+        }
+    }
+
+    /** Whether {@code groupId} is a share group this broker knows: it has members, or share-partition state. */
+    boolean exists(String groupId) { return groups.containsKey(groupId) || partitions.groups().contains(groupId); }
 
     GroupView describe(String groupId) {
         if (groupId == null || groupId.isEmpty()) return notDescribed(groupId, Errors.INVALID_GROUP_ID, null);
         ShareGroup group = groups.get(groupId);
+        if (group == null && partitions.groups().contains(groupId) && !otherGroupExists.test(groupId)) {
+            return new GroupView(Errors.NONE, null, groupId, "Empty", 0, List.of());
+        }
         if (group == null) {
             String message = otherGroupExists.test(groupId) ? "Group " + groupId + " is not a share group."
                 : "Group " + groupId + " not found.";
@@ -232,6 +254,7 @@ final class ShareGroupCoordinator {
     /** Each share group with its state, for ListGroups. */
     Map<String, String> list() {
         Map<String, String> states = new TreeMap<>();
+        for (String groupId : partitions.groups()) if (!otherGroupExists.test(groupId)) states.put(groupId, "Empty");
         for (ShareGroup group : groups.values()) {
             synchronized (group) {
                 states.put(group.groupId, group.stateName());
@@ -246,13 +269,22 @@ final class ShareGroupCoordinator {
      */
     Errors delete(String groupId) {
         ShareGroup group = groups.get(groupId);
-        if (group == null) return null;
+        if (group == null) {
+            if (!partitions.groups().contains(groupId) || otherGroupExists.test(groupId)) return null;
+            deleteState(groupId);
+            return Errors.NONE;
+        }
         synchronized (group) {
             if (group.size() > 0) return Errors.NON_EMPTY_GROUP;
             groups.remove(groupId, group);
-            for (Map.Entry<SharePartitions.Key, SharePartition> e : partitions.ofGroup(groupId)) partitions.delete(e.getKey());
-            LOG.info("Deleted share group {}", groupId);
+            deleteState(groupId);
             return Errors.NONE;
         }
+    }
+
+    private void deleteState(String groupId) {
+        List<SharePartitions.Key> keys = partitions.keysOf(groupId);
+        for (SharePartitions.Key key : keys) partitions.delete(key);
+        LOG.info("Deleted share group {} and the state of its {} share partition(s)", groupId, keys.size());
     }
 }

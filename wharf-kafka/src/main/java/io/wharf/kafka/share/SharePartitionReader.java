@@ -1,5 +1,6 @@
 package io.wharf.kafka.share;
 
+import io.wharf.broker.queue.DeliveredRange;
 import io.wharf.broker.share.SharePartition;
 import io.wharf.broker.share.SharePartitions;
 import io.wharf.broker.topic.Partition;
@@ -56,12 +57,12 @@ final class SharePartitionReader {
         LogReadInfo info = log.read(from, Math.max(0, maxBytes), Isolation.HIGH_WATERMARK, minOneBatch);
         WholeBatches batches = WholeBatches.of(info.records());
         if (batches.slice().isEmpty()) return Acquired.NONE;
-        List<SharePartition.AcquiredRange> ranges = state.acquire(owner, batches.firstOffset(),
+        List<DeliveredRange> ranges = state.acquire(owner, batches.firstOffset(),
             Math.min(batches.endOffset(), info.highWatermark()), maxRecords, System.currentTimeMillis());
         if (ranges.isEmpty()) return Acquired.NONE;
         List<ShareFetchResponseData.AcquiredRecords> acquired = new ArrayList<>(ranges.size());
         int count = 0;
-        for (SharePartition.AcquiredRange r : ranges) {
+        for (DeliveredRange r : ranges) {
             acquired.add(new ShareFetchResponseData.AcquiredRecords().setFirstOffset(r.firstOffset())
                 .setLastOffset(r.lastOffset()).setDeliveryCount((short) Math.min(Short.MAX_VALUE, r.deliveryCount())));
             count += (int) (r.lastOffset() - r.firstOffset() + 1);
