@@ -32,6 +32,9 @@ import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ConsumerGroupHeartbeatRequest;
 import org.apache.kafka.common.requests.ConsumerGroupHeartbeatResponse;
+import org.apache.kafka.common.requests.OffsetFetchRequest;
+import org.apache.kafka.common.requests.OffsetFetchResponse;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -311,6 +314,12 @@ class ConsumerGroupProtocolTest {
             assertThat(heartbeat(raw, join("g", "a").setMemberEpoch(joined.memberEpoch() + 1).setTopicPartitions(null)
                 .setRebalanceTimeoutMs(-1)).errorCode()).isEqualTo(Errors.FENCED_MEMBER_EPOCH.code());
 
+            // OffsetFetch v9 from a member is checked against the group: its epoch must be the current one.
+            assertThat(offsetFetch(raw, "g", "a", joined.memberEpoch())).isEqualTo(Errors.NONE.code());
+            assertThat(offsetFetch(raw, "g", "a", joined.memberEpoch() - 1)).isEqualTo(Errors.STALE_MEMBER_EPOCH.code());
+            assertThat(offsetFetch(raw, "g", "nobody", 1)).isEqualTo(Errors.UNKNOWN_MEMBER_ID.code());
+            assertThat(offsetFetch(raw, "g", null, -1)).as("an admin's fetch names no member").isEqualTo(Errors.NONE.code());
+
             // A static member cannot join under a second member id while its first is in the group.
             assertThat(heartbeat(raw, join("s", "x").setInstanceId("i")).errorCode()).isEqualTo(Errors.NONE.code());
             assertThat(heartbeat(raw, join("s", "y").setInstanceId("i")).errorCode())
@@ -320,6 +329,16 @@ class ConsumerGroupProtocolTest {
             assertThat(left.errorCode()).isEqualTo(Errors.NONE.code());
             assertThat(left.memberEpoch()).isEqualTo(-1);
         }
+    }
+
+    /** The group-level error of an OffsetFetch v9 of partition 0 by {@code memberId} at {@code memberEpoch}. */
+    private static short offsetFetch(RawKafkaConnection raw, String group, String memberId, int memberEpoch) throws Exception {
+        OffsetFetchRequestData data = new OffsetFetchRequestData().setGroups(List.of(
+            new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId(group).setMemberId(memberId)
+                .setMemberEpoch(memberEpoch).setTopics(List.of(new OffsetFetchRequestData.OffsetFetchRequestTopics()
+                    .setName(TOPIC).setPartitionIndexes(List.of(0))))));
+        OffsetFetchResponse r = raw.send(OffsetFetchRequest.Builder.forTopicNames(data, false).build((short) 9));
+        return r.data().groups().get(0).errorCode();
     }
 
     private static ConsumerGroupHeartbeatRequestData join(String group, String memberId) {

@@ -220,9 +220,32 @@ final class OffsetCoordinator {
 
     /** The committed offsets of {@code partitions} in the group, or all of them when {@code partitions} is null. */
     FetchResult fetch(String groupId, List<PartitionId> partitions, boolean requireStable) {
+        return fetch(groupId, null, -1, partitions, requireStable);
+    }
+
+    /**
+     * As {@link #fetch(String, List, boolean)}, for a member of a consumer group that names itself (OffsetFetch
+     * v9+: a KIP-848 consumer sends its member id and epoch): UNKNOWN_MEMBER_ID if it is no member,
+     * STALE_MEMBER_EPOCH if its epoch is not the current one. A request without them ({@code memberEpoch}
+     * -1, as admin tools send), or one for a classic group, is not checked.
+     */
+    FetchResult fetch(String groupId, String memberId, int memberEpoch, List<PartitionId> partitions,
+                      boolean requireStable) {
         Errors unavailable = registry.availability();
         if (unavailable != Errors.NONE) return new FetchResult(unavailable, List.of());
         if (groupId == null) return new FetchResult(Errors.INVALID_GROUP_ID, List.of());
+        if (memberEpoch >= 0 || (memberId != null && !memberId.isEmpty())) {
+            ConsumerGroup consumerGroup = registry.consumerGroup(groupId);
+            if (consumerGroup != null) {
+                synchronized (consumerGroup) {
+                    if (!consumerGroup.isDead()) {
+                        ConsumerGroupMember member = memberId == null ? null : consumerGroup.member(memberId);
+                        if (member == null) return new FetchResult(Errors.UNKNOWN_MEMBER_ID, List.of());
+                        if (member.epoch() != memberEpoch) return new FetchResult(Errors.STALE_MEMBER_EPOCH, List.of());
+                    }
+                }
+            }
+        }
         OffsetStore store = registry.store();
         List<Fetched> fetched = new ArrayList<>();
         if (partitions == null) {

@@ -93,7 +93,8 @@ final class OffsetHandlers {
                     for (int p : t.partitionIndexes()) partitions.add(new PartitionId(t.name(), p));
                 }
             }
-            groups.add(fetchedGroup(g.groupId(), offsets.fetch(g.groupId(), partitions, request.data().requireStable())));
+            groups.add(fetchedGroup(g.groupId(), offsets.fetch(g.groupId(), g.memberId(), g.memberEpoch(), partitions,
+                request.data().requireStable())));
         }
         // The builder turns the groups into the single-group layout of versions before 8.
         return CompletableFuture.completedFuture(new OffsetFetchResponse.Builder(groups).build(context.apiVersion()));
