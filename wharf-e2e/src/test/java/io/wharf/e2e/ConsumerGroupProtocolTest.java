@@ -5,6 +5,7 @@ import static io.wharf.e2e.GroupTestSupport.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +20,8 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -39,13 +42,17 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The consumer group protocol of KIP-848 with the real {@code KafkaConsumer} ({@code group.protocol=consumer}):
  * the broker assigns (uniform and range), rebalances move only the partitions that must move, regex
  * subscriptions follow new topics, dead members are fenced by the session timeout, a group moves between the
- * classic and the new protocol when empty, and Kafka's admin client and kafka-consumer-groups see both kinds.
+ * classic and the new protocol when empty and while it has members (online migration), and Kafka's admin
+ * client and kafka-consumer-groups see both kinds.
  */
 class ConsumerGroupProtocolTest {
     private static final String TOPIC = "events";
@@ -249,25 +256,81 @@ class ConsumerGroupProtocolTest {
         }
     }
 
-    @Test
-    void aClassicGroupWithMembersIsNotTakenOverByTheNewProtocol() throws Exception {
-        GroupTestSupport.Member classic = new GroupTestSupport.Member("classic", GroupTestSupport.consumer(broker.get(), "taken"),
-            List.of(TOPIC));
+    /** With an eager (range) and an incremental (cooperative-sticky) classic consumer. */
+    @ParameterizedTest
+    @ValueSource(classes = {RangeAssignor.class, CooperativeStickyAssignor.class})
+    void aClassicGroupWithMembersMovesToTheNewProtocolAndBackOnline(Class<?> classicAssignor) throws Exception {
+        Set<TopicPartition> all = GroupTestSupport.partitions(TOPIC, 6);
+        GroupTestSupport.produce(broker.get(), TOPIC, 6, 20);
+        GroupTestSupport.Member classic = new GroupTestSupport.Member("classic", GroupTestSupport.consumer(broker.get(), "online",
+            ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, classicAssignor.getName()), List.of(TOPIC));
+        classic.commitEachPoll = true;
         members.add(classic);
-        waitUntil("the classic member owns all", () -> classic.assignment().size() == 6, classic::toString);
-        try (KafkaConsumer<String, String> modern = consumer("taken")) {
-            modern.subscribe(List.of(TOPIC));
-            assertThatThrownBy(() -> {
-                long deadline = System.nanoTime() + GroupTestSupport.WAIT.toNanos();
-                while (System.nanoTime() < deadline) modern.poll(Duration.ofMillis(100));
-            }).isInstanceOf(InconsistentGroupProtocolException.class).hasMessageContaining("classic group");
-        }
-        assertThat(classic.assignment()).hasSize(6);
+        waitUntil("the classic member owns all", () -> classic.assignment().equals(all), classic::toString);
+
+        // A member of the new protocol joins: the group becomes a consumer group with the classic member in it,
+        // and the two share the partitions, each owned once.
+        GroupTestSupport.Member modern = member("modern", "online");
+        modern.commitEachPoll = true;
+        waitUntil("the classic and the modern member share the partitions 3 and 3", () -> ownedExactlyOnce(List.of(classic, modern), all)
+            && modern.assignment().size() == 3, () -> List.of(classic, modern));
         try (Admin admin = GroupTestSupport.admin(broker.get())) {
-            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of("taken")).all().get().get("taken");
-            assertThat(d.type()).as("described through DescribeGroups after ConsumerGroupDescribe said not found")
-                .isEqualTo(GroupType.CLASSIC);
-            assertThat(d.members()).hasSize(1);
+            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of("online")).all().get().get("online");
+            assertThat(d.type()).isEqualTo(GroupType.CONSUMER);
+            assertThat(d.members()).hasSize(2);
+        }
+        GroupTestSupport.produce(broker.get(), TOPIC, 6, 20);
+        waitUntil("all 240 records consumed", () -> classic.records.size() + modern.records.size() >= 240,
+            () -> classic.records.size() + modern.records.size());
+
+        // The modern member leaves: the group is a classic group again, and the classic member gets everything
+        // back through a classic rebalance.
+        modern.leave();
+        waitUntil("the classic member owns all again", () -> classic.assignment().equals(all), classic::toString);
+        try (Admin admin = GroupTestSupport.admin(broker.get())) {
+            waitUntil("a classic group again", () -> {
+                try {
+                    return admin.describeConsumerGroups(List.of("online")).all().get().get("online").type() == GroupType.CLASSIC;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, () -> "still a consumer group");
+        }
+        GroupTestSupport.produce(broker.get(), TOPIC, 6, 5);
+        waitUntil("the new records consumed", () -> classic.records.size() + modern.records.size() >= 270,
+            () -> classic.records.size() + modern.records.size());
+        assertThat(classic.failure()).isNull();
+        assertThat(modern.failure()).isNull();
+        // Committed as they went, across both moves: every record once, none twice.
+        Set<String> seen = new HashSet<>();
+        List<ConsumerRecord<String, String>> every = new ArrayList<>(classic.records);
+        every.addAll(modern.records);
+        for (ConsumerRecord<String, String> r : every) seen.add(r.partition() + "@" + r.offset());
+        assertThat(seen).hasSize(270);
+        assertThat(every).hasSize(270);
+    }
+
+    @Test
+    void theUpgradeIsRefusedWhenTheMigrationPolicyForbidsIt(@TempDir Path own) throws Exception {
+        try (WharfTestBroker strict = WharfTestBroker.start(own, "group.consumer.migration.policy",
+                "disabled", "offsets.topic.num.partitions", "1")) {
+            GroupTestSupport.createTopic(strict, TOPIC, 6);
+            GroupTestSupport.Member classic = new GroupTestSupport.Member("classic", GroupTestSupport.consumer(strict, "taken"),
+                List.of(TOPIC));
+            members.add(classic);
+            waitUntil("the classic member owns all", () -> classic.assignment().size() == 6, classic::toString);
+            Properties p = strict.clientProperties();
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, "taken");
+            p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+            try (KafkaConsumer<String, String> modern = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+                modern.subscribe(List.of(TOPIC));
+                assertThatThrownBy(() -> {
+                    long deadline = System.nanoTime() + GroupTestSupport.WAIT.toNanos();
+                    while (System.nanoTime() < deadline) modern.poll(Duration.ofMillis(100));
+                }).isInstanceOf(InconsistentGroupProtocolException.class).hasMessageContaining("migration.policy");
+            }
+            assertThat(classic.assignment()).hasSize(6);
+            classic.close();
         }
     }
 

@@ -69,7 +69,8 @@ final class ServerSettings {
             c.groupInitialRebalanceDelayMs(), c.groupMinSessionTimeoutMs(), c.groupMaxSessionTimeoutMs(),
             c.groupMaxSize(), c.offsetMetadataMaxBytes(), c.offsetsRetentionMs(), c.offsetsRetentionCheckIntervalMs(),
             new ConsumerGroupConfig(c.groupConsumerHeartbeatIntervalMs(), c.groupConsumerSessionTimeoutMs(),
-                c.groupConsumerAssignors(), c.groupConsumerMaxSize()),
+                c.groupConsumerAssignors(), c.groupConsumerMaxSize(),
+                ConsumerGroupConfig.MigrationPolicy.parse(c.groupConsumerMigrationPolicy())),
             new ShareGroupConfig(c.groupShareHeartbeatIntervalMs(), c.groupShareSessionTimeoutMs(), c.groupShareMaxSize(),
                 c.groupShareAutoOffsetReset(), new ShareSettings(c.groupShareDeliveryCountLimit(),
                     c.groupShareRecordLockDurationMs(), c.groupSharePartitionMaxRecordLocks())));

@@ -207,6 +207,19 @@ final class ClassicGroup {
         return best;
     }
 
+    /**
+     * Takes over the members of a consumer group that moves back to the classic protocol: Stable at
+     * {@code generationId} with the protocol they all support, each keeping the assignment it has. The
+     * caller then makes the group rebalance, so that they rejoin as classic members.
+     */
+    void adopt(int generationId, List<GroupMember> adopted) {
+        if (!members.isEmpty()) throw new IllegalStateException("Group " + groupId + " has members already");
+        for (GroupMember m : adopted) add(m);
+        this.generationId = generationId;
+        protocolName = selectProtocol();
+        transitionTo(GroupState.STABLE);
+    }
+
     /** Starts the next generation: CompletingRebalance with the selected protocol, or Empty. */
     void initNextGeneration() {
         generationId++;

@@ -46,9 +46,11 @@ import org.slf4j.LoggerFactory;
  * session times out; coming back with a new member id, it takes over its old self's assignment.
  *
  * <p>A group id is either a classic or a consumer group. An empty group of one kind becomes the other when a
- * member of the other protocol joins (the committed offsets stay); one with members refuses the other
- * protocol with INCONSISTENT_GROUP_PROTOCOL (Kafka's online migration is not supported). Membership is not
- * persisted: after a restart, members rejoin.
+ * member of the other protocol joins (the committed offsets stay). A classic group with members becomes a
+ * consumer group when a member of this protocol joins, and back when the last one leaves
+ * ({@link GroupMigration}, as {@code group.consumer.migration.policy} allows); meanwhile its classic members
+ * are served by {@link ClassicMembersCoordinator}. Membership is not persisted: after a restart, members
+ * rejoin.
  *
  * <p>Threading: every group is guarded by its own monitor, taken by heartbeats (event loops) and by the
  * timers (the broker's scheduler); nothing waits while holding it.
@@ -60,6 +62,7 @@ final class ConsumerGroupCoordinator {
     private final ConsumerGroupConfig config;
     private final TopicManager topics;
     private final ScheduledExecutorService scheduler;
+    private final GroupMigration migration;
     private final Map<String, ConsumerAssignor> assignors = new LinkedHashMap<>();
 
     /** A ConsumerGroupHeartbeat, topic ids already resolved to names; nullable fields did not change. */
@@ -88,11 +91,12 @@ final class ConsumerGroupCoordinator {
     }
 
     ConsumerGroupCoordinator(GroupRegistry registry, ConsumerGroupConfig config, TopicManager topics,
-                             ScheduledExecutorService scheduler) {
+                             ScheduledExecutorService scheduler, GroupMigration migration) {
         this.registry = registry;
         this.config = config;
         this.topics = topics;
         this.scheduler = scheduler;
+        this.migration = migration;
         for (String name : config.assignors()) {
             ConsumerAssignor assignor = switch (name) {
                 case UniformAssignor.NAME -> new UniformAssignor();
@@ -129,12 +133,17 @@ final class ConsumerGroupCoordinator {
         ConsumerGroup group = r.memberEpoch() == 0 ? registry.getOrCreateConsumerGroup(r.groupId())
             : registry.consumerGroup(r.groupId());
         if (group == null && r.memberEpoch() == 0) {
-            return HeartbeatResult.error(Errors.INCONSISTENT_GROUP_PROTOCOL, "Group " + r.groupId()
-                + " is a classic group with members; a consumer group protocol member can join it once it is empty.");
+            GroupMigration.Upgrade upgrade = migration.upgrade(r.groupId());
+            if (upgrade.group() == null) return HeartbeatResult.error(Errors.INCONSISTENT_GROUP_PROTOCOL, upgrade.refusal());
+            group = upgrade.group();
         }
         if (group == null) return unknownMember(r);
         synchronized (group) {
             if (group.isDead()) return HeartbeatResult.error(Errors.COORDINATOR_NOT_AVAILABLE, null);
+            for (ConsumerGroupMember m : group.members()) {
+                // Classic members that came with an upgrade: their sessions run from now.
+                if (m.usesClassicProtocol() && m.sessionTimer == null) resetSessionTimer(group, m);
+            }
             ConsumerGroupMember member;
             boolean changed = false;
             if (r.memberEpoch() == 0) {
@@ -239,7 +248,8 @@ final class ConsumerGroupCoordinator {
 
     // ---- the target assignment -----------------------------------------------------------------------
 
-    private void updateTargetIfNeeded(ConsumerGroup group) {
+    /** Recomputes the target assignment if the group epoch moved past it; holds the group's monitor. */
+    void updateTargetIfNeeded(ConsumerGroup group) {
         Map<String, Integer> partitions = subscribedPartitions(group);
         String assignor = chooseAssignor(group);
         if (!partitions.equals(group.subscribedPartitions()) || !assignor.equals(group.assignorName())) group.bumpEpoch();
@@ -322,25 +332,37 @@ final class ConsumerGroupCoordinator {
         }
     }
 
-    private void resetSessionTimer(ConsumerGroup group, ConsumerGroupMember member) {
+    /** Restarts a member's session: {@code group.consumer.session.timeout.ms}, or a classic member's own timeout. */
+    void resetSessionTimer(ConsumerGroup group, ConsumerGroupMember member) {
         ScheduledFuture<?> old = member.sessionTimer;
         if (old != null) old.cancel(false);
+        int timeoutMs = member.usesClassicProtocol() ? member.classic().sessionTimeoutMs() : config.sessionTimeoutMs();
         member.sessionTimer = scheduler.schedule(() -> {
             synchronized (group) {
                 if (group.member(member.memberId()) == member) fence(group, member, "its session timed out");
             }
-        }, config.sessionTimeoutMs(), TimeUnit.MILLISECONDS);
+        }, timeoutMs, TimeUnit.MILLISECONDS);
     }
 
-    /** Removes a member and releases its partitions; the others rebalance at their next heartbeat. */
-    private static void fence(ConsumerGroup group, ConsumerGroupMember member, String reason) {
+    /**
+     * Removes a member and releases its partitions; the others rebalance at their next heartbeat. If only
+     * classic members are left, the group moves back to the classic protocol (after this monitor is released:
+     * the registry's lock comes first).
+     */
+    void fence(ConsumerGroup group, ConsumerGroupMember member, String reason) {
         cancelTimers(member);
         group.remove(member);
         group.bumpEpoch();
         LOG.info("Removed member {} from consumer group {}: {}", member.memberId(), group.groupId, reason);
+        if (!member.usesClassicProtocol() && !group.isEmpty()
+            && group.members().stream().allMatch(ConsumerGroupMember::usesClassicProtocol)) {
+            scheduler.execute(() -> migration.maybeDowngrade(group.groupId));
+        }
     }
 
-    private static void cancelTimers(ConsumerGroupMember member) {
+    int maxSize() { return config.maxSize(); }
+
+    static void cancelTimers(ConsumerGroupMember member) {
         if (member.sessionTimer != null) member.sessionTimer.cancel(false);
         if (member.revocationTimer != null) member.revocationTimer.cancel(false);
     }

@@ -44,8 +44,11 @@ public final class GroupApis {
         MembershipHandlers members = new MembershipHandlers(membership, new MemberRequests(groups, membership));
         ShareGroupView shareGroups = ShareApis.register(registry, context, groups::inUse);
         GroupAdminHandlers admin = new GroupAdminHandlers(new GroupAdmin(groups, shareGroups));
-        ConsumerGroupHandlers consumerGroups = new ConsumerGroupHandlers(new ConsumerGroupCoordinator(groups,
-            context.settings().consumerGroups(), context.broker().topics(), context.scheduler()), context.broker().topics());
+        GroupMigration migration = new GroupMigration(groups, membership, context.settings().consumerGroups());
+        ConsumerGroupCoordinator consumerCoordinator = new ConsumerGroupCoordinator(groups,
+            context.settings().consumerGroups(), context.broker().topics(), context.scheduler(), migration);
+        membership.serveClassicMembersWith(new ClassicMembersCoordinator(consumerCoordinator));
+        ConsumerGroupHandlers consumerGroups = new ConsumerGroupHandlers(consumerCoordinator, context.broker().topics());
         OffsetHandlers offsets = new OffsetHandlers(new OffsetCoordinator(groups, context.broker().topics(), config, transactions));
 
         registry.register(ApiKeys.FIND_COORDINATOR, 0, new FindCoordinatorHandler(context, () -> groups.start().topicReady(),

@@ -131,6 +131,24 @@ final class GroupRegistry {
         return created;
     }
 
+    /**
+     * Replaces the classic group {@code from} (which the caller has turned Dead, holding its monitor and this
+     * registry's) with the consumer group {@code to}: the online upgrade of KIP-848.
+     */
+    void replace(ClassicGroup from, ConsumerGroup to) {
+        if (!Thread.holdsLock(this)) throw new IllegalStateException("Replacing a group needs the registry's lock");
+        remove(from);
+        consumerGroups.put(to.groupId, to);
+    }
+
+    /** The reverse of {@link #replace(ClassicGroup, ConsumerGroup)}: the online downgrade; {@code from} is marked Dead. */
+    void replace(ConsumerGroup from, ClassicGroup to) {
+        if (!Thread.holdsLock(this)) throw new IllegalStateException("Replacing a group needs the registry's lock");
+        from.markDead();
+        consumerGroups.remove(from.groupId, from);
+        groups.put(to.groupId, to);
+    }
+
     /** Removes a consumer group that has no members; the caller holds its monitor. */
     void retire(ConsumerGroup group) {
         if (!group.isEmpty()) throw new IllegalStateException("Removing live group " + group);

@@ -1,5 +1,6 @@
 package io.wharf.kafka.group;
 
+import io.wharf.kafka.group.consumer.ConsumerGroup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,11 @@ final class MemberRequests {
         if (unavailable != Errors.NONE) return MembershipCoordinator.done(SyncResult.error(unavailable));
         if (r.groupId() == null || r.groupId().isEmpty()) return MembershipCoordinator.done(SyncResult.error(Errors.INVALID_GROUP_ID));
         ClassicGroup group = registry.get(r.groupId());
-        if (group == null) return MembershipCoordinator.done(SyncResult.error(Errors.UNKNOWN_MEMBER_ID));
+        if (group == null) {
+            ConsumerGroup consumerGroup = membership.consumerGroupWithMembers(r.groupId());
+            if (consumerGroup != null) return MembershipCoordinator.done(membership.classicMembers().sync(consumerGroup, r));
+            return MembershipCoordinator.done(SyncResult.error(Errors.UNKNOWN_MEMBER_ID));
+        }
         CompletableFuture<SyncResult> response = new CompletableFuture<>();
         synchronized (group) {
             Errors invalid = validateSync(group, r);
@@ -118,7 +123,11 @@ final class MemberRequests {
         if (unavailable != Errors.NONE) return unavailable;
         if (groupId == null || groupId.isEmpty()) return Errors.INVALID_GROUP_ID;
         ClassicGroup group = registry.get(groupId);
-        if (group == null) return Errors.UNKNOWN_MEMBER_ID;
+        if (group == null) {
+            ConsumerGroup consumerGroup = membership.consumerGroupWithMembers(groupId);
+            if (consumerGroup != null) return membership.classicMembers().heartbeat(consumerGroup, memberId, groupInstanceId, generationId);
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
         synchronized (group) {
             if (group.is(GroupState.DEAD)) return Errors.COORDINATOR_NOT_AVAILABLE;
             Errors invalid = MembershipCoordinator.validateCurrentMember(group, memberId, groupInstanceId);
@@ -150,6 +159,8 @@ final class MemberRequests {
         if (groupId == null || groupId.isEmpty()) return new LeaveResult(Errors.INVALID_GROUP_ID, List.of());
         ClassicGroup group = registry.get(groupId);
         List<Leaving> results = new ArrayList<>(leaving.size());
+        ConsumerGroup consumerGroup = group == null ? membership.consumerGroupWithMembers(groupId) : null;
+        if (consumerGroup != null) return new LeaveResult(Errors.NONE, membership.classicMembers().leave(consumerGroup, leaving));
         if (group == null) {
             for (Leaving l : leaving) results.add(withError(l, Errors.UNKNOWN_MEMBER_ID));
             return new LeaveResult(Errors.NONE, results);

@@ -1,5 +1,6 @@
 package io.wharf.kafka.group;
 
+import io.wharf.kafka.group.consumer.ConsumerGroup;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -42,6 +43,8 @@ final class MembershipCoordinator {
     private final GroupRegistry registry;
     private final GroupConfig config;
     private final ScheduledExecutorService scheduler;
+    /** Serves classic members of consumer groups (online migration); set once the consumer coordinator exists. */
+    private volatile ClassicMembersCoordinator classicMembers;
 
     /** A JoinGroup request, whatever its version. */
     record JoinRequest(String groupId, String memberId, String groupInstanceId, boolean requireKnownMemberId,
@@ -60,6 +63,16 @@ final class MembershipCoordinator {
         this.scheduler = scheduler;
     }
 
+    void serveClassicMembersWith(ClassicMembersCoordinator coordinator) { this.classicMembers = coordinator; }
+
+    /** The consumer group that holds {@code groupId} with members, if any: classic members' requests go there. */
+    ConsumerGroup consumerGroupWithMembers(String groupId) {
+        ConsumerGroup group = registry.consumerGroup(groupId);
+        return group != null && classicMembers != null ? group : null;
+    }
+
+    ClassicMembersCoordinator classicMembers() { return classicMembers; }
+
     // ---- JoinGroup ------------------------------------------------------------------------------------
 
     CompletableFuture<JoinResult> join(JoinRequest r) {
@@ -72,10 +85,12 @@ final class MembershipCoordinator {
         boolean unknownMember = r.memberId().isEmpty();
         // A group is created by a member without an id; a member id for an unknown group is stale.
         ClassicGroup group = unknownMember ? registry.getOrCreate(r.groupId()) : registry.get(r.groupId());
-        if (group == null && unknownMember) {
-            // A consumer group (KIP-848) with members holds the id; Kafka's online migration is not supported.
-            return done(JoinResult.error(r.memberId(), Errors.INCONSISTENT_GROUP_PROTOCOL));
+        if (group == null) {
+            // A consumer group (KIP-848) holds the id: this member joins it as a classic member.
+            ConsumerGroup consumerGroup = consumerGroupWithMembers(r.groupId());
+            if (consumerGroup != null) return done(classicMembers.join(consumerGroup, r));
         }
+        if (group == null && unknownMember) return done(JoinResult.error(r.memberId(), Errors.INCONSISTENT_GROUP_PROTOCOL));
         if (group == null) return done(JoinResult.error(r.memberId(), Errors.UNKNOWN_MEMBER_ID));
         CompletableFuture<JoinResult> response = new CompletableFuture<>();
         synchronized (group) {
@@ -377,6 +392,18 @@ final class MembershipCoordinator {
                 prepareRebalance(group, "members " + missing + " sent no SyncGroup within the rebalance timeout");
             }
         }, group.rebalanceTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Starts serving {@code group}, which has just taken over the members of a consumer group (the online
+     * downgrade): their sessions run from now, and the group rebalances so that they rejoin. Holds the group's monitor.
+     */
+    void adopt(ClassicGroup group, String reason) {
+        for (GroupMember m : group.members()) {
+            m.heartbeat();
+            scheduleExpiry(group, m, m.sessionTimeoutMs);
+        }
+        prepareRebalance(group, reason);
     }
 
     // ---- Sessions -------------------------------------------------------------------------------------

@@ -158,7 +158,9 @@ final class OffsetCoordinator {
         if (memberEpoch < 0 && group.isEmpty()) return null;
         ConsumerGroupMember member = memberId == null ? null : group.member(memberId);
         if (member == null) return Errors.UNKNOWN_MEMBER_ID;
-        return memberEpoch == member.epoch() ? null : staleEpoch;
+        if (memberEpoch == member.epoch()) return null;
+        // A classic member (during a migration) commits with its generation, and knows only the classic error.
+        return member.usesClassicProtocol() ? Errors.ILLEGAL_GENERATION : staleEpoch;
     }
 
     private static Errors validateCommit(ClassicGroup group, int generationId, String memberId, String groupInstanceId) {

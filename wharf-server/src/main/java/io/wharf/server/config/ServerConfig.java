@@ -402,6 +402,8 @@ public final class ServerConfig {
 
     public int groupConsumerMaxSize() { return value(GROUP_CONSUMER_MAX_SIZE); }
 
+    public String groupConsumerMigrationPolicy() { return value(GROUP_CONSUMER_MIGRATION_POLICY); }
+
     public int groupShareHeartbeatIntervalMs() { return value(GROUP_SHARE_HEARTBEAT_INTERVAL_MS); }
 
     public int groupShareSessionTimeoutMs() { return value(GROUP_SHARE_SESSION_TIMEOUT_MS); }

@@ -104,6 +104,7 @@ final class ServerConfigDef {
     static final String GROUP_CONSUMER_SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
     static final String GROUP_CONSUMER_ASSIGNORS = "group.consumer.assignors";
     static final String GROUP_CONSUMER_MAX_SIZE = "group.consumer.max.size";
+    static final String GROUP_CONSUMER_MIGRATION_POLICY = "group.consumer.migration.policy";
     static final String GROUP_SHARE_HEARTBEAT_INTERVAL_MS = "group.share.heartbeat.interval.ms";
     static final String GROUP_SHARE_SESSION_TIMEOUT_MS = "group.share.session.timeout.ms";
     static final String GROUP_SHARE_MAX_SIZE = "group.share.max.size";
@@ -364,6 +365,11 @@ final class ServerConfigDef {
                             + "(`group.remote.assignor`); the first is the default.")
             .define(GROUP_CONSUMER_MAX_SIZE, INT, "2147483647", atLeast(1),
                     "The most members one `group.protocol=consumer` group may have.")
+            .define(GROUP_CONSUMER_MIGRATION_POLICY, STRING, "bidirectional",
+                    oneOf("bidirectional", "upgrade", "downgrade", "disabled"),
+                    "Whether a group with members moves between the protocols: `upgrade` turns a classic group into "
+                            + "a `group.protocol=consumer` group when a member of the new protocol joins, `downgrade` the "
+                            + "reverse when the last one leaves, `bidirectional` both, `disabled` neither.")
             .define(GROUP_SHARE_HEARTBEAT_INTERVAL_MS, INT, "5000", atLeast(1),
                     "How often members of a share group (`KafkaShareConsumer`) heartbeat; must be below "
                             + "`group.share.session.timeout.ms`.")

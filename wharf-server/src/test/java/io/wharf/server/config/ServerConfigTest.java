@@ -165,6 +165,7 @@ class ServerConfigTest {
         "group.consumer.session.timeout.ms=20000",
         "group.consumer.assignors=range",
         "group.consumer.max.size=40",
+        "group.consumer.migration.policy=upgrade",
         "group.share.heartbeat.interval.ms=2000",
         "group.share.session.timeout.ms=30000",
         "group.share.max.size=10",
@@ -265,6 +266,7 @@ class ServerConfigTest {
         assertThat(config.groupShareRecordLockDurationMs()).isEqualTo(15000);
         assertThat(config.groupSharePartitionMaxRecordLocks()).isEqualTo(500);
         assertThat(config.groupShareAutoOffsetReset()).isEqualTo("earliest");
+        assertThat(config.groupConsumerMigrationPolicy()).isEqualTo("upgrade");
         assertThat(config.offsetMetadataMaxBytes()).isEqualTo(100);
         assertThat(config.offsetsRetentionMs()).isEqualTo(3_600_000L);
         assertThat(config.offsetsRetentionCheckIntervalMs()).isEqualTo(5000);
@@ -369,6 +371,7 @@ class ServerConfigTest {
         assertThat(defaults.groupShareDeliveryCountLimit()).isEqualTo(5);
         assertThat(defaults.groupShareRecordLockDurationMs()).isEqualTo(30000);
         assertThat(defaults.groupShareAutoOffsetReset()).isEqualTo("latest");
+        assertThat(defaults.groupConsumerMigrationPolicy()).isEqualTo("bidirectional");
         assertThatThrownBy(() -> ServerConfig.fromMap(Map.of("group.share.heartbeat.interval.ms", "45000")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("Invalid value '45000' for configuration key 'group.share.heartbeat.interval.ms': "

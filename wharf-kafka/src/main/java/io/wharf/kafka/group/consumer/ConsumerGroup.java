@@ -2,8 +2,10 @@ package io.wharf.kafka.group.consumer;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One consumer group of the KIP-848 protocol: its members, the group epoch (bumped by every change of
@@ -26,6 +28,8 @@ public final class ConsumerGroup {
     private Map<String, Integer> subscribedPartitions = Map.of();
     private boolean dead;
     private long emptySinceMs;
+    /** Member ids handed to classic members with MEMBER_ID_REQUIRED, not yet used to join. */
+    private final Set<String> pendingClassicMembers = new HashSet<>();
 
     /**
      * @param groupEpoch   the epoch to start from: a group re-created under an id that was in use starts above
@@ -59,6 +63,12 @@ public final class ConsumerGroup {
     public int size() { return members.size(); }
 
     public boolean isEmpty() { return members.isEmpty(); }
+
+    /** Remembers an id handed to a classic member that must rejoin with it (KIP-394). */
+    public void addPendingClassicMember(String memberId) { pendingClassicMembers.add(memberId); }
+
+    /** Whether {@code memberId} was handed out and not used yet; it is used now. */
+    public boolean removePendingClassicMember(String memberId) { return pendingClassicMembers.remove(memberId); }
 
     public void add(ConsumerGroupMember member) {
         members.put(member.memberId(), member);

@@ -30,6 +30,8 @@ public final class ConsumerGroupMember {
         Assignment.EMPTY);
     /** A static member that left with epoch -2 and has not come back yet. */
     private boolean temporarilyLeft;
+    /** Set for a member of the classic protocol (during a migration between the protocols); null otherwise. */
+    private ClassicMembership classic;
 
     /** Fences the member when no heartbeat comes within the session timeout. */
     public ScheduledFuture<?> sessionTimer;
@@ -72,6 +74,13 @@ public final class ConsumerGroupMember {
     public Reconciliation.Position position() { return position; }
 
     public boolean temporarilyLeft() { return temporarilyLeft; }
+
+    /** What the member said in its JoinGroup, if it speaks the classic protocol; null if it heartbeats as KIP-848 says. */
+    public ClassicMembership classic() { return classic; }
+
+    public boolean usesClassicProtocol() { return classic != null; }
+
+    public void setClassic(ClassicMembership classic) { this.classic = classic; }
 
     public void setTemporarilyLeft(boolean left) { this.temporarilyLeft = left; }
 
