@@ -5,6 +5,7 @@ import static io.wharf.e2e.GroupTestSupport.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,32 +21,43 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
-import org.apache.kafka.clients.consumer.RangeAssignor;
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.consumer.SubscriptionPattern;
+import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InconsistentGroupProtocolException;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ConsumerGroupHeartbeatRequest;
 import org.apache.kafka.common.requests.ConsumerGroupHeartbeatResponse;
+import org.apache.kafka.common.requests.HeartbeatRequest;
+import org.apache.kafka.common.requests.HeartbeatResponse;
+import org.apache.kafka.common.requests.JoinGroupRequest;
+import org.apache.kafka.common.requests.JoinGroupResponse;
 import org.apache.kafka.common.requests.OffsetFetchRequest;
 import org.apache.kafka.common.requests.OffsetFetchResponse;
-import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.requests.SyncGroupRequest;
+import org.apache.kafka.common.requests.SyncGroupResponse;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The consumer group protocol of KIP-848 with the real {@code KafkaConsumer} ({@code group.protocol=consumer}):
@@ -392,6 +404,109 @@ class ConsumerGroupProtocolTest {
             assertThat(left.errorCode()).isEqualTo(Errors.NONE.code());
             assertThat(left.memberEpoch()).isEqualTo(-1);
         }
+    }
+
+    @Test
+    void classicMembersAreServedInsideTheConsumerGroupUntilItMovesBack() throws Exception {
+        try (RawKafkaConnection raw = new RawKafkaConnection(broker.get())) {
+            awaitCoordinator(raw);
+            // A classic member joins and leads; until its SyncGroup the group is rebalancing, and a member of the
+            // new protocol is told to retry.
+            JoinGroupRequestData join = classicJoin("mixed", "");
+            String classicId = joinGroup(raw, join).memberId();
+            var joined = joinGroup(raw, join.setMemberId(classicId));
+            assertThat(joined.errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(joined.leader()).isEqualTo(classicId);
+            assertThat(heartbeat(raw, join("mixed", "modern")).errorCode()).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
+            assertThat(syncGroup(raw, "mixed", classicId, joined.generationId(), "range",
+                GroupTestSupport.partitions(TOPIC, 6))).hasSize(6);
+
+            // Stable: the new member joins, the group becomes a consumer group, and the classic member must rejoin
+            // to give up what the new one gets.
+            var modern = heartbeat(raw, join("mixed", "modern"));
+            assertThat(modern.errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(modern.memberEpoch()).isGreaterThan(joined.generationId());
+            assertThat(classicHeartbeat(raw, "mixed", classicId, joined.generationId()))
+                .isEqualTo(Errors.REBALANCE_IN_PROGRESS.code());
+            var rejoined = joinGroup(raw, join);
+            assertThat(rejoined.errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(rejoined.leader()).as("nobody assigns on the client side").isEmpty();
+            assertThat(rejoined.protocolName()).isEqualTo("range");
+            Set<TopicPartition> kept = syncGroup(raw, "mixed", classicId, rejoined.generationId(), "range", Set.of());
+            assertThat(kept).hasSize(3);
+            assertThat(syncGroup(raw, "mixed", classicId, joined.generationId(), "range", Set.of()))
+                .as("a SyncGroup of the old generation gets nothing").isEmpty();
+            assertThat(classicHeartbeat(raw, "mixed", classicId, rejoined.generationId())).isEqualTo(Errors.NONE.code());
+
+            // The new member leaves: a classic group again, which makes its member rejoin and lead.
+            assertThat(heartbeat(raw, join("mixed", "modern").setMemberEpoch(-1).setTopicPartitions(null)).errorCode())
+                .isEqualTo(Errors.NONE.code());
+            try (Admin admin = GroupTestSupport.admin(broker.get())) {
+                waitUntil("a classic group again", () -> {
+                    try {
+                        return admin.describeConsumerGroups(List.of("mixed")).all().get().get("mixed").type() == GroupType.CLASSIC;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, () -> "still a consumer group");
+            }
+            assertThat(classicHeartbeat(raw, "mixed", classicId, rejoined.generationId()))
+                .isEqualTo(Errors.REBALANCE_IN_PROGRESS.code());
+            var back = joinGroup(raw, join);
+            assertThat(back.errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(back.leader()).isEqualTo(classicId);
+            assertThat(back.generationId()).isGreaterThan(rejoined.generationId());
+        }
+    }
+
+    private static void awaitCoordinator(RawKafkaConnection raw) {
+        waitUntil("the coordinator has loaded", () -> {
+            try {
+                short error = heartbeat(raw, join("probe", "p").setMemberEpoch(-1)).errorCode();
+                return error != Errors.COORDINATOR_NOT_AVAILABLE.code() && error != Errors.COORDINATOR_LOAD_IN_PROGRESS.code();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, () -> "coordinator not available");
+    }
+
+    private static JoinGroupRequestData classicJoin(String group, String memberId) {
+        ByteBuffer subscription = ConsumerProtocol.serializeSubscription(new ConsumerPartitionAssignor.Subscription(List.of(TOPIC)));
+        byte[] metadata = new byte[subscription.remaining()];
+        subscription.get(metadata);
+        JoinGroupRequestData.JoinGroupRequestProtocolCollection protocols = new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
+        protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range").setMetadata(metadata));
+        return new JoinGroupRequestData().setGroupId(group).setMemberId(memberId).setProtocolType("consumer")
+            .setSessionTimeoutMs(30000).setRebalanceTimeoutMs(30000).setProtocols(protocols);
+    }
+
+    private static org.apache.kafka.common.message.JoinGroupResponseData joinGroup(RawKafkaConnection raw, JoinGroupRequestData data)
+        throws Exception {
+        JoinGroupResponse r = raw.send(new JoinGroupRequest.Builder(data).build((short) 7));
+        return r.data();
+    }
+
+    /** SyncGroup (as the leader when {@code assign} is not empty); the partitions the answer assigns. */
+    private static Set<TopicPartition> syncGroup(RawKafkaConnection raw, String group, String memberId, int generation,
+                                                 String protocol, Set<TopicPartition> assign) throws Exception {
+        List<SyncGroupRequestData.SyncGroupRequestAssignment> assignments = new ArrayList<>();
+        if (!assign.isEmpty()) {
+            ByteBuffer bytes = ConsumerProtocol.serializeAssignment(new ConsumerPartitionAssignor.Assignment(List.copyOf(assign)));
+            byte[] array = new byte[bytes.remaining()];
+            bytes.get(array);
+            assignments.add(new SyncGroupRequestData.SyncGroupRequestAssignment().setMemberId(memberId).setAssignment(array));
+        }
+        SyncGroupResponse r = raw.send(new SyncGroupRequest.Builder(new SyncGroupRequestData().setGroupId(group)
+            .setMemberId(memberId).setGenerationId(generation).setProtocolType("consumer").setProtocolName(protocol)
+            .setAssignments(assignments)).build((short) 5));
+        if (r.data().errorCode() != Errors.NONE.code()) return Set.of();
+        return Set.copyOf(ConsumerProtocol.deserializeAssignment(ByteBuffer.wrap(r.data().assignment())).partitions());
+    }
+
+    private static short classicHeartbeat(RawKafkaConnection raw, String group, String memberId, int generation) throws Exception {
+        HeartbeatResponse r = raw.send(new HeartbeatRequest.Builder(new HeartbeatRequestData().setGroupId(group)
+            .setMemberId(memberId).setGenerationId(generation)).build((short) 4));
+        return r.data().errorCode();
     }
 
     /** The group-level error of an OffsetFetch v9 of partition 0 by {@code memberId} at {@code memberEpoch}. */

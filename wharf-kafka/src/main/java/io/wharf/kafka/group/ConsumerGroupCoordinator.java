@@ -134,7 +134,7 @@ final class ConsumerGroupCoordinator {
             : registry.consumerGroup(r.groupId());
         if (group == null && r.memberEpoch() == 0) {
             GroupMigration.Upgrade upgrade = migration.upgrade(r.groupId());
-            if (upgrade.group() == null) return HeartbeatResult.error(Errors.INCONSISTENT_GROUP_PROTOCOL, upgrade.refusal());
+            if (upgrade.group() == null) return HeartbeatResult.error(upgrade.error(), upgrade.refusal());
             group = upgrade.group();
         }
         if (group == null) return unknownMember(r);

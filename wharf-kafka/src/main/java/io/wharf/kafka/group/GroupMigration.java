@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +45,11 @@ final class GroupMigration {
     private final MembershipCoordinator membership;
     private final ConsumerGroupConfig config;
 
-    /** An upgrade: the consumer group, or (group null) why the classic group could not become one. */
-    record Upgrade(ConsumerGroup group, String refusal) {
+    /**
+     * An upgrade: the consumer group, or (group null) the error and why the classic group could not become
+     * one — COORDINATOR_LOAD_IN_PROGRESS, which the client retries, while the classic group is rebalancing.
+     */
+    record Upgrade(ConsumerGroup group, Errors error, String refusal) {
     }
 
     GroupMigration(GroupRegistry registry, MembershipCoordinator membership, ConsumerGroupConfig config) {
@@ -62,23 +66,31 @@ final class GroupMigration {
     Upgrade upgrade(String groupId) {
         synchronized (registry) {
             ConsumerGroup existing = registry.getOrCreateConsumerGroup(groupId);
-            if (existing != null) return new Upgrade(existing, null);
+            if (existing != null) return new Upgrade(existing, Errors.NONE, null);
             ClassicGroup classic = registry.get(groupId);
             synchronized (classic) {
+                if (!classic.is(GroupState.STABLE) && config.migrationPolicy().allowsUpgrade()) {
+                    return new Upgrade(null, Errors.COORDINATOR_LOAD_IN_PROGRESS, "Group " + groupId
+                        + " is a classic group that is rebalancing; it moves to the consumer protocol once it is stable.");
+                }
                 String refusal = upgradeRefusal(classic);
-                if (refusal != null) return new Upgrade(null, "Group " + groupId + " is a classic group with members " + refusal);
+                if (refusal != null) {
+                    return new Upgrade(null, Errors.INCONSISTENT_GROUP_PROTOCOL, "Group " + groupId
+                        + " is a classic group with members " + refusal);
+                }
                 ConsumerGroup group;
                 try {
                     group = convert(classic);
                 } catch (RuntimeException e) {
-                    return new Upgrade(null, "Group " + groupId + " is a classic group whose members' metadata is not "
+                    return new Upgrade(null, Errors.INCONSISTENT_GROUP_PROTOCOL, "Group " + groupId
+                        + " is a classic group whose members' metadata is not "
                         + "the consumer protocol's (" + e.getMessage() + "), so it cannot move to the consumer protocol.");
                 }
                 classic.transitionTo(GroupState.DEAD);
                 registry.replace(classic, group);
                 LOG.info("Classic group {} at generation {} became a consumer group with {} classic member(s)", groupId,
                     classic.generationId(), classic.size());
-                return new Upgrade(group, null);
+                return new Upgrade(group, Errors.NONE, null);
             }
         }
     }
@@ -91,7 +103,6 @@ final class GroupMigration {
         if (!CONSUMER_PROTOCOL_TYPE.equals(classic.protocolType())) {
             return "of protocol type " + classic.protocolType() + ", not consumer.";
         }
-        if (!classic.is(GroupState.STABLE)) return "that is rebalancing; retry once it is stable.";
         if (classic.size() >= config.maxSize()) return "and as many as group.consumer.max.size allows.";
         return null;
     }
