@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One partition of a topic as a share group consumes it (Kafka's KIP-932): a queue over the partition's log,
@@ -38,7 +39,8 @@ public final class SharePartition {
         RENEW
     }
 
-    private final ShareSettings settings;
+    /** The group's settings, read at each use: a change of the group's configs applies from the next call. */
+    private final Supplier<ShareSettings> settings;
     private final CursorJournal journal;
     private QueueCursor cursor;
     /** Lock deadline (epoch ms) of each acquired offset. */
@@ -50,7 +52,7 @@ public final class SharePartition {
      *
      * @param logStartOffset the partition log's start: offsets below it are gone, hence settled
      */
-    SharePartition(ShareSettings settings, CursorJournal journal, long initialOffset, long logStartOffset) {
+    SharePartition(Supplier<ShareSettings> settings, CursorJournal journal, long initialOffset, long logStartOffset) {
         this.settings = settings;
         this.journal = journal;
         if (journal.isEmpty()) {
@@ -65,7 +67,7 @@ public final class SharePartition {
     /** Settles the records restored with a delivery count at the limit: they may not be delivered again. */
     private void archiveExhausted() {
         long[] exhausted = cursor.deliveryCounts().entrySet().stream()
-            .filter(e -> e.getValue() >= settings.deliveryCountLimit()).mapToLong(Map.Entry::getKey).toArray();
+            .filter(e -> e.getValue() >= settings.get().deliveryCountLimit()).mapToLong(Map.Entry::getKey).toArray();
         settle(exhausted, exhausted.length);
     }
 
@@ -86,7 +88,7 @@ public final class SharePartition {
      */
     public synchronized long nextToRead(long logStartOffset, long readableEnd) {
         if (cursor.floor() < logStartOffset) settleBelow(logStartOffset);
-        if (cursor.inFlightCount() >= settings.maxRecordLocks()) return -1;
+        if (cursor.inFlightCount() >= settings.get().maxRecordLocks()) return -1;
         return cursor.nextReady(readableEnd);
     }
 
@@ -97,8 +99,8 @@ public final class SharePartition {
      */
     public synchronized List<DeliveredRange> acquire(long owner, long first, long end, int maxRecords, long nowMs) {
         List<DeliveredRange> ranges = new ArrayList<>();
-        int room = Math.min(maxRecords, settings.maxRecordLocks() - cursor.inFlightCount());
-        long deadline = nowMs + settings.recordLockDurationMs();
+        int room = Math.min(maxRecords, settings.get().maxRecordLocks() - cursor.inFlightCount());
+        long deadline = nowMs + settings.get().recordLockDurationMs();
         long rangeStart = -1;
         long rangeEnd = -1;
         int rangeCount = 0;
@@ -141,10 +143,10 @@ public final class SharePartition {
             switch (type) {
                 case ACCEPT, REJECT -> settled[settledCount++] = offset;
                 case RELEASE -> {
-                    if (cursor.deliveryCount(offset) >= settings.deliveryCountLimit()) settled[settledCount++] = offset;
+                    if (cursor.deliveryCount(offset) >= settings.get().deliveryCountLimit()) settled[settledCount++] = offset;
                     else released.add(offset);
                 }
-                case RENEW -> lockDeadlines.put(offset, nowMs + settings.recordLockDurationMs());
+                case RENEW -> lockDeadlines.put(offset, nowMs + settings.get().recordLockDurationMs());
             }
         }
         settle(settled, settledCount);
@@ -187,7 +189,7 @@ public final class SharePartition {
         long[] archived = new long[offsets.size()];
         int n = 0;
         for (long offset : offsets) {
-            if (cursor.deliveryCount(offset) >= settings.deliveryCountLimit()) archived[n++] = offset;
+            if (cursor.deliveryCount(offset) >= settings.get().deliveryCountLimit()) archived[n++] = offset;
         }
         settle(archived, n);
         for (long offset : offsets) if (cursor.isInFlight(offset)) release(offset);

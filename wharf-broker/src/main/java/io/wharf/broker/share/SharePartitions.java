@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -34,20 +35,24 @@ public final class SharePartitions {
 
     private final LogManager logs;
     private final LogConfig journalConfig;
-    private final ShareSettings settings;
+    private final Function<String, ShareSettings> settingsOf;
     private final Map<Key, SharePartition> open = new ConcurrentHashMap<>();
     private final ShareStateIndex index;
 
+    /** Share partitions whose every group has {@code settings}. */
     public SharePartitions(LogManager logs, LogConfig defaults, ShareSettings settings) {
+        this(logs, defaults, group -> settings);
+    }
+
+    /** @param settingsOf the settings of a group (its configs over the broker's), asked at every use */
+    public SharePartitions(LogManager logs, LogConfig defaults, Function<String, ShareSettings> settingsOf) {
         this.logs = logs;
         this.journalConfig = defaults.toBuilder().retentionMs(-1).retentionBytes(-1)
             .cleanupPolicy(LogConfig.CleanupPolicy.DELETE).maxMessageBytes(Integer.MAX_VALUE)
             .segmentBytes(4 * 1024 * 1024).maxIndexSize(64 * 1024).build();
-        this.settings = settings;
+        this.settingsOf = settingsOf;
         this.index = new ShareStateIndex(logs, journalConfig, e -> !journalsOf(e).isEmpty());
     }
-
-    public ShareSettings settings() { return settings; }
 
     /**
      * The state of {@code key}, opened (or created) now if needed. A new one starts at
@@ -59,7 +64,7 @@ public final class SharePartitions {
             Log journal = logs.getOrCreateLog(journalId(k), journalConfig);
             CursorJournal cursorJournal = new CursorJournal(journal);
             long initial = cursorJournal.isEmpty() ? initialOffset.getAsLong() : 0;
-            return new SharePartition(settings, cursorJournal, initial, logStartOffset);
+            return new SharePartition(() -> settingsOf.apply(k.group()), cursorJournal, initial, logStartOffset);
         });
     }
 

@@ -2,8 +2,8 @@ package io.wharf.broker.share;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wharf.broker.share.SharePartition.Acknowledgement;
 import io.wharf.broker.queue.DeliveredRange;
+import io.wharf.broker.share.SharePartition.Acknowledgement;
 import io.wharf.log.LogConfig;
 import io.wharf.log.LogManager;
 import io.wharf.log.LogManagerSettings;

@@ -1,6 +1,7 @@
 package io.wharf.kafka.admin;
 
 import io.wharf.broker.topic.TopicConfigs;
+import io.wharf.kafka.group.GroupConfigs;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicConfigs;
@@ -62,6 +63,24 @@ final class ConfigDescriptions {
         }
         synonyms.add(synonym(v.key().brokerKey(), v.defaultValue(), ConfigSource.DEFAULT_CONFIG));
         return synonyms;
+    }
+
+    /**
+     * A GROUP resource's key: GROUP_CONFIG when the group overrides it, else DEFAULT_CONFIG with the broker's
+     * value; its synonyms are the override and the broker key ({@code group.share.record.lock.duration.ms} for
+     * {@code share.record.lock.duration.ms}).
+     */
+    static DescribeConfigsResourceResult groupEntry(GroupConfigs.Value v, boolean includeSynonyms) {
+        ConfigSource source = v.isOverride() ? ConfigSource.GROUP_CONFIG : ConfigSource.DEFAULT_CONFIG;
+        List<DescribeConfigsSynonym> synonyms = new ArrayList<>(2);
+        if (includeSynonyms) {
+            if (v.isOverride()) synonyms.add(synonym(v.key().name(), v.value(), ConfigSource.GROUP_CONFIG));
+            synonyms.add(synonym(v.key().brokerKey(), v.brokerValue(), ConfigSource.DEFAULT_CONFIG));
+        }
+        return new DescribeConfigsResourceResult().setName(v.key().name()).setValue(v.value()).setReadOnly(false)
+            .setIsSensitive(false).setConfigSource(source.id())
+            .setConfigType((v.key().type() == GroupConfigs.Type.INT ? ConfigType.INT : ConfigType.STRING).id())
+            .setSynonyms(synonyms);
     }
 
     static DescribeConfigsSynonym synonym(String name, String value, ConfigSource source) {

@@ -9,6 +9,7 @@ import io.wharf.kafka.api.ApiHandler;
 import io.wharf.kafka.api.BlockingWork;
 import io.wharf.kafka.api.ErrorMapping;
 import io.wharf.kafka.api.RequestContext;
+import io.wharf.kafka.group.GroupConfigs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -22,8 +23,8 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterConfigsResource;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterableConfig;
-import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
@@ -34,17 +35,20 @@ import org.apache.kafka.common.requests.IncrementalAlterConfigsResponse;
  * list-valued key ({@code cleanup.policy}), starting from the topic's effective value. All operations on
  * one topic apply together after validation, or not at all. Errors per resource: INVALID_CONFIG (unknown
  * key, bad value, APPEND/SUBTRACT on a key that is not a list), INVALID_REQUEST (a key or resource given
- * twice, an unknown operation), UNKNOWN_TOPIC_OR_PARTITION. BROKER resources are read-only
- * ({@link BrokerConfigs}); other resource types are INVALID_REQUEST.
+ * twice, an unknown operation), UNKNOWN_TOPIC_OR_PARTITION. GROUP resources take SET and DELETE of the
+ * group config keys ({@link GroupConfigs}). BROKER resources are read-only ({@link BrokerConfigs}); other
+ * resource types are INVALID_REQUEST.
  */
 final class IncrementalAlterConfigsHandler implements ApiHandler<IncrementalAlterConfigsRequest> {
     private final TopicManager topics;
     private final BrokerConfigs brokerConfigs;
+    private final GroupConfigs groupConfigs;
     private final BlockingWork work;
 
-    IncrementalAlterConfigsHandler(KafkaContext context, BlockingWork work) {
+    IncrementalAlterConfigsHandler(KafkaContext context, GroupConfigs groupConfigs, BlockingWork work) {
         this.topics = context.broker().topics();
         this.brokerConfigs = new BrokerConfigs(context);
+        this.groupConfigs = groupConfigs;
         this.work = work;
     }
 
@@ -77,6 +81,7 @@ final class IncrementalAlterConfigsHandler implements ApiHandler<IncrementalAlte
             switch (type) {
                 case TOPIC -> alterTopic(ConfigResources.topicName(resource.resourceName()), resource, validateOnly);
                 case BROKER -> brokerConfigs.refuseChanges(resource.resourceName(), new ArrayList<>(keys));
+                case GROUP -> alterGroup(resource, validateOnly);
                 default -> throw new InvalidRequestException("IncrementalAlterConfigs does not support the resource type " + type);
             }
             return ApiError.NONE;
@@ -99,6 +104,20 @@ final class IncrementalAlterConfigsHandler implements ApiHandler<IncrementalAlte
             }
         }
         topics.setTopicConfigs(topic, overrides, validateOnly);
+    }
+
+    private void alterGroup(AlterConfigsResource resource, boolean validateOnly) {
+        Map<String, String> overrides = groupConfigs.overrides(resource.resourceName());
+        for (AlterableConfig c : resource.configs()) {
+            switch (opType(c.configOperation())) {
+                case SET -> overrides.put(c.name(), c.value());
+                case DELETE -> overrides.remove(c.name());
+                case APPEND, SUBTRACT -> throw new BrokerException(BrokerError.INVALID_CONFIG, "Config value "
+                    + opType(c.configOperation()).name().toLowerCase(java.util.Locale.ROOT) + " is not allowed for config key: "
+                    + c.name());
+            }
+        }
+        groupConfigs.alter(resource.resourceName(), overrides, validateOnly);
     }
 
     private static AlterConfigOp.OpType opType(byte id) {

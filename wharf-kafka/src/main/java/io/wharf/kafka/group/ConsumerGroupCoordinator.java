@@ -60,6 +60,7 @@ final class ConsumerGroupCoordinator {
 
     private final GroupRegistry registry;
     private final ConsumerGroupConfig config;
+    private final GroupConfigs groupConfigs;
     private final TopicManager topics;
     private final ScheduledExecutorService scheduler;
     private final GroupMigration migration;
@@ -90,10 +91,11 @@ final class ConsumerGroupCoordinator {
                      String assignorName, List<MemberView> members) {
     }
 
-    ConsumerGroupCoordinator(GroupRegistry registry, ConsumerGroupConfig config, TopicManager topics,
-                             ScheduledExecutorService scheduler, GroupMigration migration) {
+    ConsumerGroupCoordinator(GroupRegistry registry, ConsumerGroupConfig config, GroupConfigs groupConfigs,
+                             TopicManager topics, ScheduledExecutorService scheduler, GroupMigration migration) {
         this.registry = registry;
         this.config = config;
+        this.groupConfigs = groupConfigs;
         this.topics = topics;
         this.scheduler = scheduler;
         this.migration = migration;
@@ -188,7 +190,8 @@ final class ConsumerGroupCoordinator {
             reconcile(group, member, r.ownedPartitions());
             boolean send = r.memberEpoch() == 0 || !member.assigned().equals(before)
                 || (r.ownedPartitions() != null && !r.ownedPartitions().equals(member.assigned()));
-            return new HeartbeatResult(Errors.NONE, null, member.memberId(), member.epoch(), config.heartbeatIntervalMs(),
+            return new HeartbeatResult(Errors.NONE, null, member.memberId(), member.epoch(),
+                groupConfigs.of(group.groupId).consumerHeartbeatIntervalMs(),
                 send ? member.assigned() : null);
         }
     }
@@ -336,7 +339,8 @@ final class ConsumerGroupCoordinator {
     void resetSessionTimer(ConsumerGroup group, ConsumerGroupMember member) {
         ScheduledFuture<?> old = member.sessionTimer;
         if (old != null) old.cancel(false);
-        int timeoutMs = member.usesClassicProtocol() ? member.classic().sessionTimeoutMs() : config.sessionTimeoutMs();
+        int timeoutMs = member.usesClassicProtocol() ? member.classic().sessionTimeoutMs()
+            : groupConfigs.of(group.groupId).consumerSessionTimeoutMs();
         member.sessionTimer = scheduler.schedule(() -> {
             synchronized (group) {
                 if (group.member(member.memberId()) == member) fence(group, member, "its session timed out");

@@ -34,19 +34,20 @@ public final class GroupApis {
      * @param transactions checks TxnOffsetCommit against the producer's transaction
      * @param transactionCoordinatorReady starts the transaction coordinator; completes once its topic exists
      *                     (FindCoordinator for a transactional id)
+     * @param groupConfigs the per-group configs that override the broker's group settings
      */
     public static void register(ApiRegistry registry, KafkaContext context, OffsetStore store,
                                 TransactionVerifier transactions,
-                                Supplier<CompletableFuture<Void>> transactionCoordinatorReady) {
+                                Supplier<CompletableFuture<Void>> transactionCoordinatorReady, GroupConfigs groupConfigs) {
         GroupRegistry groups = new GroupRegistry(store);
         GroupConfig config = GroupConfig.from(context.settings());
         MembershipCoordinator membership = new MembershipCoordinator(groups, config, context.scheduler());
         MembershipHandlers members = new MembershipHandlers(membership, new MemberRequests(groups, membership));
-        ShareGroupView shareGroups = ShareApis.register(registry, context, groups::inUse);
+        ShareGroupView shareGroups = ShareApis.register(registry, context, groups::inUse, groupConfigs);
         GroupAdminHandlers admin = new GroupAdminHandlers(new GroupAdmin(groups, shareGroups));
         GroupMigration migration = new GroupMigration(groups, membership, context.settings().consumerGroups());
         ConsumerGroupCoordinator consumerCoordinator = new ConsumerGroupCoordinator(groups,
-            context.settings().consumerGroups(), context.broker().topics(), context.scheduler(), migration);
+            context.settings().consumerGroups(), groupConfigs, context.broker().topics(), context.scheduler(), migration);
         membership.serveClassicMembersWith(new ClassicMembersCoordinator(consumerCoordinator));
         ConsumerGroupHandlers consumerGroups = new ConsumerGroupHandlers(consumerCoordinator, context.broker().topics());
         OffsetHandlers offsets = new OffsetHandlers(new OffsetCoordinator(groups, context.broker().topics(), config, transactions));

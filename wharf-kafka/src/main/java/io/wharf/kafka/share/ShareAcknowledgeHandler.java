@@ -5,6 +5,7 @@ import io.wharf.broker.topic.TopicManager;
 import io.wharf.kafka.api.ErrorMapping;
 import io.wharf.kafka.api.RequestContext;
 import io.wharf.kafka.api.TopicIdCodec;
+import io.wharf.kafka.group.GroupConfigs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,23 +30,23 @@ final class ShareAcknowledgeHandler {
     private final ShareSessions sessions;
     private final SharePartitionReader reader;
     private final TopicManager topics;
-    private final ShareGroupConfig config;
+    private final GroupConfigs groupConfigs;
 
     ShareAcknowledgeHandler(ShareGroupCoordinator groups, ShareSessions sessions, SharePartitionReader reader,
-                            TopicManager topics, ShareGroupConfig config) {
+                            TopicManager topics, GroupConfigs groupConfigs) {
         this.groups = groups;
         this.sessions = sessions;
         this.reader = reader;
         this.topics = topics;
-        this.config = config;
+        this.groupConfigs = groupConfigs;
     }
 
     CompletableFuture<AbstractResponse> handle(RequestContext context, ShareAcknowledgeRequest request) {
         ShareAcknowledgeRequestData d = request.data();
         long owner = groups.ownerOf(d.groupId(), d.memberId());
-        if (owner < 0) return done(Errors.UNKNOWN_MEMBER_ID, new LinkedHashMap<>());
+        if (owner < 0) return done(d.groupId(), Errors.UNKNOWN_MEMBER_ID, new LinkedHashMap<>());
         ShareSessions.Standing standing = sessions.acknowledge(d.groupId(), d.memberId(), d.shareSessionEpoch());
-        if (standing.error() != Errors.NONE) return done(standing.error(), new LinkedHashMap<>());
+        if (standing.error() != Errors.NONE) return done(d.groupId(), standing.error(), new LinkedHashMap<>());
         LinkedHashMap<TopicIdPartition, ShareAcknowledgeResponseData.PartitionData> results = new LinkedHashMap<>();
         for (ShareAcknowledgeRequestData.AcknowledgeTopic t : d.topics()) {
             Optional<String> topic = topicName(t.topicId());
@@ -78,7 +79,7 @@ final class ShareAcknowledgeHandler {
                 }
             }
         }
-        return done(Errors.NONE, results);
+        return done(d.groupId(), Errors.NONE, results);
     }
 
     private Optional<String> topicName(Uuid topicId) {
@@ -86,9 +87,9 @@ final class ShareAcknowledgeHandler {
         return topics.topicById(TopicIdCodec.toText(topicId)).map(TopicMetadata::name);
     }
 
-    private CompletableFuture<AbstractResponse> done(Errors error,
+    private CompletableFuture<AbstractResponse> done(String groupId, Errors error,
                                                      LinkedHashMap<TopicIdPartition, ShareAcknowledgeResponseData.PartitionData> results) {
         return CompletableFuture.completedFuture(ShareAcknowledgeResponse.of(error, 0, results, List.of(),
-            config.partitions().recordLockDurationMs()));
+            groupConfigs.of(groupId).share().recordLockDurationMs()));
     }
 }

@@ -5,6 +5,7 @@ import io.wharf.broker.share.SharePartitions;
 import io.wharf.broker.topic.PartitionLeaders;
 import io.wharf.kafka.KafkaContext;
 import io.wharf.kafka.api.ApiRegistry;
+import io.wharf.kafka.group.GroupConfigs;
 import io.wharf.kafka.group.ShareGroupView;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,21 +31,22 @@ public final class ShareApis {
      * @param otherGroupExists whether a classic or consumer group uses an id (a share group cannot)
      * @return the share groups, for ListGroups and DeleteGroups
      */
-    public static ShareGroupView register(ApiRegistry registry, KafkaContext context, Predicate<String> otherGroupExists) {
+    public static ShareGroupView register(ApiRegistry registry, KafkaContext context, Predicate<String> otherGroupExists,
+                                          GroupConfigs groupConfigs) {
         ShareGroupConfig config = context.settings().shareGroups();
         SharePartitions partitions = new SharePartitions(context.broker().logs(),
-            context.broker().settings().defaultLogConfig(), config.partitions());
+            context.broker().settings().defaultLogConfig(), group -> groupConfigs.of(group).share());
         ShareSessions sessions = new ShareSessions();
-        ShareGroupCoordinator coordinator = new ShareGroupCoordinator(config, context.broker().topics(), partitions,
+        ShareGroupCoordinator coordinator = new ShareGroupCoordinator(config, groupConfigs, context.broker().topics(), partitions,
             context.scheduler(), sessions, otherGroupExists);
         SharePartitionReader reader = new SharePartitionReader(
-            new PartitionLeaders(context.broker().topics(), context.broker().settings()), partitions, config);
+            new PartitionLeaders(context.broker().topics(), context.broker().settings()), partitions, groupConfigs);
         ShareGroupHandlers groups = new ShareGroupHandlers(coordinator, context.broker().topics());
         ShareOffsetHandlers offsets = new ShareOffsetHandlers(coordinator, partitions, reader, context.broker().topics());
-        ShareFetchHandler fetch = new ShareFetchHandler(coordinator, sessions, reader, context.broker().topics(), config,
+        ShareFetchHandler fetch = new ShareFetchHandler(coordinator, sessions, reader, context.broker().topics(), groupConfigs,
             context.scheduler());
         ShareAcknowledgeHandler acknowledge = new ShareAcknowledgeHandler(coordinator, sessions, reader,
-            context.broker().topics(), config);
+            context.broker().topics(), groupConfigs);
 
         registry.register(ApiKeys.SHARE_GROUP_HEARTBEAT, 1, groups::heartbeat);
         registry.register(ApiKeys.SHARE_GROUP_DESCRIBE, 1, groups::describe);

@@ -6,6 +6,7 @@ import io.wharf.broker.topic.TopicManager;
 import io.wharf.kafka.api.ErrorMapping;
 import io.wharf.kafka.api.RequestContext;
 import io.wharf.kafka.api.TopicIdCodec;
+import io.wharf.kafka.group.GroupConfigs;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -41,16 +42,16 @@ final class ShareFetchHandler {
     private final ShareSessions sessions;
     private final SharePartitionReader reader;
     private final TopicManager topics;
-    private final ShareGroupConfig config;
+    private final GroupConfigs groupConfigs;
     private final ScheduledExecutorService scheduler;
 
     ShareFetchHandler(ShareGroupCoordinator groups, ShareSessions sessions, SharePartitionReader reader,
-                      TopicManager topics, ShareGroupConfig config, ScheduledExecutorService scheduler) {
+                      TopicManager topics, GroupConfigs groupConfigs, ScheduledExecutorService scheduler) {
         this.groups = groups;
         this.sessions = sessions;
         this.reader = reader;
         this.topics = topics;
-        this.config = config;
+        this.groupConfigs = groupConfigs;
         this.scheduler = scheduler;
     }
 
@@ -203,13 +204,15 @@ final class ShareFetchHandler {
                 }
                 partitions.put(new TopicIdPartition(r.topicId, r.partition, r.topic), data);
             }
-            return ShareFetchResponse.of(Errors.NONE, 0, partitions, List.of(), config.partitions().recordLockDurationMs());
+            return ShareFetchResponse.of(Errors.NONE, 0, partitions, List.of(),
+                groupConfigs.of(groupId).share().recordLockDurationMs());
         }
     }
 
     /** A request-level error (ShareFetchResponse carries no message for it; the broker logs none either). */
     private ShareFetchResponse error(Errors error, String message) {
-        return ShareFetchResponse.of(error, 0, new LinkedHashMap<>(), List.of(), config.partitions().recordLockDurationMs());
+        return ShareFetchResponse.of(error, 0, new LinkedHashMap<>(), List.of(),
+            groupConfigs.of(null).share().recordLockDurationMs());
     }
 
     private static CompletableFuture<AbstractResponse> done(ShareFetchResponse response) {

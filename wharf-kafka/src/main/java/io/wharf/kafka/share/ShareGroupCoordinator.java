@@ -4,6 +4,7 @@ import io.wharf.broker.metadata.TopicMetadata;
 import io.wharf.broker.share.SharePartition;
 import io.wharf.broker.share.SharePartitions;
 import io.wharf.broker.topic.TopicManager;
+import io.wharf.kafka.group.GroupConfigs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,7 @@ final class ShareGroupCoordinator {
     private static final int LEAVE_EPOCH = -1;
 
     private final ShareGroupConfig config;
+    private final GroupConfigs groupConfigs;
     private final TopicManager topics;
     private final SharePartitions partitions;
     private final ScheduledExecutorService scheduler;
@@ -74,9 +76,10 @@ final class ShareGroupCoordinator {
     /**
      * @param otherGroupExists whether a classic or consumer group uses an id
      */
-    ShareGroupCoordinator(ShareGroupConfig config, TopicManager topics, SharePartitions partitions,
+    ShareGroupCoordinator(ShareGroupConfig config, GroupConfigs groupConfigs, TopicManager topics, SharePartitions partitions,
                           ScheduledExecutorService scheduler, ShareSessions sessions, Predicate<String> otherGroupExists) {
         this.config = config;
+        this.groupConfigs = groupConfigs;
         this.topics = topics;
         this.partitions = partitions;
         this.scheduler = scheduler;
@@ -138,7 +141,8 @@ final class ShareGroupCoordinator {
                 member.epoch = Math.max(member.epoch, group.epoch());
             }
             resetSessionTimer(group, member);
-            return new HeartbeatResult(Errors.NONE, null, member.memberId, member.epoch, config.heartbeatIntervalMs(),
+            return new HeartbeatResult(Errors.NONE, null, member.memberId, member.epoch,
+                groupConfigs.of(group.groupId).shareHeartbeatIntervalMs(),
                 send ? member.assignment : null);
         }
     }
@@ -178,7 +182,7 @@ final class ShareGroupCoordinator {
             synchronized (group) {
                 if (group.member(member.memberId) == member) remove(group, member, "its session timed out");
             }
-        }, config.sessionTimeoutMs(), TimeUnit.MILLISECONDS);
+        }, groupConfigs.of(group.groupId).shareSessionTimeoutMs(), TimeUnit.MILLISECONDS);
     }
 
     /** Removes a member, releases what it holds and closes its share session. Holds the group's monitor. */

@@ -6,6 +6,7 @@ import io.wharf.broker.share.SharePartitions;
 import io.wharf.broker.topic.Partition;
 import io.wharf.broker.topic.PartitionId;
 import io.wharf.broker.topic.PartitionLeaders;
+import io.wharf.kafka.group.GroupConfigs;
 import io.wharf.kafka.network.LogSliceRecords;
 import io.wharf.log.Isolation;
 import io.wharf.log.LogReadInfo;
@@ -24,17 +25,17 @@ import org.apache.kafka.common.protocol.Errors;
 final class SharePartitionReader {
     private final PartitionLeaders leaders;
     private final SharePartitions partitions;
-    private final ShareGroupConfig config;
+    private final GroupConfigs groupConfigs;
 
     /** One partition's acquisition: the batches to send and the offsets acquired in them. */
     record Acquired(LogSliceRecords records, List<ShareFetchResponseData.AcquiredRecords> ranges, int count) {
         static final Acquired NONE = new Acquired(null, List.of(), 0);
     }
 
-    SharePartitionReader(PartitionLeaders leaders, SharePartitions partitions, ShareGroupConfig config) {
+    SharePartitionReader(PartitionLeaders leaders, SharePartitions partitions, GroupConfigs groupConfigs) {
         this.leaders = leaders;
         this.partitions = partitions;
-        this.config = config;
+        this.groupConfigs = groupConfigs;
     }
 
     /** The partition's log; throws (mapped to a Kafka error by the caller) if this broker does not lead it. */
@@ -42,10 +43,11 @@ final class SharePartitionReader {
         return leaders.leader(new PartitionId(topic, partition));
     }
 
-    /** The group's state of a partition, created at {@code share.auto.offset.reset} if it has none. */
+    /** The group's state of a partition, created at the group's {@code share.auto.offset.reset} if it has none. */
     SharePartition state(String groupId, String topic, Partition log) {
         return partitions.open(new SharePartitions.Key(groupId, topic, log.id().partition()),
-            () -> config.startAtEarliest() ? log.logStartOffset() : log.highWatermark(), log.logStartOffset());
+            () -> groupConfigs.of(groupId).shareStartsAtEarliest() ? log.logStartOffset() : log.highWatermark(),
+            log.logStartOffset());
     }
 
     /** Acquires up to {@code maxRecords} records, in at most {@code maxBytes} of whole batches, for {@code owner}. */

@@ -387,8 +387,8 @@ final class ServerConfigDef {
                     "The most records of one partition a share group has acquired at once.")
             .define(GROUP_SHARE_AUTO_OFFSET_RESET, STRING, "latest", oneOf("latest", "earliest"),
                     "Where a share group starts reading a partition it never read: `latest` (records "
-                            + "produced from then on) or `earliest`. Kafka sets this per group "
-                            + "(`share.auto.offset.reset`); Wharf has no group configs yet, so it is broker-wide.")
+                            + "produced from then on) or `earliest`; the default of every share group, which its own "
+                            + "`share.auto.offset.reset` group config overrides.")
             .define(OFFSET_METADATA_MAX_BYTES, INT, "4096", atLeast(0),
                     "The largest metadata string a committed offset may carry.")
             .define(OFFSETS_RETENTION_MINUTES, INT, "10080", atLeast(1),
