@@ -19,6 +19,9 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
@@ -28,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Per-group configs (Kafka's GROUP config resource) with Kafka's own {@code kafka-configs.sh} and the admin
- * client: a share group's {@code share.auto.offset.reset} and lock duration set for that group alone, bad
- * values refused with nothing changed, overrides kept across a restart.
+ * client: a share group's {@code share.auto.offset.reset} and lock duration set for that group alone, a
+ * share group reading committed records only, bad values refused with nothing changed, overrides kept
+ * across a restart.
  */
 class GroupConfigsTest {
     private static final String CONFIG_COMMAND = "org.apache.kafka.tools.ConfigCommand";
@@ -101,9 +105,45 @@ class GroupConfigsTest {
     }
 
     @Test
+    void aShareGroupReadingCommittedRecordsNeverGetsAbortedOnesNorOpenOnes() throws Exception {
+        createTopic(broker.get(), "cfg-txn", 1);
+        alter(broker.get(), "g-committed", set("share.isolation.level", "read_committed"),
+            set("share.auto.offset.reset", "earliest"));
+        alter(broker.get(), "g-uncommitted", set("share.auto.offset.reset", "earliest"));
+        try (KafkaProducer<String, String> producer = ProduceFetchSupport.producer(broker.get(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "cfg-txn-producer")) {
+            producer.initTransactions();
+            send(producer, true, "c0", "c1");
+            send(producer, false, "a0", "a1");
+            send(producer, true, "c2");
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("cfg-txn", 0, "k", "open")).get();
+            try (KafkaShareConsumer<String, String> committed = shareConsumer(broker.get(), "g-committed");
+                 KafkaShareConsumer<String, String> uncommitted = shareConsumer(broker.get(), "g-uncommitted")) {
+                committed.subscribe(List.of("cfg-txn"));
+                uncommitted.subscribe(List.of("cfg-txn"));
+                assertThat(values(pollUntil(uncommitted, 6))).containsExactly("c0", "c1", "a0", "a1", "c2", "open");
+                assertThat(values(pollUntil(committed, 3))).containsExactly("c0", "c1", "c2");
+                // The open transaction is past the last stable offset: nothing until it commits.
+                assertThat(committed.poll(Duration.ofSeconds(1)).count()).isZero();
+                producer.commitTransaction();
+                assertThat(values(pollUntil(committed, 1))).containsExactly("open");
+            }
+        }
+    }
+
+    private static void send(KafkaProducer<String, String> producer, boolean commit, String... values) throws Exception {
+        producer.beginTransaction();
+        for (String v : values) producer.send(new ProducerRecord<>("cfg-txn", 0, "k", v)).get();
+        if (commit) producer.commitTransaction();
+        else producer.abortTransaction();
+    }
+
+    @Test
     void badGroupConfigsAreRefusedAndChangeNothing() throws Exception {
         alter(broker.get(), "g-bad", set("consumer.session.timeout.ms", "20000"));
         for (AlterConfigOp bad : List.of(set("share.delivery.count.limit", "99"), set("streams.num.standby.replicas", "1"),
+            set("share.isolation.level", "serializable"),
             set("share.auto.offset.reset", "by_duration:PT1H"), set("consumer.heartbeat.interval.ms", "30000"),
             set("share.session.timeout.ms", "ten"),
             new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.APPEND))) {

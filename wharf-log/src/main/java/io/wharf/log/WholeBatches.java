@@ -4,6 +4,8 @@ import io.wharf.log.record.RecordBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The whole batches at the start of a {@link FileSlice} and the offsets they hold. A read may end in a
@@ -43,6 +45,35 @@ public record WholeBatches(FileSlice slice, long firstOffset, long endOffset) {
         }
         if (first < 0) return new WholeBatches(FileSlice.EMPTY, -1, -1);
         return new WholeBatches(new FileSlice(slice.channel(), slice.position(), (int) pos), first, end);
+    }
+
+    /** One batch's offsets and producer, as its header gives them. */
+    public record BatchHeader(long baseOffset, long lastOffset, long producerId, boolean transactional, boolean control) {
+    }
+
+    /**
+     * The headers of these batches, in offset order: what a broker-side reader needs to tell the batches of
+     * aborted transactions from the rest (a Kafka share group reading committed records).
+     */
+    public List<BatchHeader> headers() {
+        List<BatchHeader> headers = new ArrayList<>();
+        ByteBuffer head = ByteBuffer.allocate(RecordBatch.HEADER_SIZE);
+        long pos = 0;
+        try {
+            while (pos < slice.size()) {
+                head.clear();
+                read(slice, pos, head);
+                long baseOffset = head.getLong(RecordBatch.BASE_OFFSET_OFFSET);
+                short attributes = head.getShort(RecordBatch.ATTRIBUTES_OFFSET);
+                headers.add(new BatchHeader(baseOffset, baseOffset + head.getInt(RecordBatch.LAST_OFFSET_DELTA_OFFSET),
+                    head.getLong(RecordBatch.PRODUCER_ID_OFFSET), (attributes & RecordBatch.TRANSACTIONAL_MASK) != 0,
+                    (attributes & RecordBatch.CONTROL_MASK) != 0));
+                pos += HEAD + head.getInt(RecordBatch.LENGTH_OFFSET);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return headers;
     }
 
     private static void read(FileSlice slice, long at, ByteBuffer into) throws IOException {

@@ -154,6 +154,20 @@ public final class SharePartition {
         return true;
     }
 
+    /**
+     * Archives the available records among offsets {@code [first, last]} without delivering them (records of
+     * an aborted transaction, for a group reading committed records); returns how many.
+     */
+    public synchronized int archive(long first, long last) {
+        long[] archived = new long[(int) Math.max(0, Math.min(Integer.MAX_VALUE - 8, last - first + 1))];
+        int n = 0;
+        for (long offset = Math.max(first, cursor.floor()); offset <= last && n < archived.length; offset++) {
+            if (cursor.isReady(offset, last + 1)) archived[n++] = offset;
+        }
+        settle(archived, n);
+        return n;
+    }
+
     /** Releases every record {@code owner} holds (it left the group, or closed its share session). */
     public synchronized int releaseAll(long owner) {
         List<Long> held = new ArrayList<>();

@@ -170,6 +170,19 @@ class SharePartitionTest {
     }
 
     @Test
+    void archivedRecordsAreNeverDeliveredAndHeldOnesStayWithTheirMember() {
+        try (LogManager logs = logs()) {
+            SharePartition p = partitions(logs, 5, 30_000, 100).open(KEY, () -> 0, 0);
+            p.acquire(A, 0, 1, 100, 0);
+            // 0 is held by A: archiving a range passes over it; 1 to 3 (an aborted transaction) go.
+            assertThat(p.archive(0, 3)).isEqualTo(3);
+            assertThat(p.acquire(B, 0, 6, 100, 0)).containsExactly(new DeliveredRange(4, 5, 1));
+            assertThat(p.acknowledge(A, 0, 0, List.of(Acknowledgement.ACCEPT), 0)).isTrue();
+            assertThat(p.startOffset()).isEqualTo(4);
+        }
+    }
+
+    @Test
     void resetMovesTheStartOnlyWhileNothingIsAcquired() {
         try (LogManager logs = logs()) {
             SharePartition p = partitions(logs, 5, 30_000, 100).open(KEY, () -> 0, 0);

@@ -46,7 +46,8 @@ public final class GroupConfigs {
 
     /** A group's effective settings. */
     public record Resolved(int consumerHeartbeatIntervalMs, int consumerSessionTimeoutMs, int shareHeartbeatIntervalMs,
-                           int shareSessionTimeoutMs, ShareSettings share, boolean shareStartsAtEarliest) {
+                           int shareSessionTimeoutMs, ShareSettings share, boolean shareStartsAtEarliest,
+                           boolean shareReadsCommitted) {
     }
 
     /** A key as DescribeConfigs shows it: its value, and whether the group overrides it. */
@@ -74,6 +75,9 @@ public final class GroupConfigs {
             null, d -> String.valueOf(d.share().partitions().maxRecordLocks())));
         put(k, new Key("share.auto.offset.reset", "group.share.auto.offset.reset", Type.STRING, 0, 0,
             List.of("latest", "earliest"), d -> d.share().autoOffsetReset()));
+        // Kafka has no broker key for it: read_uncommitted unless the group says otherwise.
+        put(k, new Key("share.isolation.level", "share.isolation.level", Type.STRING, 0, 0,
+            List.of("read_uncommitted", "read_committed"), d -> "read_uncommitted"));
         return Map.copyOf(k);
     }
 
@@ -182,7 +186,8 @@ public final class GroupConfigs {
             new ShareSettings(intOf(o, "share.delivery.count.limit", share.deliveryCountLimit()),
                 intOf(o, "share.record.lock.duration.ms", share.recordLockDurationMs()),
                 intOf(o, "share.partition.max.record.locks", share.maxRecordLocks())),
-            "earliest".equals(o.getOrDefault("share.auto.offset.reset", defaults.share().autoOffsetReset())));
+            "earliest".equals(o.getOrDefault("share.auto.offset.reset", defaults.share().autoOffsetReset())),
+            "read_committed".equals(o.get("share.isolation.level")));
     }
 
     private static int intOf(Map<String, String> o, String key, int fallback) {

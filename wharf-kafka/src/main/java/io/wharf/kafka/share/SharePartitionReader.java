@@ -8,6 +8,7 @@ import io.wharf.broker.topic.PartitionId;
 import io.wharf.broker.topic.PartitionLeaders;
 import io.wharf.kafka.group.GroupConfigs;
 import io.wharf.kafka.network.LogSliceRecords;
+import io.wharf.log.AbortedTransaction;
 import io.wharf.log.Isolation;
 import io.wharf.log.LogReadInfo;
 import io.wharf.log.WholeBatches;
@@ -18,11 +19,13 @@ import org.apache.kafka.common.protocol.Errors;
 
 /**
  * Reads share partitions for a member and applies its acknowledgements. A read acquires the available
- * records of the whole batches it returns (up to the high watermark: share groups read uncommitted) and
+ * records of the whole batches it returns (up to the high watermark, or the last stable offset for a group
+ * reading committed records) and
  * sends those batches straight from the segment file; the client keeps the acquired records and skips the
  * rest. Control records and offsets compacted away are acquired too: the client acknowledges them as gaps.
  */
 final class SharePartitionReader {
+    private static final int ABORTED_READS = 8;
     private final PartitionLeaders leaders;
     private final SharePartitions partitions;
     private final GroupConfigs groupConfigs;
@@ -50,18 +53,52 @@ final class SharePartitionReader {
             log.logStartOffset());
     }
 
-    /** Acquires up to {@code maxRecords} records, in at most {@code maxBytes} of whole batches, for {@code owner}. */
+    /**
+     * Acquires up to {@code maxRecords} records, in at most {@code maxBytes} of whole batches, for {@code owner}.
+     * A group with {@code share.isolation.level=read_committed} reads up to the last stable offset, and the
+     * records of aborted transactions are archived as they are read, never delivered; a read that held
+     * nothing else is followed by the next one, up to {@value #ABORTED_READS} of them.
+     */
     Acquired acquire(String groupId, long owner, String topic, Partition log, int maxBytes, int maxRecords,
                      boolean minOneBatch) {
         SharePartition state = state(groupId, topic, log);
-        long from = state.nextToRead(log.logStartOffset(), log.highWatermark());
-        if (from < 0) return Acquired.NONE;
-        LogReadInfo info = log.read(from, Math.max(0, maxBytes), Isolation.HIGH_WATERMARK, minOneBatch);
-        WholeBatches batches = WholeBatches.of(info.records());
-        if (batches.slice().isEmpty()) return Acquired.NONE;
-        List<DeliveredRange> ranges = state.acquire(owner, batches.firstOffset(),
-            Math.min(batches.endOffset(), info.highWatermark()), maxRecords, System.currentTimeMillis());
-        if (ranges.isEmpty()) return Acquired.NONE;
+        boolean committed = groupConfigs.of(groupId).shareReadsCommitted();
+        for (int attempt = 0; attempt < ABORTED_READS; attempt++) {
+            long readableEnd = committed ? log.lastStableOffset() : log.highWatermark();
+            long from = state.nextToRead(log.logStartOffset(), readableEnd);
+            if (from < 0) return Acquired.NONE;
+            LogReadInfo info = log.read(from, Math.max(0, maxBytes),
+                committed ? Isolation.LAST_STABLE : Isolation.HIGH_WATERMARK, minOneBatch);
+            WholeBatches batches = WholeBatches.of(info.records());
+            if (batches.slice().isEmpty()) return Acquired.NONE;
+            long end = Math.min(batches.endOffset(), committed ? readableEnd : info.highWatermark());
+            int archived = committed ? archiveAborted(state, log, batches, end) : 0;
+            List<DeliveredRange> ranges = state.acquire(owner, batches.firstOffset(), end, maxRecords,
+                System.currentTimeMillis());
+            if (!ranges.isEmpty()) return acquired(batches, ranges);
+            if (archived == 0) return Acquired.NONE;
+        }
+        return Acquired.NONE;
+    }
+
+    /** Archives the data records of aborted transactions among {@code batches} below {@code end}; returns how many. */
+    private static int archiveAborted(SharePartition state, Partition log, WholeBatches batches, long end) {
+        List<AbortedTransaction> aborted = log.abortedTransactions(batches.firstOffset(), end);
+        if (aborted.isEmpty()) return 0;
+        int archived = 0;
+        for (WholeBatches.BatchHeader h : batches.headers()) {
+            if (!h.transactional() || h.control() || h.baseOffset() >= end) continue;
+            for (AbortedTransaction t : aborted) {
+                if (t.producerId() == h.producerId() && t.firstOffset() <= h.baseOffset() && h.baseOffset() < t.lastOffset()) {
+                    archived += state.archive(h.baseOffset(), Math.min(h.lastOffset(), end - 1));
+                    break;
+                }
+            }
+        }
+        return archived;
+    }
+
+    private static Acquired acquired(WholeBatches batches, List<DeliveredRange> ranges) {
         List<ShareFetchResponseData.AcquiredRecords> acquired = new ArrayList<>(ranges.size());
         int count = 0;
         for (DeliveredRange r : ranges) {

@@ -59,8 +59,8 @@ public final class RecordBatch {
 
     static final int COMPRESSION_MASK = 0x07;
     static final int TIMESTAMP_TYPE_MASK = 0x08;
-    static final int TRANSACTIONAL_MASK = 0x10;
-    static final int CONTROL_MASK = 0x20;
+    public static final int TRANSACTIONAL_MASK = 0x10;
+    public static final int CONTROL_MASK = 0x20;
 
     private final ByteBuffer buffer;
     private final int start;
