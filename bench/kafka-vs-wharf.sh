@@ -1,11 +1,23 @@
 #!/usr/bin/env bash
-# One sitting of the Kafka-protocol comparison (see docs/BENCHMARKS.md): Wharf, then Apache Kafka 4.1.1
-# from ../shared/anchors, each driven by the anchors' kafka.sh (ProducerPerformance, ConsumerPerformance,
+# One sitting of the Kafka-protocol comparison (see docs/BENCHMARKS.md): Wharf, then Apache Kafka from
+# ../shared/anchors, each driven by the anchors' kafka.sh (ProducerPerformance, ConsumerPerformance,
 # EndToEndLatency) with the same heap. Prints one "broker.figure value unit" line per figure.
 # Usage: bench/kafka-vs-wharf.sh [RECORDS]   (default 1000000)
+# KAFKA_VERSION (default 4.4.0, the kafka-clients Wharf pins) picks the release of both the anchor broker
+# and the load tools: the anchors are copied with that version into /tmp and installed under
+# ${ANCHOR_HOME:-/opt/anchors}-<version>.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 anchors=${WHARF_ANCHORS:-$here/../shared/anchors}
+version=${KAFKA_VERSION:-4.4.0}
+if ! grep -q "<kafka.version>$version</kafka.version>" "$anchors/kafka/pom.xml"; then
+  copy=/tmp/wharf-anchors-$version
+  rm -rf "$copy"; cp -r "$anchors" "$copy"
+  sed -i "s|<kafka.version>[^<]*</kafka.version>|<kafka.version>$version</kafka.version>|" "$copy/kafka/pom.xml"
+  anchors=$copy
+  export ANCHOR_HOME=${ANCHOR_HOME:-/opt/anchors}-$version
+fi
+echo "=== anchors $anchors (Kafka $version)"
 n=${1:-1000000}
 data=$(mktemp -d /tmp/wharf-kbench.XXXX); trap 'rm -rf "$data"' EXIT
 rss() { echo "$1.$2_rss_kb $(ps -o rss= -p "$3")"; }
